@@ -1,0 +1,84 @@
+/**
+ * Who is who: speakers' names learnt from how they address each other
+ * ("Hi Nova, …", "Thank you for sharing that with me, Naomi.") and from the
+ * header ("Client: Naomi"). A name the therapist addresses belongs to the
+ * patient, and the other way round; the majority decides.
+ */
+import type { Role } from '../types.ts';
+import type { Session } from '../session.ts';
+
+export interface NameUse {
+  name: string;
+  turn: number;
+  /** Offsets in the document. */
+  start: number;
+  end: number;
+}
+
+export interface SessionNames {
+  /** Name → the role it belongs to. */
+  roles: Map<string, Role>;
+  /** Every vocative use, in document order. */
+  vocatives: NameUse[];
+}
+
+const NAME = `((?:Dr|Mr|Mrs|Ms|Miss)\\.? [A-Z][a-z]+|[A-Z][a-z]{1,20}(?:-[A-Z][a-z]+)?)`;
+const GREETING = `(?:Hi|Hello|Hey|Thanks|Thank you|Welcome(?: back)?|Good (?:morning|afternoon|evening)|Bye|Goodbye|See you|Nice to (?:meet|see) you)(?: so much| again| very much)?`;
+const VOCATIVE_RES = [
+  new RegExp(`\\b${GREETING},? ${NAME}(?=[,.!?])`, 'g'),
+  new RegExp(`, ${NAME}(?=[.!?])`, 'g'),
+];
+
+/** Capitalised words that follow a comma at a sentence end but are not names. */
+const NOT_NAMES = new Set(
+  `Okay Ok Right Yeah Yes No Too Though Please Again Anyway Sir Madam Doc Doctor Everyone Guys Man Dude Honey
+  Buddy Friend God Lord Jesus Mom Dad Mum Mother Father Sweetie Dear Love Then Now Here There Today Tomorrow
+  Yesterday Monday Tuesday Wednesday Thursday Friday Saturday Sunday January February March April May June July
+  August September October November December English Spanish French American Christmas Easter Therapist
+  Counselor Counsellor Patient Client Both All Something Nothing Really Definitely Absolutely Sure Well Exactly
+  Totally Actually Certainly Of`.split(/\s+/),
+);
+
+export function findNames(session: Session): SessionNames {
+  const votes = new Map<string, { therapist: number; patient: number }>();
+  const vote = (name: string, role: Role) => {
+    if (role === 'other') return;
+    let v = votes.get(name);
+    if (!v) votes.set(name, (v = { therapist: 0, patient: 0 }));
+    v[role]++;
+  };
+  const vocatives: NameUse[] = [];
+  for (const turn of session.turns) {
+    if (turn.role === 'other') continue;
+    const addressee: Role = turn.role === 'therapist' ? 'patient' : 'therapist';
+    for (const text of turn.texts) {
+      const value = text.value;
+      if (!value.includes(',') && !/\b(?:Hi|Hello|Hey|Thank|Welcome|Good|Bye|See|Nice)\b/.test(value)) continue;
+      for (const re of VOCATIVE_RES) {
+        re.lastIndex = 0;
+        for (let m = re.exec(value); m; m = re.exec(value)) {
+          const name = m[1]!;
+          if (NOT_NAMES.has(name) || session.speakers.get(name)?.role === turn.role) continue;
+          const start = text.position.start.offset! + m.index + m[0].lastIndexOf(name);
+          if (vocatives.some((v) => v.start === start)) continue;
+          vocatives.push({ name, turn: turn.index, start, end: start + name.length });
+          vote(name, addressee);
+        }
+      }
+    }
+  }
+  // Configured names ("Nova": "therapist") and header lines ("Client: Naomi").
+  const roles = new Map<string, Role>();
+  for (const [name, v] of votes) {
+    if (v.therapist !== v.patient) roles.set(name, v.therapist > v.patient ? 'therapist' : 'patient');
+  }
+  for (const line of session.header?.children ?? []) {
+    const m = /^(?:[-*•]\s*)?(therapist|counsel+or|clinician|client|patient)(?: name)?\s*[:\-–]\s*(?:Dr\.? )?([A-Z][a-z]+)\b/i.exec(line.value);
+    if (m) roles.set(m[2]!, /client|patient/i.test(m[1]!) ? 'patient' : 'therapist');
+  }
+  for (const entry of session.speakers.labels()) {
+    if (entry.role !== 'other' && !session.speakers.isDefault(entry.label)) roles.set(entry.label, entry.role);
+  }
+  vocatives.sort((a, b) => a.start - b.start);
+  return { roles, vocatives };
+}

@@ -1,0 +1,171 @@
+/**
+ * Run the rules over a session: severity from configuration, `[ignore:…]`
+ * silencing, positions for every finding. Used by the CLI (through the
+ * unified plugin below) and by the language server (directly).
+ */
+import type { Plugin } from 'unified';
+import type { VFile } from 'vfile';
+import type { Severity, TranscriptConfig } from './config.ts';
+import type { Fix } from './fixes.ts';
+import type { Finding, Rule } from './rule.ts';
+import type { Point, Root } from './types.ts';
+import type { Codebook } from './codebook.ts';
+import { FeatureCache, Session } from './session.ts';
+import { parseTranscript } from './parser.ts';
+import { SpeakerTable, editDistance } from './speakers.ts';
+import { allRules } from './rules/index.ts';
+
+export const SOURCE = 'transcript-lint';
+
+export interface LintMessage {
+  ruleId: string;
+  severity: Exclude<Severity, 'off'>;
+  reason: string;
+  start: Point;
+  end: Point;
+  fixes: Fix[];
+  related: Array<{ start: Point; end: Point; message: string }>;
+}
+
+export interface ActiveRule {
+  rule: Rule;
+  severity: Exclude<Severity, 'off'>;
+  options: object;
+}
+
+export interface ResolvedRules {
+  active: ActiveRule[];
+  problems: string[];
+}
+
+/** Which rules run, with which severity and options, for a configuration. */
+export function resolveRules(config: TranscriptConfig, rules: readonly Rule[] = allRules): ResolvedRules {
+  const problems: string[] = [];
+  const byId = new Map(rules.map((rule) => [rule.id, rule] as const));
+  for (const id of Object.keys(config.rules)) {
+    if (!byId.has(id)) {
+      const near = [...byId.keys()].find((known) => editDistance(known, id, 3) <= 3);
+      problems.push(`Unknown rule "${id}" in the configuration${near ? ` (did you mean "${near}"?)` : ''}.`);
+    }
+  }
+  const active: ActiveRule[] = [];
+  for (const rule of rules) {
+    const setting = config.rules[rule.id];
+    const severity = setting?.severity ?? rule.defaultSeverity;
+    if (severity === 'off') continue;
+    active.push({ rule, severity, options: { ...rule.defaultOptions, ...setting?.options } });
+  }
+  return { active, problems };
+}
+
+export interface AnalyzeOptions {
+  config: TranscriptConfig;
+  codebook?: Codebook;
+  /** Reuse turn features from an earlier analysis of the same document. */
+  cache?: FeatureCache;
+  rules?: readonly Rule[];
+}
+
+export interface Analysis {
+  session: Session;
+  messages: LintMessage[];
+  /** Problems in the configuration (unknown rule ids …). */
+  problems: string[];
+}
+
+/** Parse and lint a transcript. */
+export function analyze(text: string, options: AnalyzeOptions): Analysis {
+  const speakers = new SpeakerTable(options.config.speakers);
+  const tree = parseTranscript(text, { speakers });
+  return lintTree(tree, text, options, speakers);
+}
+
+export function lintTree(tree: Root, text: string, options: AnalyzeOptions, speakers = new SpeakerTable(options.config.speakers)): Analysis {
+  const session = new Session(text, tree, { cache: options.cache, codebook: options.codebook, speakers });
+  const { active, problems } = resolveRules(options.config, options.rules);
+  const silenced = collectSilences(session);
+  const messages: LintMessage[] = [];
+  for (const { rule, severity, options: ruleOptions } of active) {
+    const report = (finding: Finding) => {
+      const turn = finding.turn ?? session.turnAt(finding.start);
+      if (turn !== undefined) {
+        const off = silenced.get(turn);
+        if (off && (off.has(rule.id) || off.has('all'))) return;
+      }
+      messages.push(toMessage(session, rule.id, severity, finding));
+    };
+    rule.check({ session, options: ruleOptions, report });
+  }
+  messages.sort((a, b) => a.start.offset! - b.start.offset! || a.ruleId.localeCompare(b.ruleId));
+  return { session, messages, problems };
+}
+
+function toMessage(session: Session, ruleId: string, severity: ActiveRule['severity'], finding: Finding): LintMessage {
+  const lines = session.lines;
+  return {
+    ruleId,
+    severity,
+    reason: finding.reason,
+    start: lines.point(finding.start),
+    end: lines.point(finding.end),
+    fixes: finding.fixes ?? [],
+    related: (finding.related ?? []).map((r) => ({
+      start: lines.point(r.start),
+      end: lines.point(r.end),
+      message: r.message,
+    })),
+  };
+}
+
+/** `[ignore:rule-id]` (or `[ignore:all]`) tags, by turn index. */
+function collectSilences(session: Session): Map<number, Set<string>> {
+  const silenced = new Map<number, Set<string>>();
+  for (const turn of session.turns) {
+    for (const tag of turn.tags) {
+      if (tag.namespace !== 'ignore') continue;
+      let set = silenced.get(turn.index);
+      if (!set) silenced.set(turn.index, (set = new Set()));
+      set.add(tag.id);
+    }
+  }
+  return silenced;
+}
+
+/** The safe fixes of a text's findings, for `--fix` and `source.fixAll`. */
+export function safeFixes(text: string, options: AnalyzeOptions): Fix[] {
+  const fixes: Fix[] = [];
+  for (const message of analyze(text, options).messages) {
+    const fix = message.fixes.find((f) => f.safe);
+    if (fix) fixes.push(fix);
+  }
+  return fixes;
+}
+
+const VFILE_SEVERITY = { error: true, warn: false, info: undefined } as const;
+
+/** Options of the unified lint plugin. */
+export interface TranscriptLintOptions extends AnalyzeOptions {}
+
+/**
+ * unified plugin: lint the tree and add messages to the file, as
+ * remark-lint does (`ruleId`, `source`, `place`, `fatal` from severity). The
+ * fixes travel on the message as `fixes`.
+ */
+export const transcriptLint: Plugin<[TranscriptLintOptions], Root> = function (options) {
+  return (tree: Root, file: VFile) => {
+    const { messages, problems } = lintTree(tree, String(file.value ?? ''), options);
+    for (const problem of problems) {
+      const message = file.message(problem, { ruleId: 'config', source: SOURCE });
+      message.fatal = false;
+    }
+    for (const m of messages) {
+      const message = file.message(m.reason, {
+        place: { start: m.start, end: m.end },
+        ruleId: m.ruleId,
+        source: SOURCE,
+      });
+      message.fatal = VFILE_SEVERITY[m.severity];
+      Object.assign(message, { fixes: m.fixes, related: m.related });
+    }
+  };
+};

@@ -1,0 +1,51 @@
+/**
+ * The rule contract. One rule per file under `rules/`, each a `defineRule`
+ * call: an id (public: it is the diagnostic `code` and the vfile `ruleId`), a
+ * default severity, option defaults, and `check`, which reports findings
+ * through the context. Severity, silencing and message construction are
+ * handled once, in `lint.ts`.
+ */
+import type { Severity } from './config.ts';
+import type { Fix } from './fixes.ts';
+import type { Session } from './session.ts';
+import type { Position } from './types.ts';
+
+export interface Related {
+  /** Offsets of the related place in the same document. */
+  start: number;
+  end: number;
+  message: string;
+}
+
+export interface Finding {
+  /** What is wrong and why it matters, in one plain sentence. */
+  reason: string;
+  /** Offsets of the place the finding is about. */
+  start: number;
+  end: number;
+  fixes?: Fix[];
+  related?: Related[];
+  /** The turn the finding belongs to, for `[ignore:rule-id]` silencing. */
+  turn?: number;
+}
+
+export interface RuleContext<Options> {
+  session: Session;
+  options: Options;
+  report(finding: Finding): void;
+}
+
+export interface Rule<Options extends object = object> {
+  id: string;
+  /** One line for documentation and hovers. */
+  description: string;
+  defaultSeverity: Exclude<Severity, 'off'>;
+  defaultOptions: Options;
+  check(context: RuleContext<Options>): void;
+}
+
+export function defineRule<Options extends object>(rule: Rule<Options>): Rule<Options> {
+  return rule;
+}
+
+export type { Position };

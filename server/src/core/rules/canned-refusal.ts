@@ -1,0 +1,43 @@
+/**
+ * `canned-refusal`: safety boilerplate or a refusal in place of a
+ * therapeutic reply ("I cannot continue a conversation that discusses…").
+ * In a therapy session this is a rupture a supervisor must see.
+ */
+import { defineRule } from '../rule.ts';
+import type { Session } from '../session.ts';
+import { findRefusals, type RefusalMatch } from '../detect/refusal.ts';
+
+export interface RefusalOptions {
+  /** Extra phrases that mark a refusal in this dataset (matched case-insensitively). */
+  phrases: string[];
+}
+
+/** Refusal sentences of a turn, offsets relative to each text node, memoised per turn text. */
+export function turnRefusals(session: Session, index: number, phrases: readonly string[] = []): Array<RefusalMatch & { textIndex: number }> {
+  const turn = session.turns[index]!;
+  const key = phrases.length ? `refusals:${phrases.join('\u0000')}` : 'refusals';
+  return turn.features.get(key, () =>
+    turn.texts.flatMap((text, textIndex) => findRefusals(text.value, phrases).map((m) => ({ ...m, textIndex }))),
+  );
+}
+
+export default defineRule({
+  id: 'canned-refusal',
+  description: 'A canned refusal or safety boilerplate instead of a therapeutic reply.',
+  defaultSeverity: 'warn',
+  defaultOptions: { phrases: [] } as RefusalOptions,
+  check({ session, options, report }) {
+    const phrases = Array.isArray(options.phrases) ? options.phrases.map(String) : [];
+    for (const turn of session.turns) {
+      for (const match of turnRefusals(session, turn.index, phrases)) {
+        const base = turn.texts[match.textIndex]!.position.start.offset!;
+        report({
+          reason: `A canned refusal ("${match.phrase}") stands in for a ${turn.role === 'therapist' ? 'therapeutic reply' : 'reply'}: a rupture in the session that a supervisor should review.`,
+          start: base + match.start,
+          end: base + match.end,
+          turn: turn.index,
+        });
+      }
+    }
+  },
+});

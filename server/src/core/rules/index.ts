@@ -1,0 +1,29 @@
+/**
+ * The rule registry, in the order rules run and are documented.
+ */
+import type { Rule } from '../rule.ts';
+import repeatedTurn from './repeated-turn.ts';
+import unansweredQuestion from './unanswered-question.ts';
+import consecutiveTurns from './consecutive-turns.ts';
+import emptyTurn from './empty-turn.ts';
+import truncatedTurn from './truncated-turn.ts';
+import roleConfusion from './role-confusion.ts';
+import generationArtifact from './generation-artifact.ts';
+import cannedRefusal from './canned-refusal.ts';
+import outdatedCrisisLine from './outdated-crisis-line.ts';
+import mojibake from './mojibake.ts';
+import unknownSpeaker from './unknown-speaker.ts';
+
+export const allRules: readonly Rule[] = [
+  repeatedTurn,
+  unansweredQuestion,
+  consecutiveTurns,
+  emptyTurn,
+  truncatedTurn,
+  roleConfusion,
+  generationArtifact,
+  cannedRefusal,
+  outdatedCrisisLine,
+  mojibake,
+  unknownSpeaker,
+] as Rule[];

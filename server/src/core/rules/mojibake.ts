@@ -1,0 +1,73 @@
+/**
+ * `mojibake`: UTF-8 text that was decoded as Windows-1252 (or Latin-1) and
+ * saved again: "â€”" for "—", "â€™" for "’", "Ã©" for "é", "Â " for a
+ * no-break space. The fix re-encodes the run as Windows-1252 bytes and
+ * decodes them as UTF-8; only runs that decode cleanly are reported.
+ */
+import { defineRule } from '../rule.ts';
+import type { TextEdit } from '../fixes.ts';
+
+/** Windows-1252 characters for bytes 0x80–0x9F (undefined bytes map to C1 controls, as decoders do). */
+const CP1252_HIGH = '€\u0081‚ƒ„…†‡ˆ‰Š‹Œ\u008DŽ\u008F\u0090‘’“”•–—˜™š›œ\u009DžŸ';
+const BYTE_OF = new Map<string, number>();
+for (let i = 0; i < 32; i++) BYTE_OF.set(CP1252_HIGH[i]!, 0x80 + i);
+for (let b = 0x80; b <= 0xff; b++) if (b >= 0xa0 || !BYTE_OF.has(String.fromCharCode(b))) BYTE_OF.set(String.fromCharCode(b), b);
+
+const CONTINUATION = `[\\u0080-\\u00BF${CP1252_HIGH.replace(/[\u0080-\u009F]/g, '')}]`;
+/** A lead byte (0xC2–0xF4) seen as Latin-1, then one to three continuation bytes. */
+const SEQUENCE = new RegExp(`(?:[\\u00C2-\\u00F4]${CONTINUATION}{1,3})+`, 'g');
+const decoder = new TextDecoder('utf-8', { fatal: true });
+
+/** Repair a run, or `undefined` when it is not mojibake after all. */
+export function repairMojibake(run: string): string | undefined {
+  const bytes = new Uint8Array(run.length);
+  for (let i = 0; i < run.length; i++) {
+    const byte = BYTE_OF.get(run[i]!);
+    if (byte === undefined) return undefined;
+    bytes[i] = byte;
+  }
+  try {
+    return decoder.decode(bytes);
+  } catch {
+    return undefined;
+  }
+}
+
+/** Mojibake runs in a text, with their repair. */
+export function findMojibake(text: string): Array<TextEdit & { run: string }> {
+  const found: Array<TextEdit & { run: string }> = [];
+  SEQUENCE.lastIndex = 0;
+  for (let m = SEQUENCE.exec(text); m; m = SEQUENCE.exec(text)) {
+    // Shrink from the end until the run decodes (a trailing "Â" may be real).
+    let run = m[0];
+    let repaired = repairMojibake(run);
+    while (repaired === undefined && run.length > 2) {
+      run = run.slice(0, -1);
+      repaired = repairMojibake(run);
+    }
+    if (repaired !== undefined && repaired !== run) found.push({ start: m.index, end: m.index + run.length, text: repaired, run });
+  }
+  return found;
+}
+
+export default defineRule({
+  id: 'mojibake',
+  description: 'UTF-8 text that was decoded as Windows-1252 and saved again ("â€”", "â€™", "Ã©").',
+  defaultSeverity: 'warn',
+  defaultOptions: {},
+  check({ session, report }) {
+    if (!/[\u00C2-\u00F4]/.test(session.text)) return;
+    const runs = findMojibake(session.text);
+    const all = runs.map(({ start, end, text }) => ({ start, end, text }));
+    for (const run of runs) {
+      const fixes = [{ title: `Repair "${run.run}" → "${run.text}"`, edits: [{ start: run.start, end: run.end, text: run.text }], safe: true, preferred: true }];
+      if (runs.length > 1) fixes.push({ title: `Repair all ${runs.length} garbled characters in this file`, edits: all, safe: true, preferred: false });
+      report({
+        reason: `"${run.run}" is garbled text (UTF-8 read as Windows-1252); it should read "${run.text}".`,
+        start: run.start,
+        end: run.end,
+        fixes,
+      });
+    }
+  },
+});

@@ -1,0 +1,65 @@
+/**
+ * `repeated-turn`: a turn that repeats an earlier turn of the same speaker,
+ * exactly or nearly (case, punctuation, whitespace, contractions, a few
+ * changed words). The signature of a generation loop.
+ *
+ * Reported on each repeat, pointing at the first occurrence. Short turns
+ * (backchannels such as "Mm-hmm." or "Yeah, right.") are never repeats.
+ */
+import { defineRule } from '../rule.ts';
+import type { Session } from '../session.ts';
+import { findRepeats, type Repeat, type RepeatOptions } from '../detect/repeats.ts';
+import { ordinal } from '../text.ts';
+
+export const DEFAULT_REPEAT_OPTIONS: RepeatOptions = { minWords: 12, similarity: 0.8 };
+
+/** Repeats for the given options, computed once per session and shared with other rules. */
+export function sessionRepeats(session: Session, options: RepeatOptions = DEFAULT_REPEAT_OPTIONS): Repeat[] {
+  return session.get(`repeats:${options.minWords}:${options.similarity}`, (s) => findRepeats(s, options));
+}
+
+export default defineRule({
+  id: 'repeated-turn',
+  description: 'A turn that repeats an earlier turn of the same speaker, exactly or nearly.',
+  defaultSeverity: 'warn',
+  defaultOptions: DEFAULT_REPEAT_OPTIONS,
+  check({ session, options, report }) {
+    const repeats = sessionRepeats(session, {
+      minWords: Number(options.minWords),
+      similarity: Number(options.similarity),
+    });
+    const byCluster = new Map<number, Repeat[]>();
+    for (const r of repeats) {
+      const list = byCluster.get(r.first);
+      if (list) list.push(r);
+      else byCluster.set(r.first, [r]);
+    }
+    for (const r of repeats) {
+      const turn = session.turns[r.turn]!;
+      const who = turn.role === 'other' ? turn.node.speaker : turn.role;
+      const firstLine = session.lineOfTurn(r.first);
+      const what = r.exact
+        ? `repeats line ${firstLine} word for word (${ordinal(r.occurrence)} time)`
+        : `nearly repeats line ${firstLine} (${Math.round(r.similarity * 100)}% the same words; ${ordinal(r.occurrence)} time)`;
+      const loop = byCluster.get(r.first)!;
+      const fixes = [
+        { title: 'Remove this repeat', edits: [{ ...session.turnRemovalRange(r.turn), text: '' }], safe: true, preferred: true },
+      ];
+      if (loop.length > 1) {
+        fixes.push({
+          title: `Remove all ${loop.length} repeats of this turn (keep line ${firstLine})`,
+          edits: loop.map((other) => ({ ...session.turnRemovalRange(other.turn), text: '' })),
+          safe: true,
+          preferred: false,
+        });
+      }
+      report({
+        reason: `This ${who} turn ${what}: the session is looping.`,
+        ...session.turnHead(r.turn),
+        turn: r.turn,
+        related: [{ ...session.turnHead(r.first), message: `First occurrence of this ${who} turn` }],
+        fixes,
+      });
+    }
+  },
+});

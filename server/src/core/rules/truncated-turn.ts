@@ -1,0 +1,64 @@
+/**
+ * `truncated-turn`: a turn cut off mid-sentence, as when a generation stops
+ * at its token limit ("…Thanks for being patient with me. I'm").
+ *
+ * A turn is truncated when its last sentence has no closing punctuation and
+ * either ends on a word that cannot end a sentence (an article, a
+ * preposition, a conjunction, a subject like "I'm"), or is the end of a long
+ * written turn (several paragraphs, or `minWords` words) that stops without
+ * any punctuation. Spoken interruptions written with a dash or an ellipsis
+ * ("on average-", "so—", "I just…") are not truncations.
+ */
+import { defineRule } from '../rule.ts';
+
+export interface TruncatedOptions {
+  /** A single-paragraph turn this long that ends without punctuation is truncated. */
+  minWords: number;
+}
+
+/** Words that cannot end an English sentence. */
+const OPEN_ENDINGS = new Set(
+  // Articles, possessives and determiners; prepositions and conjunctions that
+  // cannot be stranded; contracted auxiliaries ("I'm", "you've"), which
+  // cannot end a sentence (uncontracted ones can: "Yes, I am.").
+  `a an the my your his her its our their these those every each
+  of with from at by into onto than and or nor because although though whereas whether if unless
+  while whose i'm i'd i'll i've you're you've you'll you'd we're we've we'll we'd they're they've
+  they'll they'd he's he'll he'd she's she'll she'd it's it'll that's there's what's who's very`.split(/\s+/),
+);
+
+const CLOSING = /[.!?…:;"'”’)\]»*~-]$|[—–]$/u;
+
+export default defineRule({
+  id: 'truncated-turn',
+  description: 'A turn cut off mid-sentence (a generation stopped early).',
+  defaultSeverity: 'warn',
+  defaultOptions: { minWords: 150 } as TruncatedOptions,
+  check({ session, options, report }) {
+    for (const turn of session.turns) {
+      const last = turn.texts[turn.texts.length - 1];
+      if (!last) continue;
+      const value = last.value;
+      if (CLOSING.test(value)) continue;
+      const word = /([\p{L}\p{N}'’]+)[^\p{L}\p{N}]*$/u.exec(value);
+      if (!word) continue;
+      const lastWord = word[1]!.toLowerCase().replace(/’/g, "'");
+      const openEnding = OPEN_ENDINGS.has(lastWord);
+      // Short spoken turns ("Yeah", "Well, uh") are not truncations; require some length.
+      const words = turn.features.words;
+      const long = turn.texts.length >= 2 || words >= Number(options.minWords);
+      if (!(openEnding && words >= 6) && !long) continue;
+      const end = last.position.end.offset!;
+      const sentenceStart = Math.max(value.search(/[^.!?]*$/), 0);
+      const start = last.position.start.offset! + sentenceStart + (value.slice(sentenceStart).length - value.slice(sentenceStart).trimStart().length);
+      report({
+        reason: openEnding
+          ? `This turn stops mid-sentence after "${word[1]}": the text was cut off (a generation stopped early).`
+          : `This turn ends without punctuation in the middle of a sentence: it was probably cut off (a generation stopped early).`,
+        start,
+        end,
+        turn: turn.index,
+      });
+    }
+  },
+});

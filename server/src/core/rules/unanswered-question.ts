@@ -1,0 +1,82 @@
+/**
+ * `unanswered-question`: a turn asks the other speaker something and the
+ * reply does not take it up — the reply is a canned refusal, a repeat of an
+ * earlier turn, meta-text, or there is no reply at all (the session ends on
+ * the question). Reported on the (last) question of the asking turn.
+ *
+ * Questions inside a canned refusal ("Is there anything else I can help you
+ * with?") are boilerplate and not checked; the refusal is reported by
+ * `canned-refusal`.
+ */
+import { defineRule } from '../rule.ts';
+import type { Session } from '../session.ts';
+import { detectQuestion } from '../question.ts';
+import { sessionRepeats } from './repeated-turn.ts';
+import { turnRefusals } from './canned-refusal.ts';
+import { turnArtifacts } from './generation-artifact.ts';
+
+/** The questions of a turn, per text node, memoised on the turn's text. */
+export function turnQuestions(session: Session, index: number) {
+  const turn = session.turns[index]!;
+  return turn.features.get('questions', () =>
+    turn.texts.map((text) => detectQuestion(text.value)),
+  );
+}
+
+export default defineRule({
+  id: 'unanswered-question',
+  description: "A question the other speaker's reply does not take up (refusal, repeat, meta-text, or no reply).",
+  defaultSeverity: 'warn',
+  defaultOptions: {},
+  check({ session, report }) {
+    const repeatOf = new Map(sessionRepeats(session).map((r) => [r.turn, r] as const));
+    const turns = session.turns;
+    for (const turn of turns) {
+      if (turn.role === 'other') continue;
+      const questions = turnQuestions(session, turn.index);
+      let lastText = -1;
+      for (let i = questions.length - 1; i >= 0; i--) if (questions[i]) { lastText = i; break; }
+      if (lastText < 0) continue;
+      if (turnRefusals(session, turn.index).length > 0) continue;
+
+      const reply = turns[turn.index + 1];
+      let why: string | undefined;
+      const related: Array<{ start: number; end: number; message: string }> = [];
+      if (!reply) {
+        // Only a written, generated session ends on a question nobody answers; a recorded one stops mid-talk.
+        if (turn.index > 0 && session.get('looks-generated', looksGenerated)) why = 'the session ends here, without a reply';
+      } else if (reply.speakerKey !== turn.speakerKey) {
+        const refusal = turnRefusals(session, reply.index)[0];
+        const repeat = repeatOf.get(reply.index);
+        const artifacts = turnArtifacts(session, reply.index);
+        if (refusal) why = `the reply on line ${session.lineOfTurn(reply.index)} is a canned refusal`;
+        else if (repeat) why = `the reply on line ${session.lineOfTurn(reply.index)} repeats line ${session.lineOfTurn(repeat.first)} instead`;
+        else if (artifacts.length > 0 && reply.texts.length > 0 && artifacts.some((a) => a.kind !== 'leaked-label')) {
+          why = `the reply on line ${session.lineOfTurn(reply.index)} is about the transcript, not an answer`;
+        }
+        if (why) related.push({ ...session.turnHead(reply.index), message: 'The reply' });
+      }
+      if (!why) continue;
+      const q = questions[lastText]!;
+      const span = q.spans[q.spans.length - 1]!;
+      const base = turn.texts[lastText]!.position.start.offset!;
+      const asker = turn.role === 'therapist' ? "The therapist's" : "The patient's";
+      report({
+        reason: `${asker} question goes unanswered: ${why}.`,
+        start: base + span.start,
+        end: base + span.end,
+        turn: turn.index,
+        related,
+      });
+    }
+  },
+});
+
+/** A session with refusals, loops or artifacts is a generated one. */
+function looksGenerated(session: Session): boolean {
+  if (sessionRepeats(session).length > 0) return true;
+  for (const turn of session.turns) {
+    if (turnRefusals(session, turn.index).length > 0 || turnArtifacts(session, turn.index).length > 0) return true;
+  }
+  return false;
+}

@@ -1,0 +1,34 @@
+/**
+ * `unknown-speaker`: a label that is not a configured speaker but is close to
+ * one ("Therapsit:", "Pateint:"). Such a turn is attributed to the wrong
+ * speaker by every count and filter downstream.
+ */
+import { defineRule } from '../rule.ts';
+
+export default defineRule({
+  id: 'unknown-speaker',
+  description: 'A speaker label that is not configured but resembles one (a typo).',
+  defaultSeverity: 'error',
+  defaultOptions: {},
+  check({ session, report }) {
+    for (const turn of session.turns) {
+      const nearest = turn.node.nearest;
+      if (turn.node.known || !nearest) continue;
+      const label = turn.node.children[0]!.position;
+      report({
+        reason: `"${turn.node.speaker}" is not a known speaker; did you mean "${nearest}"? Until it is fixed this turn is not counted as the ${turn.role}'s.`,
+        start: label.start.offset!,
+        end: label.end.offset!,
+        turn: turn.index,
+        fixes: [
+          {
+            title: `Relabel as "${nearest}"`,
+            edits: [{ start: label.start.offset!, end: label.end.offset!, text: nearest }],
+            safe: true,
+            preferred: true,
+          },
+        ],
+      });
+    }
+  },
+});
