@@ -32,31 +32,31 @@ export default defineRule({
     const repeatOf = new Map(sessionRepeats(session).map((r) => [r.turn, r] as const));
     const turns = session.turns;
     for (const turn of turns) {
-      if (turn.role === 'other') continue;
-      const questions = turnQuestions(session, turn.index);
-      let lastText = -1;
-      for (let i = questions.length - 1; i >= 0; i--) if (questions[i]) { lastText = i; break; }
-      if (lastText < 0) continue;
-      if (turnRefusals(session, turn.index).length > 0) continue;
-
+      if (turn.role === 'other' || turn.texts.length === 0) continue;
+      // First the cheap part: is the reply one that takes nothing up?
       const reply = turns[turn.index + 1];
       let why: string | undefined;
       const related: Array<{ start: number; end: number; message: string }> = [];
       if (!reply) {
-        // Only a written, generated session ends on a question nobody answers; a recorded one stops mid-talk.
+        // A recorded session may stop mid-talk; only a generated one "ends" on an unanswered question.
         if (turn.index > 0 && session.get('looks-generated', looksGenerated)) why = 'the session ends here, without a reply';
       } else if (reply.speakerKey !== turn.speakerKey) {
-        const refusal = turnRefusals(session, reply.index)[0];
+        const line = session.lineOfTurn(reply.index);
         const repeat = repeatOf.get(reply.index);
-        const artifacts = turnArtifacts(session, reply.index);
-        if (refusal) why = `the reply on line ${session.lineOfTurn(reply.index)} is a canned refusal`;
-        else if (repeat) why = `the reply on line ${session.lineOfTurn(reply.index)} repeats line ${session.lineOfTurn(repeat.first)} instead`;
-        else if (artifacts.length > 0 && reply.texts.length > 0 && artifacts.some((a) => a.kind !== 'leaked-label')) {
-          why = `the reply on line ${session.lineOfTurn(reply.index)} is about the transcript, not an answer`;
+        if (turnRefusals(session, reply.index).length > 0) why = `the reply on line ${line} is a canned refusal`;
+        else if (repeat) why = `the reply on line ${line} repeats line ${session.lineOfTurn(repeat.first)} instead`;
+        else if (turnArtifacts(session, reply.index).some((a) => a.kind !== 'leaked-label')) {
+          why = `the reply on line ${line} is about the transcript, not an answer`;
         }
         if (why) related.push({ ...session.turnHead(reply.index), message: 'The reply' });
       }
       if (!why) continue;
+      // Then: did this turn ask something (outside a canned refusal's boilerplate)?
+      if (turnRefusals(session, turn.index).length > 0) continue;
+      const questions = turnQuestions(session, turn.index);
+      let lastText = -1;
+      for (let i = questions.length - 1; i >= 0 && lastText < 0; i--) if (questions[i]) lastText = i;
+      if (lastText < 0) continue;
       const q = questions[lastText]!;
       const span = q.spans[q.spans.length - 1]!;
       const base = turn.texts[lastText]!.position.start.offset!;

@@ -16,7 +16,7 @@ export default defineRule({
       if (turn.node.known || !nearest) continue;
       const label = turn.node.children[0]!.position;
       report({
-        reason: `"${turn.node.speaker}" is not a known speaker; did you mean "${nearest}"? Until it is fixed this turn is not counted as the ${turn.role}'s.`,
+        reason: `"${turn.node.speaker}" is not a known speaker; did you mean "${nearest}"? Other tools reading this file will not know who is speaking.`,
         start: label.start.offset!,
         end: label.end.offset!,
         turn: turn.index,

@@ -1,0 +1,111 @@
+/**
+ * The unified plugin the CLI runs per file inside unified-engine: checks the
+ * input is text, parses with the file's speakers, lints with the file's
+ * configuration and codebook, applies safe fixes when asked, and compiles the
+ * (fixed or tag-stripped) text back, with its byte order mark.
+ */
+import fs from 'node:fs';
+import type { Processor } from 'unified';
+import type { VFile } from 'vfile';
+import type { Root } from '../core/types.ts';
+import { parseTranscript } from '../core/parser.ts';
+import { SpeakerTable } from '../core/speakers.ts';
+import { analyze, lintTree, safeFixes, SOURCE, type LintMessage } from '../core/lint.ts';
+import { fixAll } from '../core/fixes.ts';
+import { stripTags } from '../core/tags.ts';
+import type { SettingsResolver, ResolvedFileSettings } from '../core/resolve.ts';
+import { checkText } from './input.ts';
+
+export type Mode = 'lint' | 'fix' | 'strip-tags';
+
+export interface CliPluginOptions {
+  resolver: SettingsResolver;
+  mode: Mode;
+  /** Report only errors. */
+  quiet?: boolean;
+}
+
+interface FileData {
+  bom?: boolean;
+  invalid?: string;
+  settings?: ResolvedFileSettings;
+}
+
+const VFILE_SEVERITY = { error: true, warn: false, info: undefined } as const;
+
+export function transcriptCli(this: Processor, options: CliPluginOptions): (tree: Root, file: VFile) => Promise<void> {
+  const { resolver, mode } = options;
+
+  this.parser = (document: string, file: VFile) => {
+    const data = file.data as FileData;
+    let text = document;
+    if (text.charCodeAt(0) === 0xfeff) {
+      data.bom = true;
+      text = text.slice(1);
+      file.value = text;
+    }
+    const problem = checkText(text, file.path);
+    if (problem) {
+      data.invalid = problem;
+      return { type: 'root', children: [], position: { start: { line: 1, column: 1, offset: 0 }, end: { line: 1, column: 1, offset: 0 } } } satisfies Root;
+    }
+    data.settings = resolver.forFile(file.path);
+    return parseTranscript(text, { speakers: new SpeakerTable(data.settings.config.speakers) });
+  };
+
+  this.compiler = (tree: unknown, file: VFile) => {
+    const data = file.data as FileData;
+    const text = String(file.value ?? '');
+    const body = mode === 'strip-tags' && !data.invalid ? stripTags(text, tree as Root) : text;
+    return (data.bom ? '\uFEFF' : '') + body;
+  };
+
+  return async (tree: Root, file: VFile) => {
+    const data = file.data as FileData;
+    if (data.invalid) {
+      const message = file.message(data.invalid, { ruleId: 'unreadable', source: SOURCE });
+      message.fatal = true;
+      return;
+    }
+    if (mode === 'strip-tags') return;
+    const settings = data.settings!;
+    const analyzeOptions = { config: settings.config, codebook: settings.codebook };
+    const original = String(file.value ?? '');
+    let messages: LintMessage[];
+    if (mode === 'fix') {
+      const fixed = fixAll(original, (text) => safeFixes(text, analyzeOptions));
+      messages = analyze(fixed.text, analyzeOptions).messages;
+      if (fixed.text !== original) {
+        file.value = fixed.text;
+        if (file.path && !file.data.unifiedEngineStreamIn) await writeAtomically(file.path, (data.bom ? '\uFEFF' : '') + fixed.text);
+        const note = file.info(`Applied ${fixed.applied} fix${fixed.applied === 1 ? '' : 'es'}.`, { ruleId: 'fixed', source: SOURCE });
+        note.fatal = undefined;
+      }
+    } else {
+      messages = lintTree(tree, original, analyzeOptions).messages;
+    }
+    for (const problem of settings.problems) {
+      file.message(problem, { ruleId: 'config', source: SOURCE }).fatal = false;
+    }
+    for (const m of messages) {
+      if (options.quiet && m.severity !== 'error') continue;
+      const message = file.message(m.reason, { place: { start: m.start, end: m.end }, ruleId: m.ruleId, source: SOURCE });
+      message.fatal = VFILE_SEVERITY[m.severity];
+      const fix = m.fixes.find((f) => f.preferred) ?? m.fixes[0];
+      const edit = fix?.edits.length === 1 ? fix.edits[0]! : undefined;
+      const text = String(file.value ?? '');
+      if (edit && edit.start === m.start.offset && edit.end === m.end.offset) {
+        message.actual = text.slice(edit.start, edit.end);
+        message.expected = [edit.text];
+      }
+    }
+  };
+}
+
+/** Write through a temporary file and rename, so a crash never leaves half a transcript. */
+async function writeAtomically(file: string, content: string): Promise<void> {
+  const temp = `${file}.${process.pid}.tmp`;
+  const stat = await fs.promises.stat(file).catch(() => undefined);
+  await fs.promises.writeFile(temp, content, stat ? { mode: stat.mode } : {});
+  await fs.promises.rename(temp, file);
+}

@@ -1,0 +1,84 @@
+/**
+ * Which configuration and codebook apply to a file: the one lookup shared by
+ * the CLI and the language server, with caches by folder.
+ */
+import path from 'node:path';
+import { findConfigFile, loadConfigFile, mergeConfigs, type LoadedConfig, type TranscriptConfig } from './config.ts';
+import { loadCodebook, type Codebook } from './codebook.ts';
+
+export interface ResolvedFileSettings {
+  config: TranscriptConfig;
+  codebook: Codebook;
+  /** The configuration file used, if any. */
+  configFile?: string;
+  problems: string[];
+}
+
+export interface ResolverOptions {
+  /** Settings below any configuration file (VS Code settings). */
+  base?: TranscriptConfig;
+  /** Settings above every configuration file (CLI `--rule`). */
+  overrides?: TranscriptConfig;
+  /** Use this configuration file for every document instead of looking one up. */
+  configFile?: string;
+  /** Do not look for configuration files. */
+  noConfig?: boolean;
+}
+
+export class SettingsResolver {
+  private readonly configByDir = new Map<string, LoadedConfig | undefined>();
+  private readonly codebooks = new Map<string, { codebook: Codebook; problems: string[] }>();
+  private options: ResolverOptions;
+
+  constructor(options: ResolverOptions = {}) {
+    this.options = options;
+  }
+
+  /** New base or override settings: drop the caches. */
+  update(options: ResolverOptions): void {
+    this.options = options;
+    this.clear();
+  }
+
+  /** A configuration or codebook file changed on disk. */
+  clear(): void {
+    this.configByDir.clear();
+    this.codebooks.clear();
+  }
+
+  forFile(filePath: string | undefined): ResolvedFileSettings {
+    const dir = filePath ? path.dirname(path.resolve(filePath)) : process.cwd();
+    const loaded = this.configFor(dir);
+    const layers = [this.options.base, loaded?.config, this.options.overrides].filter(
+      (layer): layer is TranscriptConfig => layer !== undefined,
+    );
+    const config = mergeConfigs(...layers);
+    const codebookKey = config.codebook ?? `dir:${dir}`;
+    let book = this.codebooks.get(codebookKey);
+    if (!book) {
+      book = config.codebook ? loadCodebook({ file: config.codebook }) : loadCodebook({ dir });
+      this.codebooks.set(codebookKey, book);
+    }
+    const result: ResolvedFileSettings = {
+      config,
+      codebook: book.codebook,
+      problems: [...(loaded?.problems ?? []), ...book.problems],
+    };
+    if (loaded?.file) result.configFile = loaded.file;
+    return result;
+  }
+
+  private configFor(dir: string): LoadedConfig | undefined {
+    if (this.options.noConfig) return undefined;
+    if (this.options.configFile) {
+      const key = `file:${this.options.configFile}`;
+      if (!this.configByDir.has(key)) this.configByDir.set(key, loadConfigFile(this.options.configFile));
+      return this.configByDir.get(key);
+    }
+    if (this.configByDir.has(dir)) return this.configByDir.get(dir);
+    const file = findConfigFile(dir);
+    const loaded = file ? loadConfigFile(file) : undefined;
+    this.configByDir.set(dir, loaded);
+    return loaded;
+  }
+}

@@ -1,0 +1,86 @@
+/**
+ * Quick fixes for diagnostics and `source.fixAll.transcript`, from the fixes
+ * the core attaches to each finding.
+ */
+import { CodeActionKind, type CodeAction, type CodeActionParams, type Diagnostic } from 'vscode-languageserver';
+import type { TextDocument } from 'vscode-languageserver-textdocument';
+import type { DocumentAnalysis } from './analysis.ts';
+import { rangesEqual, toLspEdit, toRange } from './convert.ts';
+import { fixAll, type Fix } from '../core/fixes.ts';
+import { safeFixes, SOURCE } from '../core/lint.ts';
+
+export const FIX_ALL_KIND = `${CodeActionKind.SourceFixAll}.transcript`;
+
+export function quickFixes(document: TextDocument, analysis: DocumentAnalysis, params: CodeActionParams): CodeAction[] {
+  const actions: CodeAction[] = [];
+  const only = params.context.only;
+  const wants = (kind: string) => !only || only.some((o) => kind === o || kind.startsWith(`${o}.`));
+  if (wants(CodeActionKind.QuickFix)) {
+    let anySafe = false;
+    for (const diagnostic of params.context.diagnostics) {
+      if (diagnostic.source !== SOURCE) continue;
+      const message = analysis.messages.find((m) => m.ruleId === diagnostic.code && rangesEqual(toRange(m), diagnostic.range));
+      if (!message) continue;
+      for (const fix of message.fixes) {
+        anySafe ||= fix.safe;
+        actions.push(fixAction(document, fix, diagnostic));
+      }
+    }
+    if (anySafe) {
+      const all = fixAllAction(document, analysis, CodeActionKind.QuickFix);
+      if (all) actions.push(all);
+    }
+  }
+  if (only && wants(FIX_ALL_KIND)) {
+    const all = fixAllAction(document, analysis, FIX_ALL_KIND);
+    if (all) actions.push(all);
+  }
+  return actions;
+}
+
+function fixAction(document: TextDocument, fix: Fix, diagnostic: Diagnostic): CodeAction {
+  const action: CodeAction = {
+    title: fix.title,
+    kind: CodeActionKind.QuickFix,
+    diagnostics: [diagnostic],
+    edit: { changes: { [document.uri]: fix.edits.map((edit) => toLspEdit(document, edit)) } },
+  };
+  if (fix.preferred) action.isPreferred = true;
+  return action;
+}
+
+/** Every safe fix in the document, applied until none is left, as one minimal edit. */
+export function fixAllAction(document: TextDocument, analysis: DocumentAnalysis, kind: string): CodeAction | undefined {
+  const original = document.getText();
+  const options = { config: analysis.settings.config, codebook: analysis.settings.codebook };
+  const result = fixAll(original, (text) => safeFixes(text, options));
+  if (result.text === original) return undefined;
+  const edit = minimalEdit(original, result.text);
+  return {
+    title: `Fix all safe problems in this transcript (${result.applied})`,
+    kind,
+    edit: { changes: { [document.uri]: [toLspEdit(document, edit)] } },
+  };
+}
+
+/** One edit that turns `before` into `after`, touching only what differs. */
+export function minimalEdit(before: string, after: string): { start: number; end: number; text: string } {
+  let prefix = 0;
+  const max = Math.min(before.length, after.length);
+  while (prefix < max && before.charCodeAt(prefix) === after.charCodeAt(prefix)) prefix++;
+  // Never split a surrogate pair.
+  if (prefix > 0 && isHighSurrogate(before.charCodeAt(prefix - 1))) prefix--;
+  let suffix = 0;
+  while (
+    suffix < max - prefix &&
+    before.charCodeAt(before.length - 1 - suffix) === after.charCodeAt(after.length - 1 - suffix)
+  ) {
+    suffix++;
+  }
+  if (suffix > 0 && isHighSurrogate(before.charCodeAt(before.length - 1 - suffix))) suffix--;
+  return { start: prefix, end: before.length - suffix, text: after.slice(prefix, after.length - suffix) };
+}
+
+function isHighSurrogate(code: number): boolean {
+  return code >= 0xd800 && code <= 0xdbff;
+}

@@ -1,0 +1,48 @@
+/**
+ * Document symbols: the header and every turn ("12 · Therapist — Thank you
+ * for sharing…"), for the Outline view and breadcrumbs.
+ */
+import { SymbolKind, type DocumentSymbol } from 'vscode-languageserver';
+import type { DocumentAnalysis } from './analysis.ts';
+import { toRange } from './convert.ts';
+import { excerpt } from '../core/text.ts';
+
+const KIND = { therapist: SymbolKind.Method, patient: SymbolKind.Field, other: SymbolKind.Constant } as const;
+
+export function documentSymbols(analysis: DocumentAnalysis): DocumentSymbol[] {
+  const symbols: DocumentSymbol[] = [];
+  const { session } = analysis;
+  const header = session.header;
+  if (header) {
+    const first = header.children[0]!;
+    symbols.push({
+      name: excerpt(first.value.replace(/:$/, ''), 40) || 'Header',
+      detail: 'header',
+      kind: SymbolKind.Namespace,
+      range: toRange(header.position),
+      selectionRange: toRange(first.position),
+      children: header.children
+        .filter((line) => line.type === 'heading')
+        .slice(first.type === 'heading' ? 1 : 0)
+        .map((line) => ({
+          name: line.value.replace(/:$/, ''),
+          kind: SymbolKind.String,
+          range: toRange(line.position),
+          selectionRange: toRange(line.position),
+        })),
+    });
+  }
+  for (const turn of session.turns) {
+    const label = turn.node.children[0]!;
+    const text = turn.features.text;
+    const tags = turn.tags.filter((t) => t.namespace !== 'ignore').map((t) => `[${t.namespace}:${t.id}]`);
+    symbols.push({
+      name: `${turn.index + 1} · ${turn.node.speaker} — ${text ? excerpt(text, 48) : '(empty)'}`,
+      detail: tags.length > 0 ? tags.join(' ') : `${turn.features.words} words`,
+      kind: KIND[turn.role],
+      range: toRange(turn.node.position),
+      selectionRange: toRange(label.position),
+    });
+  }
+  return symbols;
+}
