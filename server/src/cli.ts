@@ -175,6 +175,16 @@ export interface EngineRun {
   collect?: (files: VFile[]) => void;
 }
 
+/**
+ * vfile-reporter-json, with `fatal` always present: `true` (error), `false`
+ * (warning) or `null` (information), so consumers need not guess.
+ */
+function jsonReport(files: VFile[]): string {
+  const report = JSON.parse(reporterJson(files)) as Array<{ messages: Array<{ fatal?: boolean | null }> }>;
+  for (const file of report) for (const message of file.messages) message.fatal ??= null;
+  return JSON.stringify(report);
+}
+
 /** Run unified-engine over files (or stdin) and report. Resolves with the exit code. */
 export function runEngine(run: EngineRun): Promise<number> {
   const { io, mode } = run;
@@ -192,7 +202,7 @@ export function runEngine(run: EngineRun): Promise<number> {
   }) as unknown as Processor;
   // The report goes to stdout unless stdout carries the transcript itself.
   const reportStream = toStdout || singleFileOut ? io.stderr : io.stdout;
-  const report = run.format === 'json' ? reporterJson : reporter;
+  const report = run.format === 'json' ? jsonReport : reporter;
   if (run.outDir) fs.mkdirSync(path.resolve(io.cwd, run.outDir), { recursive: true });
 
   return new Promise((resolve) => {

@@ -5,7 +5,7 @@
  */
 import { spawn, type ChildProcess } from 'node:child_process';
 import path from 'node:path';
-import { fileURLToPath, pathToFileURL } from 'node:url';
+import { pathToFileURL } from 'node:url';
 import {
   createProtocolConnection,
   StreamMessageReader,
@@ -15,7 +15,8 @@ import {
   type ClientCapabilities,
 } from 'vscode-languageserver-protocol/node';
 
-export const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
+import { ROOT } from './paths.ts';
+export { ROOT };
 export const SERVER_BIN = path.join(ROOT, 'bin/transcript-language-server.js');
 
 export interface TestClient {
@@ -23,6 +24,8 @@ export interface TestClient {
   process: ChildProcess;
   /** Resolves with the first diagnostics published for `uri` at `version` (or later). */
   diagnostics(uri: string, version: number): Promise<PublishDiagnosticsParams>;
+  /** Resolves with the next diagnostics for `uri` that satisfy `accept`. */
+  nextDiagnostics(uri: string, accept: (params: PublishDiagnosticsParams) => boolean): Promise<PublishDiagnosticsParams>;
   open(uri: string, text: string, version?: number): void;
   change(uri: string, version: number, changes: Array<{ range?: { start: { line: number; character: number }; end: { line: number; character: number } }; text: string }>): void;
   stop(): Promise<void>;
@@ -32,16 +35,19 @@ export async function startClient(options: { capabilities?: ClientCapabilities; 
   const child = spawn(process.execPath, [SERVER_BIN, '--stdio'], { stdio: ['pipe', 'pipe', 'inherit'] });
   const connection = createProtocolConnection(new StreamMessageReader(child.stdout!), new StreamMessageWriter(child.stdin!));
   const published: PublishDiagnosticsParams[] = [];
-  const waiters: Array<{ uri: string; version: number; resolve: (p: PublishDiagnosticsParams) => void }> = [];
+  // JSON-RPC allows one handler per method: this one serves every waiter.
+  const waiters: Array<{ accept: (p: PublishDiagnosticsParams) => boolean; resolve: (p: PublishDiagnosticsParams) => void }> = [];
   connection.onNotification('textDocument/publishDiagnostics', (params: PublishDiagnosticsParams) => {
     published.push(params);
     for (const waiter of [...waiters]) {
-      if (waiter.uri === params.uri && (params.version ?? -1) >= waiter.version) {
+      if (waiter.accept(params)) {
         waiters.splice(waiters.indexOf(waiter), 1);
         waiter.resolve(params);
       }
     }
   });
+  const nextDiagnostics = (uri: string, accept: (p: PublishDiagnosticsParams) => boolean) =>
+    new Promise<PublishDiagnosticsParams>((resolve) => waiters.push({ accept: (p) => p.uri === uri && accept(p), resolve }));
   connection.onRequest('workspace/configuration', (params: { items: unknown[] }) => params.items.map(() => options.configuration ?? {}));
   connection.onRequest('client/registerCapability', () => null);
   connection.listen();
@@ -60,8 +66,9 @@ export async function startClient(options: { capabilities?: ClientCapabilities; 
     diagnostics(uri, version) {
       const done = published.find((p) => p.uri === uri && (p.version ?? -1) >= version);
       if (done) return Promise.resolve(done);
-      return new Promise((resolve) => waiters.push({ uri, version, resolve }));
+      return nextDiagnostics(uri, (p) => (p.version ?? -1) >= version);
     },
+    nextDiagnostics,
     open(uri, text, version = 1) {
       connection.sendNotification('textDocument/didOpen', { textDocument: { uri, languageId: 'therapy-transcript', version, text } });
     },

@@ -58,7 +58,7 @@ export function findNames(session: Session): SessionNames {
         re.lastIndex = 0;
         for (let m = re.exec(value); m; m = re.exec(value)) {
           const name = m[1]!;
-          if (NOT_NAMES.has(name) || session.speakers.get(name)?.role === turn.role) continue;
+          if (NOT_NAMES.has(name)) continue;
           const start = text.position.start.offset! + m.index + m[0].lastIndexOf(name);
           if (vocatives.some((v) => v.start === start)) continue;
           vocatives.push({ name, turn: turn.index, start, end: start + name.length });

@@ -27,7 +27,11 @@ export default defineRule({
     for (let m = NUMBER.exec(value); m; m = NUMBER.exec(value)) {
       const start = m.index;
       const end = start + m[0].length;
-      const edits: TextEdit[] = [{ start, end, text: CRISIS_LINE_988 }];
+      // "Call 1-800-273-8255" → "Call or text 988, …": the verb is part of the new wording.
+      const verb = /\b(call|dial|phone|ring)(?: them| us| it)?(?: at| on)?[ \t]*$/i.exec(value.slice(Math.max(0, start - 24), start));
+      const edits: TextEdit[] = verb
+        ? [{ start: start - verb[0].length, end, text: matchCase(verb[1]!, CRISIS_LINE_988) }]
+        : [{ start, end, text: CRISIS_LINE_988 }];
       // "the National Suicide Prevention Lifeline (1-800-273-…": rename the line too.
       const before = value.slice(Math.max(0, start - 60), start);
       OLD_NAME.lastIndex = 0;
@@ -47,3 +51,8 @@ export default defineRule({
     }
   },
 });
+
+/** "Call" → "Call or text…", "call" → "call or text…". */
+function matchCase(original: string, replacement: string): string {
+  return original[0] === original[0]!.toUpperCase() ? replacement[0]!.toUpperCase() + replacement.slice(1) : replacement;
+}

@@ -1,0 +1,37 @@
+/**
+ * Quiet on real sessions: on AnnoMI (133 real counselling sessions) all rules
+ * together, except `consecutive-turns`, fire at most once per 1,000 turns.
+ * Prints the per-rule counts (they are in the README).
+ */
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import fs from 'node:fs';
+import path from 'node:path';
+import { analyze } from '../../server/src/core/lint.ts';
+import { emptyConfig } from '../../server/src/core/config.ts';
+import { allRules } from '../../server/src/core/rules/index.ts';
+import { annomiFiles } from '../helpers/data.ts';
+
+test('AnnoMI: at most one finding per 1,000 turns (consecutive-turns aside)', (t) => {
+  const counts = Object.fromEntries(allRules.map((r) => [r.id, 0])) as Record<string, number>;
+  const where: string[] = [];
+  let turns = 0;
+  for (const file of annomiFiles()) {
+    const { session, messages } = analyze(fs.readFileSync(file, 'utf8'), { config: emptyConfig() });
+    turns += session.turns.length;
+    for (const m of messages) {
+      counts[m.ruleId] = (counts[m.ruleId] ?? 0) + 1;
+      if (m.ruleId !== 'consecutive-turns') where.push(`${path.basename(file)}:${m.start.line} ${m.ruleId}`);
+    }
+  }
+  const flagged = Object.entries(counts)
+    .filter(([id]) => id !== 'consecutive-turns')
+    .reduce((sum, [, n]) => sum + n, 0);
+  const perThousand = (1000 * flagged) / turns;
+  t.diagnostic(`turns: ${turns}`);
+  for (const [id, n] of Object.entries(counts)) t.diagnostic(`${id.padEnd(22)} ${n}`);
+  t.diagnostic(`all but consecutive-turns: ${flagged} (${perThousand.toFixed(2)} per 1,000 turns)`);
+  for (const w of where) t.diagnostic(w);
+  assert.equal(turns, 9699);
+  assert.ok(perThousand <= 1, `${flagged} findings in ${turns} turns is more than 1 per 1,000`);
+});

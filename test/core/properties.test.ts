@@ -1,0 +1,108 @@
+/**
+ * Properties over generated transcripts (fast-check): the parser never
+ * throws and keeps positions inside the text; safe fixes reach a fixed point
+ * and keep every first occurrence; stripping tags restores the text byte for
+ * byte.
+ */
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import fc from 'fast-check';
+import { parseTranscript } from '../../server/src/core/parser.ts';
+import { analyze, safeFixes } from '../../server/src/core/lint.ts';
+import { applyEdits, fixAll } from '../../server/src/core/fixes.ts';
+import { emptyConfig } from '../../server/src/core/config.ts';
+import { insertTurnTagEdit, stripTags } from '../../server/src/core/tags.ts';
+import { normalizeForComparison } from '../../server/src/core/text.ts';
+import type { Turn } from '../../server/src/core/types.ts';
+
+const options = { config: emptyConfig() };
+
+const TEXTS = [
+  'I cannot continue a conversation that discusses self-harm. Please reach out to the National Suicide Prevention Lifeline at 1-800-273-8255. Is there anything else I can help you with?',
+  'I understand your concern, but I was hoping to continue our session and explore different topics without discussing self-harm directly. Is that something we can do?',
+  'How have things been since we last met, and did you get a chance to try the breathing exercise we practised together?',
+  'It was hard at firstâ€”honestly I almost gave up, but I kept going and it helped a little by the end of the week.',
+  'Mm-hmm.',
+  'Okay.',
+  'What would make this week feel like a small success for you, even if everything else stays the same?',
+  "Here's a continuation of the therapy session:",
+  'I think the biggest thing is that I stopped checking my phone at night, and I slept better.',
+  '',
+];
+
+const transcript = fc
+  .record({
+    turns: fc.array(fc.record({ who: fc.constantFrom('Therapist', 'Patient', 'Client', 'T', 'Counselor'), text: fc.constantFrom(...TEXTS) }), { maxLength: 30 }),
+    eol: fc.constantFrom('\n', '\r\n'),
+    blank: fc.boolean(),
+    bom: fc.boolean(),
+    finalNewline: fc.boolean(),
+  })
+  .map(({ turns, eol, blank, bom, finalNewline }) => {
+    const body = turns.map((t) => (t.text ? `${t.who}: ${t.text}` : `${t.who}:`)).join(blank ? eol + eol : eol);
+    return `${bom ? '\uFEFF' : ''}${body}${finalNewline ? eol : ''}`;
+  });
+
+test('the parser never throws, and every text node is an exact slice', () => {
+  fc.assert(
+    fc.property(fc.oneof(fc.string({ unit: 'grapheme', maxLength: 400 }), fc.string({ unit: 'binary', maxLength: 400 }), transcript), (source) => {
+      const root = parseTranscript(source);
+      for (const node of root.children) {
+        if (node.type !== 'turn') continue;
+        for (const child of node.children) {
+          if (child.type !== 'paragraph') continue;
+          for (const inner of child.children) {
+            const { start, end } = inner.position;
+            assert.ok(start.offset! >= 0 && end.offset! <= source.length && start.offset! <= end.offset!);
+            if (inner.type === 'text') assert.equal(source.slice(start.offset, end.offset), inner.value);
+          }
+        }
+      }
+    }),
+    { numRuns: 400 },
+  );
+});
+
+test('safe fixes reach a fixed point and keep the first occurrence of every turn', () => {
+  fc.assert(
+    fc.property(transcript, (source) => {
+      const once = fixAll(source, (text) => safeFixes(text, options)).text;
+      const twice = fixAll(once, (text) => safeFixes(text, options)).text;
+      assert.equal(twice, once);
+      // Every distinct long turn text of the input survives (after its own repairs).
+      const kept = new Set(analyze(once, options).session.turns.map((t) => `${t.speakerKey}|${normalizeForComparison(t.features.text)}`));
+      for (const turn of analyze(source, options).session.turns) {
+        if (turn.features.words < 12) continue;
+        const repaired = turn.features.text.replace('â€”', '—');
+        if (repaired.includes('273-8255') || repaired.startsWith("Here's")) continue;
+        assert.ok(kept.has(`${turn.speakerKey}|${normalizeForComparison(repaired)}`), `lost: ${repaired.slice(0, 40)}`);
+      }
+    }),
+    { numRuns: 150 },
+  );
+});
+
+test('removing every tag and the space after it restores the transcript byte for byte', () => {
+  fc.assert(
+    fc.property(
+      transcript,
+      fc.array(fc.tuple(fc.nat(), fc.constantFrom('cbt:socratic-questioning', 'cbt:reflection', 'mi:question', 'ignore:empty-turn')), { maxLength: 12 }),
+      (source, picks) => {
+        const turns = parseTranscript(source).children.filter((c): c is Turn => c.type === 'turn');
+        if (turns.length === 0) return;
+        const edits = picks
+          .map(([n, tag]) => {
+            const [ns, id] = tag.split(':') as [string, string];
+            return insertTurnTagEdit(turns[n % turns.length]!, ns, id);
+          })
+          .filter((e) => e !== undefined);
+        // Several tags on one turn: insert them one after the other at the same place.
+        const byOffset = new Map<number, string>();
+        for (const edit of edits) byOffset.set(edit.start, (byOffset.get(edit.start) ?? '') + edit.text);
+        const tagged = applyEdits(source, [...byOffset].map(([start, text]) => ({ start, end: start, text })));
+        assert.equal(stripTags(tagged, parseTranscript(tagged)), source);
+      },
+    ),
+    { numRuns: 300 },
+  );
+});

@@ -1,0 +1,248 @@
+/**
+ * Every rule on examples: text that must stay quiet ("ok") and text that must
+ * be reported, at an exact place ("not ok").
+ */
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { analyze } from '../../server/src/core/lint.ts';
+import { emptyConfig, type TranscriptConfig } from '../../server/src/core/config.ts';
+import { allRules } from '../../server/src/core/rules/index.ts';
+
+function findings(text: string, ruleId: string, config: TranscriptConfig = emptyConfig()) {
+  return analyze(text, { config })
+    .messages.filter((m) => m.ruleId === ruleId)
+    .map((m) => ({ at: `${m.start.line}:${m.start.column}-${m.end.line}:${m.end.column}`, text: text.slice(m.start.offset, m.end.offset), reason: m.reason, message: m }));
+}
+
+const REFUSAL = 'I cannot continue a conversation that discusses self-harm. If you are experiencing distress, please consider reaching out to a crisis hotline in your country. Is there anything else I can help you with?';
+const LONG_PATIENT = 'I understand your concern, but I was hoping to continue our session and explore different topics without discussing self-harm directly. Is that something we can do?';
+
+test('every rule has an id, a description and a default severity', () => {
+  const ids = new Set<string>();
+  for (const rule of allRules) {
+    assert.match(rule.id, /^[a-z]+(?:-[a-z]+)*$/);
+    assert.ok(!ids.has(rule.id), `duplicate ${rule.id}`);
+    ids.add(rule.id);
+    assert.ok(rule.description.length > 10);
+    assert.ok(['info', 'warn', 'error'].includes(rule.defaultSeverity));
+  }
+});
+
+test('empty-turn', () => {
+  assert.deepEqual(findings('Therapist: Hello.\nClient: Hi.', 'empty-turn'), []);
+  const found = findings('Therapist: Hello.\nClient:\nTherapist: Are you there?', 'empty-turn');
+  assert.equal(found.length, 1);
+  assert.equal(found[0]!.at, '2:1-2:7');
+  assert.match(found[0]!.reason, /Client label has no text/);
+  assert.deepEqual(found[0]!.message.fixes[0]!.edits, [{ start: 18, end: 26, text: '' }]);
+});
+
+test('repeated-turn: exact and near repeats of the same speaker, never backchannels', () => {
+  const loop = [
+    `Therapist: ${REFUSAL}`,
+    `Patient: ${LONG_PATIENT}`,
+    `Therapist: ${REFUSAL.replace('a conversation', 'the conversation').toUpperCase()}`,
+    `Patient: ${LONG_PATIENT.replace("I was hoping", "I'd hoped")}`,
+    `Therapist: ${REFUSAL}`,
+  ].join('\n\n');
+  const found = findings(loop, 'repeated-turn');
+  assert.deepEqual(found.map((f) => f.at.split('-')[0]), ['5:1', '7:1', '9:1']);
+  // Case and one changed word: a near repeat; the last one is word for word.
+  assert.match(found[0]!.reason, /^This therapist turn nearly repeats line 1 \(\d+% the same words; 2nd time\): the session is looping\.$/);
+  assert.match(found[1]!.reason, /^This patient turn nearly repeats line 3 \(\d+% the same words; 2nd time\)/);
+  assert.match(found[2]!.reason, /^This therapist turn repeats line 1 word for word \(3rd time\): the session is looping\.$/);
+  assert.equal(found[2]!.message.related[0]!.start.line, 1);
+  // Two fixes: this repeat, and every repeat of the loop.
+  assert.deepEqual(found[2]!.message.fixes.map((f) => f.title), ['Remove this repeat', 'Remove all 2 repeats of this turn (keep line 1)']);
+
+  // The other speaker saying the same thing is not a loop; backchannels never are.
+  assert.deepEqual(findings(`Therapist: ${LONG_PATIENT}\n\nClient: ${LONG_PATIENT}`, 'repeated-turn'), []);
+  const backchannels = Array.from({ length: 6 }, (_, i) => (i % 2 ? 'Client: Mm-hmm.' : 'Therapist: Yeah, right.')).join('\n');
+  assert.deepEqual(findings(backchannels, 'repeated-turn'), []);
+  // Different turns on the same topic are not near repeats.
+  assert.deepEqual(
+    findings(
+      'Therapist: What would you like to focus on in our session today, given everything that happened this week?\nClient: Work.\nTherapist: What would you like to focus on at work first, given the deadlines you mentioned last time?',
+      'repeated-turn',
+    ),
+    [],
+  );
+});
+
+test('repeated-turn options: minWords and similarity', () => {
+  const text = 'Client: I just feel helpless about this.\nTherapist: Okay.\nClient: I just feel helpless about this.';
+  assert.deepEqual(findings(text, 'repeated-turn'), []);
+  const config: TranscriptConfig = { speakers: {}, rules: { 'repeated-turn': { options: { minWords: 5 } } } };
+  assert.equal(findings(text, 'repeated-turn', config).length, 1);
+});
+
+test('unanswered-question: answered by a refusal, a repeat, meta-text, or nothing', () => {
+  const byRefusal = findings(`Patient: I was hoping we could keep talking. Is that something we can do?\n\nTherapist: ${REFUSAL}`, 'unanswered-question');
+  assert.equal(byRefusal.length, 1);
+  assert.equal(byRefusal[0]!.text, 'Is that something we can do?');
+  assert.match(byRefusal[0]!.reason, /patient's question goes unanswered: the reply on line 3 is a canned refusal/);
+
+  const byMeta = findings('Therapist: How did the week go?\n\nPatient: Here is a continuation of the therapy session:', 'unanswered-question');
+  assert.equal(byMeta.length, 1);
+
+  // A question answered normally, and the refusal's own boilerplate question, are fine.
+  assert.deepEqual(findings(`Therapist: How did the week go?\nClient: Better, thanks.\nTherapist: ${REFUSAL}\nClient: Okay.`, 'unanswered-question'), []);
+  // A recorded session may stop on a question; only a generated one is reported for it.
+  assert.deepEqual(findings('Therapist: How did the week go?\nClient: Fine.\nTherapist: Anything else?', 'unanswered-question'), []);
+});
+
+test('consecutive-turns: info with a merge fix that is not applied by --fix', () => {
+  const text = 'Therapist: Hello.\n\nTherapist: Are you there?\n\nClient: Yes.';
+  const found = findings(text, 'consecutive-turns');
+  assert.equal(found.length, 1);
+  assert.equal(found[0]!.message.severity, 'info');
+  assert.equal(found[0]!.at, '3:1-3:11');
+  const merge = found[0]!.message.fixes[0]!;
+  assert.equal(merge.safe, false);
+  assert.deepEqual(merge.edits, [{ start: 19, end: 30, text: '' }]);
+  assert.deepEqual(findings('Therapist: Hi.\nClient: Hi.\nTherapist: Bye.', 'consecutive-turns'), []);
+});
+
+test('truncated-turn: cut-off generations, not spoken interruptions', () => {
+  const cut = findings('Therapist: Okay.\n\nPatient: Thanks for being patient with me and helping me explore these things. I\'m', 'truncated-turn');
+  assert.equal(cut.length, 1);
+  assert.equal(cut[0]!.text, "I'm");
+  const longParagraphs = findings('Therapist: First paragraph ends well.\n\nLastly, I want to acknowledge the progress you\'ve made', 'truncated-turn');
+  assert.equal(longParagraphs.length, 1);
+  assert.equal(longParagraphs[0]!.text, "Lastly, I want to acknowledge the progress you've made");
+  for (const spoken of [
+    'Therapist: You drink four times a week on average-',
+    'Client: I was going to say so—',
+    'Client: I just…',
+    'Client: Well, I just...',
+    'Client: Yeah',
+    'Client: Well, uh',
+    "Client: I don't feel like I need to",
+    'Therapist: So what do you think?',
+  ]) {
+    assert.deepEqual(findings(spoken, 'truncated-turn'), [], spoken);
+  }
+});
+
+test('role-confusion: wrong addressee, "my therapist", third-person narration', () => {
+  const session = [
+    'Therapist: Welcome back, Naomi. How are you?',
+    'Patient: Hi Nova, I am okay.',
+    'Therapist: Thank you for sharing that with me, Naomi.',
+    "Therapist: I'm glad to see that Naomi is making progress.",
+    'Patient: Thank you for your openness, Naomi.',
+    'Therapist: My therapist once told me the same.',
+  ].join('\n\n');
+  const found = findings(session, 'role-confusion');
+  assert.deepEqual(
+    found.map((f) => f.text),
+    ['Naomi is', 'Naomi', 'My therapist'],
+  );
+  assert.match(found[1]!.reason, /patient turn addresses Naomi, who is the patient/);
+  // Names in ordinary use are fine.
+  assert.deepEqual(findings('Therapist: Hi Sam, how are you?\nClient: Good, thanks, doctor.\nTherapist: Sam, what brings you in?', 'role-confusion'), []);
+  // Configured names count.
+  const config: TranscriptConfig = { speakers: { Lee: 'therapist' }, rules: {} };
+  assert.equal(findings('Therapist: Thanks for coming, Lee.\nClient: Sure.', 'role-confusion', config).length, 1);
+});
+
+test('generation-artifact: preambles, AI disclaimers, end markers, leaked labels', () => {
+  const text = [
+    "Therapist: I'm glad you came. Here's a continuation of the therapy session:.",
+    'Patient: As an AI language model, I do not have feelings. But thanks.',
+    'Therapist: See you next week. [End of conversation]',
+    'T: Counselor: How did it go?',
+    'C: Fine. Therapist: Good to hear.',
+    'Therapist: Sure! Here is the next part of the dialogue:',
+  ].join('\n');
+  const found = findings(text, 'generation-artifact');
+  assert.deepEqual(found.map((f) => f.text), [
+    "Here's a continuation of the therapy session:.",
+    'As an AI language model, I do not have feelings.',
+    '[End of conversation]',
+    'Counselor: ',
+    'Therapist: ',
+    'Sure! Here is the next part of the dialogue:',
+  ]);
+  // Removing the preamble keeps the turn's own words; a turn that is only an artifact is removed whole.
+  assert.deepEqual(found[0]!.message.fixes[0]!.edits, [{ start: text.indexOf(" Here's"), end: text.indexOf('\n'), text: '' }]);
+  assert.equal(found[5]!.message.fixes[0]!.title, 'Remove the turn (it holds only the artifact)');
+  // Real speech that merely resembles it is fine.
+  for (const ok of [
+    "Therapist: Here's an example of what you could say to your professor.",
+    'Client: [laughs] Yeah, the session ends at three.',
+    'Therapist: Okay, here is what I suggest: we try it for a week.',
+  ]) {
+    assert.deepEqual(findings(ok, 'generation-artifact'), [], ok);
+  }
+});
+
+test('canned-refusal: the boilerplate, not ordinary limits a therapist states', () => {
+  const found = findings(`Therapist: ${REFUSAL}`, 'canned-refusal');
+  assert.equal(found.length, 1);
+  assert.equal(found[0]!.text, 'I cannot continue a conversation that discusses self-harm.');
+  assert.equal(findings("Therapist: I'm really sorry that you're feeling this way, but I'm unable to provide the help that you need.", 'canned-refusal').length, 1);
+  assert.equal(findings("Therapist: I can't assist with that.", 'canned-refusal').length, 1);
+  for (const ok of [
+    "Therapist: I can't tell you what to do, but we can look at the options together.",
+    "Therapist: I can't help you with that paperwork today, but the front desk can.",
+    'Client: I cannot continue like this at work.',
+  ]) {
+    assert.deepEqual(findings(ok, 'canned-refusal'), [], ok);
+  }
+  const config: TranscriptConfig = { speakers: {}, rules: { 'canned-refusal': { options: { phrases: ['Please consult a professional'] } } } };
+  assert.equal(findings('Therapist: please consult a professional.', 'canned-refusal', config).length, 1);
+});
+
+test('outdated-crisis-line: every spelling, and the 988 fix', () => {
+  for (const number of ['1-800-273-TALK', '1-800-273-8255', '(800) 273-8255', '800.273.8255', '+1 800 273 8255', '1-800-273-TALK (8255)']) {
+    const text = `Therapist: Please call ${number} now.`;
+    const found = findings(text, 'outdated-crisis-line');
+    assert.equal(found.length, 1, number);
+    assert.equal(found[0]!.text, number);
+  }
+  const text = 'Therapist: Reach out to the National Suicide Prevention Lifeline (1-800-273-TALK (8255) in the United States).';
+  const [finding] = findings(text, 'outdated-crisis-line');
+  const fix = finding!.message.fixes[0]!;
+  let fixed = text;
+  for (const edit of [...fix.edits].reverse()) fixed = fixed.slice(0, edit.start) + edit.text + fixed.slice(edit.end);
+  assert.equal(fixed, 'Therapist: Reach out to the 988 Suicide & Crisis Lifeline (call or text 988, or chat at 988lifeline.org in the United States).');
+  assert.deepEqual(findings('Therapist: Call or text 988. My number is 555-273-8255 ext 800.', 'outdated-crisis-line'), []);
+  // A "call" before the number becomes part of the new wording.
+  const withVerbText = 'Client: I will call 800-273-8255 tonight.';
+  const [withVerb] = findings(withVerbText, 'outdated-crisis-line');
+  assert.deepEqual(withVerb!.message.fixes[0]!.edits, [{ start: withVerbText.indexOf('call'), end: withVerbText.indexOf(' tonight'), text: 'call or text 988, or chat at 988lifeline.org' }]);
+});
+
+test('mojibake: garbled runs with their repair', () => {
+  const text = 'Client: everythingâ€”school, familyâ€™s stuff, cafÃ©, â€œquotedâ€\u009d, 50Â\u00A0mg.';
+  const found = findings(text, 'mojibake');
+  assert.deepEqual(
+    found.map((f) => [f.text, f.message.fixes[0]!.edits[0]!.text]),
+    [['â€”', '—'], ['â€™', '’'], ['Ã©', 'é'], ['â€œ', '“'], ['â€\u009d', '”'], ['Â\u00A0', '\u00A0']],
+  );
+  assert.equal(found[0]!.message.fixes[1]!.edits.length, 6);
+  for (const ok of ['Client: Ça va, São Paulo, naïve café — “fine”.', 'Client: NÃO é isso.']) {
+    assert.deepEqual(findings(ok, 'mojibake'), [], ok);
+  }
+});
+
+test('unknown-speaker: near misses of known labels, with a relabel fix', () => {
+  const text = 'Therapist: Hello.\nPateint: Hi.\nTherapsit: How are you?\nMother: She is fine.\nMother: Really.';
+  const found = findings(text, 'unknown-speaker');
+  assert.deepEqual(found.map((f) => [f.text, f.message.fixes[0]!.edits[0]!.text]), [['Pateint', 'Patient'], ['Therapsit', 'Therapist']]);
+  assert.equal(found[0]!.message.severity, 'error');
+});
+
+test('severity from configuration, and [ignore:rule] silences a rule for one turn', () => {
+  const text = 'Therapist: Hello.\nClient:\nTherapist: [ignore:empty-turn] Hm.\nClient:\n';
+  assert.equal(findings(text, 'empty-turn').length, 2);
+  const silenced = 'Therapist: Hello.\nClient: [ignore:empty-turn]\nTherapist: Hm.\nClient: [ignore:all]\n';
+  assert.equal(findings(silenced, 'empty-turn').length, 0);
+  const off: TranscriptConfig = { speakers: {}, rules: { 'empty-turn': { severity: 'off' } } };
+  assert.equal(findings(text, 'empty-turn', off).length, 0);
+  const error: TranscriptConfig = { speakers: {}, rules: { 'empty-turn': { severity: 'error' } } };
+  assert.equal(findings(text, 'empty-turn', error)[0]!.message.severity, 'error');
+  const unknown: TranscriptConfig = { speakers: {}, rules: { 'repeated-turns': { severity: 'off' } } };
+  assert.match(analyze(text, { config: unknown }).problems[0]!, /Unknown rule "repeated-turns" .*did you mean "repeated-turn"/);
+});
