@@ -1,11 +1,24 @@
 /**
  * The VS Code extension: starts the transcript language server over IPC and
- * registers the commands that need the editor (pickers, new documents).
+ * registers the commands that need the editor's UI (a technique picker, the
+ * untagged copy of a transcript).
  */
 import * as vscode from 'vscode';
-import { LanguageClient, TransportKind, type LanguageClientOptions, type ServerOptions } from 'vscode-languageclient/node';
+import { ExecuteCommandRequest, LanguageClient, TransportKind, type LanguageClientOptions, type ServerOptions } from 'vscode-languageclient/node';
 
 export const LANGUAGE_ID = 'therapy-transcript';
+const STRIP_TAGS_COMMAND = 'therapyTranscript.server.stripTags';
+const RANK_TECHNIQUES_COMMAND = 'therapyTranscript.server.rankTechniques';
+
+interface RankedTechnique {
+  namespace: string;
+  id: string;
+  label: string;
+  ctrs?: string;
+  definition: string;
+  reasons: string[];
+}
+
 let client: LanguageClient | undefined;
 
 export async function activate(context: vscode.ExtensionContext): Promise<{ client: LanguageClient }> {
@@ -20,18 +33,67 @@ export async function activate(context: vscode.ExtensionContext): Promise<{ clie
       { language: LANGUAGE_ID, scheme: 'untitled' },
     ],
     synchronize: {
-      configurationSection: 'therapyTranscript',
       fileEvents: [
         vscode.workspace.createFileSystemWatcher('**/.transcriptrc'),
         vscode.workspace.createFileSystemWatcher('**/.transcriptrc.json'),
         vscode.workspace.createFileSystemWatcher('**/.transcript-codebook.json'),
+        vscode.workspace.createFileSystemWatcher('**/*.transcript'),
       ],
     },
   };
-  client = new LanguageClient('therapyTranscript', 'Therapy Transcripts', serverOptions, clientOptions);
-  await client.start();
-  context.subscriptions.push(client);
-  return { client };
+  const languageClient = new LanguageClient('therapyTranscript', 'Therapy Transcripts', serverOptions, clientOptions);
+  client = languageClient;
+  context.subscriptions.push(
+    vscode.commands.registerCommand('therapyTranscript.pickTechnique', (uri?: string, position?: { line: number; character: number }) =>
+      pickTechnique(languageClient, uri, position),
+    ),
+    vscode.commands.registerCommand('therapyTranscript.stripTags', (uri?: vscode.Uri) => openUntagged(languageClient, uri)),
+  );
+  await languageClient.start();
+  context.subscriptions.push(languageClient);
+  return { client: languageClient };
+}
+
+/** Quick pick of the whole codebook (suggestions first); inserts `[cbt:<id>] ` where the server said. */
+async function pickTechnique(languageClient: LanguageClient, uri?: string, position?: { line: number; character: number }): Promise<void> {
+  const editor = vscode.window.activeTextEditor;
+  const documentUri = uri ?? editor?.document.uri.toString();
+  if (!documentUri) return;
+  const where = position ?? (editor ? languageClient.code2ProtocolConverter.asPosition(editor.selection.active) : undefined);
+  if (!where) return;
+  const choice = (await languageClient.sendRequest(ExecuteCommandRequest.type, { command: RANK_TECHNIQUES_COMMAND, arguments: [documentUri, where] })) as {
+    insertAt: { line: number; character: number } | null;
+    techniques: RankedTechnique[];
+  } | null;
+  if (!choice?.insertAt) {
+    void vscode.window.showInformationMessage('Put the cursor in a turn to tag it.');
+    return;
+  }
+  const items = choice.techniques.map((t) => ({
+    label: t.label,
+    description: [`[${t.namespace}:${t.id}]`, t.ctrs].filter(Boolean).join(' · '),
+    detail: t.reasons.length > 0 ? `Suggested — ${t.reasons.join('; ')}` : t.definition,
+    technique: t,
+  }));
+  const picked = await vscode.window.showQuickPick(items, { title: 'Tag with a technique', matchOnDescription: true, matchOnDetail: true, placeHolder: 'Type to filter the codebook' });
+  if (!picked) return;
+  const insertAt = new vscode.Position(choice.insertAt.line, choice.insertAt.character);
+  const edit = new vscode.WorkspaceEdit();
+  edit.insert(vscode.Uri.parse(documentUri), insertAt, `[${picked.technique.namespace}:${picked.technique.id}] `);
+  await vscode.workspace.applyEdit(edit);
+}
+
+/** Open the transcript without its tags in a new, untitled editor (the file itself is not changed). */
+async function openUntagged(languageClient: LanguageClient, uri?: vscode.Uri): Promise<void> {
+  const target = uri ?? vscode.window.activeTextEditor?.document.uri;
+  if (!target) return;
+  const text = (await languageClient.sendRequest(ExecuteCommandRequest.type, { command: STRIP_TAGS_COMMAND, arguments: [target.toString()] })) as string | null;
+  if (text === null) {
+    void vscode.window.showWarningMessage('Open the transcript first: only open transcripts can be stripped of their tags.');
+    return;
+  }
+  const document = await vscode.workspace.openTextDocument({ language: LANGUAGE_ID, content: text });
+  await vscode.window.showTextDocument(document);
 }
 
 export async function deactivate(): Promise<void> {

@@ -18,6 +18,12 @@ import { DiagnosticsFeature } from './features/diagnostics.ts';
 import { documentSymbols } from './features/symbols.ts';
 import { foldingRanges } from './features/folding.ts';
 import { FIX_ALL_KIND, quickFixes } from './features/fixes.ts';
+import { TAG_KIND, tagActions } from './features/tagActions.ts';
+import { completion } from './features/completion.ts';
+import { hover } from './features/hover.ts';
+import { WorkspaceIndex } from './features/workspaceIndex.ts';
+import { prepareRename, references, rename, workspaceSymbols } from './features/references.ts';
+import { RANK_TECHNIQUES_COMMAND, SERVER_COMMANDS, STRIP_TAGS_COMMAND, rankTechniques, strippedText } from './features/commands.ts';
 import { SettingsResolver } from './core/resolve.ts';
 import { SETTINGS_SECTION, settingsToConfig, type ClientSettings } from './settings.ts';
 
@@ -32,6 +38,7 @@ export function startServer(connection: Connection, options: ServerOptions = {})
   const documents = new TextDocuments(TextDocument);
   const resolver = new SettingsResolver();
   const store = new AnalysisStore(resolver);
+  const index = new WorkspaceIndex(documents, resolver);
   let diagnostics: DiagnosticsFeature | undefined;
   let canPullConfiguration = false;
   let workspaceDir: string | undefined;
@@ -39,8 +46,12 @@ export function startServer(connection: Connection, options: ServerOptions = {})
   connection.onInitialize((params: InitializeParams): InitializeResult => {
     const capabilities = params.capabilities;
     canPullConfiguration = Boolean(capabilities.workspace?.configuration);
-    const folder = params.workspaceFolders?.[0]?.uri ?? params.rootUri ?? undefined;
-    if (folder) workspaceDir = URI.parse(folder).fsPath;
+    const folders = (params.workspaceFolders?.map((f) => f.uri) ?? (params.rootUri ? [params.rootUri] : []))
+      .map((uri) => URI.parse(uri))
+      .filter((uri) => uri.scheme === 'file')
+      .map((uri) => uri.fsPath);
+    workspaceDir = folders[0];
+    index.setFolders(folders);
     const pull = Boolean(capabilities.textDocument?.diagnostic);
     diagnostics = new DiagnosticsFeature(connection, documents, store, { pull, debounceMs: options.debounceMs ?? 150 });
     // Clients without workspace/configuration may pass settings at start.
@@ -51,7 +62,13 @@ export function startServer(connection: Connection, options: ServerOptions = {})
         textDocumentSync: { openClose: true, change: TextDocumentSyncKind.Incremental },
         documentSymbolProvider: { label: 'Session' },
         foldingRangeProvider: true,
-        codeActionProvider: { codeActionKinds: [CodeActionKind.QuickFix, FIX_ALL_KIND] },
+        codeActionProvider: { codeActionKinds: [CodeActionKind.QuickFix, FIX_ALL_KIND, TAG_KIND] },
+        completionProvider: { triggerCharacters: ['[', ':'] },
+        hoverProvider: true,
+        referencesProvider: true,
+        renameProvider: { prepareProvider: true },
+        workspaceSymbolProvider: true,
+        executeCommandProvider: { commands: SERVER_COMMANDS },
         ...(pull ? { diagnosticProvider: { interFileDependencies: false, workspaceDiagnostics: false } } : {}),
       },
       serverInfo: { name: 'transcript-language-server' },
@@ -86,8 +103,14 @@ export function startServer(connection: Connection, options: ServerOptions = {})
     diagnostics?.refreshAll();
   });
 
-  // A .transcriptrc.json or .transcript-codebook.json changed on disk.
-  connection.onDidChangeWatchedFiles(() => {
+  // A transcript, a .transcriptrc.json or a .transcript-codebook.json changed on disk.
+  connection.onDidChangeWatchedFiles((params) => {
+    let settingsChanged = false;
+    for (const change of params.changes) {
+      if (change.uri.endsWith('.transcript')) index.invalidate(change.uri);
+      else settingsChanged = true;
+    }
+    if (!settingsChanged) return;
     resolver.clear();
     store.invalidate();
     diagnostics?.refreshAll();
@@ -107,7 +130,28 @@ export function startServer(connection: Connection, options: ServerOptions = {})
 
   connection.onDocumentSymbol((params) => withAnalysis(params.textDocument.uri, [], (_, a) => documentSymbols(a)));
   connection.onFoldingRanges((params) => withAnalysis(params.textDocument.uri, [], (_, a) => foldingRanges(a)));
-  connection.onCodeAction((params) => withAnalysis(params.textDocument.uri, [], (d, a) => quickFixes(d, a, params)));
+  connection.onCodeAction((params) =>
+    withAnalysis(params.textDocument.uri, [], (d, a) => [...quickFixes(d, a, params), ...tagActions(d, a, params)]),
+  );
+  connection.onCompletion((params) => withAnalysis(params.textDocument.uri, [], (d, a) => completion(d, a, params)));
+  connection.onHover((params) => withAnalysis(params.textDocument.uri, null, (d, a) => hover(d, a, params)));
+  connection.onReferences((params) => withAnalysis(params.textDocument.uri, Promise.resolve([]), (d, a) => references(d, a, params, index)));
+  connection.onPrepareRename((params) => withAnalysis(params.textDocument.uri, null, (d, a) => prepareRename(d, a, params)));
+  connection.onRenameRequest((params) => withAnalysis(params.textDocument.uri, Promise.resolve(null), (d, a) => rename(d, a, params, index)));
+  connection.onWorkspaceSymbol((params) =>
+    workspaceSymbols(params.query, index, (ns, id) => store.peekCodebook()?.get(ns, id)?.label),
+  );
+  connection.onExecuteCommand((params) => {
+    const [uri, position] = (params.arguments ?? []) as [string, { line: number; character: number } | undefined];
+    switch (params.command) {
+      case STRIP_TAGS_COMMAND:
+        return withAnalysis(uri, null, (_, a) => strippedText(a));
+      case RANK_TECHNIQUES_COMMAND:
+        return withAnalysis(uri, null, (d, a) => rankTechniques(d, a, position ?? { line: 0, character: 0 }));
+      default:
+        return null;
+    }
+  });
 
   documents.listen(connection);
   connection.listen();

@@ -174,6 +174,13 @@ export function defaultCodebook(): Codebook {
   return codebook;
 }
 
+let shared: Codebook | undefined;
+
+/** One shared instance of the default codebook, for callers that do not configure one. */
+export function sharedDefaultCodebook(): Codebook {
+  return (shared ??= defaultCodebook());
+}
+
 /** The nearest `.transcript-codebook.json` from `dir` upward. */
 export function findCodebookFile(dir: string): string | undefined {
   let current = path.resolve(dir);

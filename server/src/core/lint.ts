@@ -9,7 +9,7 @@ import type { Severity, TranscriptConfig } from './config.ts';
 import type { Fix } from './fixes.ts';
 import type { Finding, Rule } from './rule.ts';
 import type { Point, Root } from './types.ts';
-import type { Codebook } from './codebook.ts';
+import { sharedDefaultCodebook, type Codebook } from './codebook.ts';
 import { FeatureCache, Session } from './session.ts';
 import { parseTranscript } from './parser.ts';
 import { SpeakerTable, editDistance } from './speakers.ts';
@@ -81,7 +81,7 @@ export function analyze(text: string, options: AnalyzeOptions): Analysis {
 }
 
 export function lintTree(tree: Root, text: string, options: AnalyzeOptions, speakers = new SpeakerTable(options.config.speakers)): Analysis {
-  const session = new Session(text, tree, { cache: options.cache, codebook: options.codebook, speakers });
+  const session = new Session(text, tree, { cache: options.cache, codebook: options.codebook ?? sharedDefaultCodebook(), speakers });
   const { active, problems } = resolveRules(options.config, options.rules);
   const silenced = collectSilences(session);
   const messages: LintMessage[] = [];

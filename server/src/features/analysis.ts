@@ -44,6 +44,12 @@ export class AnalysisStore {
     return result;
   }
 
+  /** The codebook for the workspace (from any analysis, or the resolver's default). */
+  peekCodebook() {
+    const any = this.latest.values().next().value as DocumentAnalysis | undefined;
+    return any?.settings.codebook ?? this.resolver.forFile(undefined).codebook;
+  }
+
   /** The last analysis, whatever its version (for stale-safe reads). */
   peek(uri: string): DocumentAnalysis | undefined {
     return this.latest.get(uri);

@@ -5,7 +5,7 @@
 import { CodeActionKind, type CodeAction, type CodeActionParams, type Diagnostic } from 'vscode-languageserver';
 import type { TextDocument } from 'vscode-languageserver-textdocument';
 import type { DocumentAnalysis } from './analysis.ts';
-import { rangesEqual, toLspEdit, toRange } from './convert.ts';
+import { rangesEqual, rangesOverlap, toDiagnostic, toLspEdit, toRange } from './convert.ts';
 import { fixAll, type Fix } from '../core/fixes.ts';
 import { safeFixes, SOURCE } from '../core/lint.ts';
 
@@ -16,11 +16,14 @@ export function quickFixes(document: TextDocument, analysis: DocumentAnalysis, p
   const only = params.context.only;
   const wants = (kind: string) => !only || only.some((o) => kind === o || kind.startsWith(`${o}.`));
   if (wants(CodeActionKind.QuickFix)) {
+    // The findings under the cursor, from our own analysis of this version: the
+    // diagnostics a client sends in the context may lag behind or be absent.
     let anySafe = false;
-    for (const diagnostic of params.context.diagnostics) {
-      if (diagnostic.source !== SOURCE) continue;
-      const message = analysis.messages.find((m) => m.ruleId === diagnostic.code && rangesEqual(toRange(m), diagnostic.range));
-      if (!message) continue;
+    for (const message of analysis.messages) {
+      const range = toRange(message);
+      if (!rangesOverlap(range, params.range)) continue;
+      const sent = params.context.diagnostics.find((d) => d.source === SOURCE && d.code === message.ruleId && rangesEqual(d.range, range));
+      const diagnostic = sent ?? toDiagnostic(document.uri, message);
       for (const fix of message.fixes) {
         anySafe ||= fix.safe;
         actions.push(fixAction(document, fix, diagnostic));

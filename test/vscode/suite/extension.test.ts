@@ -98,4 +98,30 @@ suite('Therapy transcripts in VS Code', () => {
     assert.equal(symbols[0]!.name, 'Session Summary');
     assert.match(symbols[1]!.name, /^1 · Therapist — Welcome back to our session, Naomi\./);
   });
+
+  test('the light bulb tags a therapist turn with the suggested technique', async () => {
+    const editor = await open('seed-session.transcript');
+    const line = editor.document.lineAt(32);
+    assert.match(line.text, /^Therapist: Welcome back/);
+    const range = new vscode.Range(32, 20, 32, 20);
+    const actions = await vscode.commands.executeCommand<vscode.CodeAction[]>('vscode.executeCodeActionProvider', editor.document.uri, range);
+    const preferred = actions.find((a) => a.isPreferred && a.title.startsWith('Tag turn as'));
+    assert.ok(preferred?.edit, actions.map((a) => a.title).join(' | '));
+    assert.ok(await vscode.workspace.applyEdit(preferred.edit));
+    assert.match(editor.document.lineAt(32).text, /^Therapist: \[cbt:[a-z-]+\] Welcome back/);
+    await vscode.commands.executeCommand('workbench.action.files.revert');
+  });
+
+  test('completion after [cbt: and hover on a tag answer', async () => {
+    const document = await vscode.workspace.openTextDocument({ language: LANGUAGE_ID, content: 'Client: I will fail.\nTherapist: [cbt:] What is the evidence for that?\n' });
+    await vscode.window.showTextDocument(document);
+    const list = await vscode.commands.executeCommand<vscode.CompletionList>('vscode.executeCompletionItemProvider', document.uri, new vscode.Position(1, 16));
+    const labels = list.items.map((i) => (typeof i.label === 'string' ? i.label : i.label.label));
+    assert.ok(labels.includes('socratic-questioning') && labels.includes('thought-record'));
+    const tagged = await vscode.workspace.openTextDocument({ language: LANGUAGE_ID, content: 'Therapist: [cbt:thought-record] Let us fill it in.\n' });
+    const hovers = await vscode.commands.executeCommand<vscode.Hover[]>('vscode.executeHoverProvider', tagged.uri, new vscode.Position(0, 18));
+    const text = hovers.flatMap((h) => h.contents.map((c) => (typeof c === 'string' ? c : 'value' in c ? c.value : ''))).join('\n');
+    assert.match(text, /Thought record/);
+    assert.match(text, /CTRS item/);
+  });
 });

@@ -13,6 +13,8 @@ import cannedRefusal from './canned-refusal.ts';
 import outdatedCrisisLine from './outdated-crisis-line.ts';
 import mojibake from './mojibake.ts';
 import unknownSpeaker from './unknown-speaker.ts';
+import unknownTag, { IGNORABLE_RULES } from './unknown-tag.ts';
+import tagOnPatientTurn from './tag-on-patient-turn.ts';
 
 export const allRules: readonly Rule[] = [
   repeatedTurn,
@@ -26,4 +28,8 @@ export const allRules: readonly Rule[] = [
   outdatedCrisisLine,
   mojibake,
   unknownSpeaker,
+  unknownTag,
+  tagOnPatientTurn,
 ] as Rule[];
+
+IGNORABLE_RULES.push(...allRules.map((rule) => rule.id));

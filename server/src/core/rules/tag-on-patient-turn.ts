@@ -1,0 +1,32 @@
+/**
+ * `tag-on-patient-turn`: a technique tag on a turn whose role the namespace
+ * does not apply to — a CBT technique tagged on the patient's turn. It is
+ * counted as the therapist's work where it is not.
+ */
+import { defineRule } from '../rule.ts';
+import { removeTagEdit } from '../tags.ts';
+
+export default defineRule({
+  id: 'tag-on-patient-turn',
+  description: "A technique tag on a turn of a role the codebook namespace does not apply to (e.g. a CBT tag on the patient's turn).",
+  defaultSeverity: 'warn',
+  defaultOptions: {},
+  check({ session, report }) {
+    const codebook = session.codebook;
+    if (!codebook) return;
+    for (const turn of session.turns) {
+      for (const tag of turn.tags) {
+        const namespace = codebook.namespaces.get(tag.namespace);
+        if (!namespace || namespace.appliesTo.includes(turn.role)) continue;
+        const entry = namespace.entries.get(tag.id);
+        report({
+          reason: `${entry ? entry.label : `[${tag.namespace}:${tag.id}]`} is tagged on a ${turn.role} turn, but ${namespace.label} apply to ${namespace.appliesTo.join(' and ')} turns: it will be counted where it was not used.`,
+          start: tag.position.start.offset!,
+          end: tag.position.end.offset!,
+          turn: turn.index,
+          fixes: [{ title: 'Remove this tag', edits: [removeTagEdit(session.text, tag)], safe: false, preferred: true }],
+        });
+      }
+    }
+  },
+});
