@@ -102,20 +102,30 @@ export function parseTranscript(text: string, options: ParseOptions = {}): Root 
 
 function scanLines(text: string): LineInfo[] {
   const lines: LineInfo[] = [];
-  let start = 0;
   const length = text.length;
+  // Fast path: no lone carriage returns, so every line ends at a "\n" (maybe after a "\r").
+  const loneCR = text.includes('\r') && /\r(?!\n)/.test(text);
+  let start = 0;
   for (;;) {
-    let end = start;
-    // Find the next line break (\n, \r\n or a lone \r).
-    while (end < length) {
-      const c = text.charCodeAt(end);
-      if (c === 10 || c === 13) break;
-      end++;
+    let end: number;
+    let next: number;
+    if (!loneCR) {
+      const newline = text.indexOf('\n', start);
+      next = newline === -1 ? -1 : newline + 1;
+      end = newline === -1 ? length : newline;
+      if (end > start && text.charCodeAt(end - 1) === 13) end--;
+    } else {
+      end = start;
+      while (end < length) {
+        const c = text.charCodeAt(end);
+        if (c === 10 || c === 13) break;
+        end++;
+      }
+      next = end >= length ? -1 : text.charCodeAt(end) === 13 && text.charCodeAt(end + 1) === 10 ? end + 2 : end + 1;
     }
     lines.push(makeLine(text, start, end));
-    if (end >= length) break;
-    start = text.charCodeAt(end) === 13 && text.charCodeAt(end + 1) === 10 ? end + 2 : end + 1;
-    if (start > length) break;
+    if (next === -1) break;
+    start = next;
   }
   return lines;
 }
@@ -126,8 +136,10 @@ function makeLine(text: string, start: number, end: number): LineInfo {
   const line: LineInfo = { start, end, blank: first === end };
   if (line.blank) return line;
   // Labels are short: only look at a line that has a colon near its start.
-  const colon = text.indexOf(':', first);
-  if (colon === -1 || colon >= end || colon - first > 48) return line;
+  const limit = Math.min(end, first + 48);
+  let colon = first;
+  while (colon < limit && text.charCodeAt(colon) !== 58) colon++;
+  if (colon >= limit) return line;
   LABEL_RE.lastIndex = start;
   const match = LABEL_RE.exec(text);
   if (!match || LABEL_RE.lastIndex > end) return line;

@@ -8,7 +8,7 @@ import type { Header, Root, Role, Tag, Text, Turn } from './types.ts';
 import type { Codebook } from './codebook.ts';
 import { LineIndex } from './positions.ts';
 import { SpeakerTable } from './speakers.ts';
-import { countWords, hashString, mixHash, normalizeForComparison } from './text.ts';
+import { mixHash, wordHashes } from './text.ts';
 
 export interface SessionTurn {
   node: Turn;
@@ -28,8 +28,8 @@ export interface SessionTurn {
 /** Everything here depends only on the turn's paragraph texts. */
 export class TurnFeatures {
   readonly text: string;
-  private normalized?: string;
-  private wordCount?: number;
+  private wordHashes?: Uint32Array;
+  private exact?: string;
   private shingleSet?: Uint32Array;
   private sketchBins?: Uint32Array;
   private readonly memo = new Map<string, unknown>();
@@ -38,42 +38,59 @@ export class TurnFeatures {
     this.text = text;
   }
 
-  /** Lower-cased, contractions expanded, punctuation removed. */
-  get norm(): string {
-    return (this.normalized ??= normalizeForComparison(this.text));
+  /** Hashes of the normalised words (lower case, contractions expanded, no punctuation). */
+  get hashes(): Uint32Array {
+    return (this.wordHashes ??= wordHashes(this.text));
   }
 
+  /** Number of normalised words ("don't" counts as "do not"). */
   get words(): number {
-    return (this.wordCount ??= countWords(this.text));
+    return this.hashes.length;
+  }
+
+  /**
+   * A key equal for two turns exactly when their normalised words are equal
+   * (two independent 32-bit hashes of the word sequence).
+   */
+  get exactKey(): string {
+    if (this.exact !== undefined) return this.exact;
+    let a = 0x811c9dc5;
+    let b = 0x2545f491;
+    for (const h of this.hashes) {
+      a = mixHash(a, h);
+      b = Math.imul(b ^ h, 0x01000193) >>> 0;
+    }
+    return (this.exact = `${this.hashes.length}:${a}:${b}`);
   }
 
   /** Sorted, unique hashes of the turn's words and word pairs. */
   get shingles(): Uint32Array {
     if (this.shingleSet) return this.shingleSet;
-    const words = this.norm.split(' ').filter(Boolean);
-    const hashes: number[] = [];
-    let previous = 0;
-    for (let i = 0; i < words.length; i++) {
-      const h = hashString(words[i]!);
-      hashes.push(h);
-      if (i > 0) hashes.push(mixHash(previous, h));
-      previous = h;
-    }
-    const sorted = Uint32Array.from(hashes).sort();
+    const words = this.hashes;
+    const all = new Uint32Array(words.length * 2);
     let n = 0;
-    for (let i = 0; i < sorted.length; i++) if (i === 0 || sorted[i] !== sorted[i - 1]) sorted[n++] = sorted[i]!;
-    return (this.shingleSet = sorted.slice(0, n));
+    for (let i = 0; i < words.length; i++) {
+      all[n++] = words[i]!;
+      if (i > 0) all[n++] = mixHash(words[i - 1]!, words[i]!);
+    }
+    const sorted = all.subarray(0, n).sort();
+    let unique = 0;
+    for (let i = 0; i < sorted.length; i++) if (i === 0 || sorted[i] !== sorted[i - 1]) sorted[unique++] = sorted[i]!;
+    return (this.shingleSet = sorted.slice(0, unique));
   }
 
   /**
-   * One-permutation MinHash: the smallest shingle hash in each of 8 bins.
+   * One-permutation MinHash: the smallest word-pair hash in each of 8 bins.
    * Near-duplicate turns share bins with high probability.
    */
   get sketch(): Uint32Array {
     if (this.sketchBins) return this.sketchBins;
     const bins = new Uint32Array(SKETCH_BINS).fill(EMPTY_BIN);
-    for (const h of this.shingles) {
-      const mixed = mixHash(h, 0x5bd1e995);
+    // Word pairs only: the minimum over single words would mostly be a common
+    // word ("you", "the") that unrelated turns share.
+    const words = this.hashes;
+    for (let i = 1; i < words.length; i++) {
+      const mixed = mixHash(mixHash(words[i - 1]!, words[i]!), 0x5bd1e995);
       const bin = mixed >>> 29;
       const value = mixed & 0x1fffffff;
       if (value < bins[bin]!) bins[bin] = value;

@@ -50,6 +50,8 @@ export function labelKey(label: string): string {
 
 export class SpeakerTable {
   private readonly byKey = new Map<string, SpeakerEntry>();
+  /** Lookups by the label exactly as written ("Therapist", "CLIENT "), which repeat on every turn. */
+  private readonly byRaw = new Map<string, SpeakerEntry | null>();
   /** Labels long enough to be worth suggesting for a near miss. */
   private readonly suggestible: SpeakerEntry[] = [];
 
@@ -67,7 +69,12 @@ export class SpeakerTable {
   }
 
   get(label: string): SpeakerEntry | undefined {
-    return this.byKey.get(labelKey(label));
+    let entry = this.byRaw.get(label);
+    if (entry === undefined) {
+      entry = this.byKey.get(labelKey(label)) ?? null;
+      if (this.byRaw.size < 10_000) this.byRaw.set(label, entry);
+    }
+    return entry ?? undefined;
   }
 
   /** Every configured label (defaults and user names). */

@@ -3,34 +3,161 @@
  * hashing, and ordinals for messages.
  */
 
-const CONTRACTIONS: Array<[RegExp, string]> = [
-  [/\bcan't\b/g, 'can not'],
-  [/\bcannot\b/g, 'can not'],
-  [/\bwon't\b/g, 'will not'],
-  [/\bshan't\b/g, 'shall not'],
-  [/\bain't\b/g, 'is not'],
-  [/n't\b/g, ' not'],
-  [/'re\b/g, ' are'],
-  [/'m\b/g, ' am'],
-  [/'ll\b/g, ' will'],
-  [/'ve\b/g, ' have'],
-  [/'d\b/g, ' would'],
-  [/\b(it|that|what|there|here|he|she|who|where|how|let)'s\b/g, '$1 is'],
+/** Contractions expanded token by token, so "can't" and "cannot" compare equal to "can not". */
+const WHOLE_WORDS: Record<string, string[]> = {
+  "can't": ['can', 'not'],
+  cannot: ['can', 'not'],
+  "won't": ['will', 'not'],
+  "shan't": ['shall', 'not'],
+  "ain't": ['is', 'not'],
+};
+const SUFFIXES: Array<[string, string]> = [
+  ["n't", 'not'],
+  ["'re", 'are'],
+  ["'m", 'am'],
+  ["'ll", 'will'],
+  ["'ve", 'have'],
+  ["'d", 'would'],
 ];
+const IS_CONTRACTED = new Set(['it', 'that', 'what', 'there', 'here', 'he', 'she', 'who', 'where', 'how', 'let']);
+
+const NON_ASCII_WORD = /[\p{L}\p{N}\p{M}]/u;
+
+/** Is the character at `i` part of a word (a letter, digit or combining mark)? */
+function isWordAt(text: string, i: number): boolean {
+  const c = text.charCodeAt(i);
+  if (c < 128) return (c >= 97 && c <= 122) || (c >= 65 && c <= 90) || (c >= 48 && c <= 57);
+  return NON_ASCII_WORD.test(text[i]!);
+}
 
 /**
- * Normalise an utterance for comparison: lower case, straight apostrophes,
- * contractions expanded, punctuation dropped, whitespace collapsed.
+ * The words of an utterance for comparison: lower case, curly apostrophes
+ * straightened, contractions expanded, punctuation dropped. One pass over the
+ * text; `emit` receives each word.
  */
-export function normalizeForComparison(text: string): string {
-  let s = text.toLowerCase().replace(/[’‘`´]/g, "'");
-  if (s.includes("'") || s.includes('cannot')) {
-    for (const [re, replacement] of CONTRACTIONS) s = s.replace(re, replacement);
+export function forEachWord(text: string, emit: (word: string) => void): void {
+  const n = text.length;
+  let i = 0;
+  while (i < n) {
+    // Skip to the start of a word.
+    while (i < n && !isWordAt(text, i)) i++;
+    if (i >= n) break;
+    const start = i;
+    let apostrophe = false;
+    for (;;) {
+      while (i < n && isWordAt(text, i)) i++;
+      // An apostrophe between letters stays inside the word ("don't", "Naomi's").
+      const c = text.charCodeAt(i);
+      if ((c === 39 || c === 0x2019) && i + 1 < n && isWordAt(text, i + 1)) {
+        apostrophe = true;
+        i++;
+        continue;
+      }
+      break;
+    }
+    let word: string = text.slice(start, i).toLowerCase();
+    if (!apostrophe) {
+      if (word === 'cannot') {
+        emit('can');
+        emit('not');
+      } else emit(word);
+      continue;
+    }
+    word = word.replace(/’/g, "'");
+    const whole = WHOLE_WORDS[word];
+    if (whole) {
+      for (const w of whole) emit(w);
+      continue;
+    }
+    let expanded = false;
+    for (const [suffix, replacement] of SUFFIXES) {
+      if (word.length > suffix.length && word.endsWith(suffix)) {
+        emit(word.slice(0, -suffix.length));
+        emit(replacement);
+        expanded = true;
+        break;
+      }
+    }
+    if (expanded) continue;
+    if (word.endsWith("'s")) {
+      const base = word.slice(0, -2);
+      emit(base);
+      emit(IS_CONTRACTED.has(base) ? 'is' : 's');
+      continue;
+    }
+    for (const part of word.split("'")) if (part) emit(part);
   }
-  return s
-    .replace(/[^\p{L}\p{N}\s]+/gu, ' ')
-    .replace(/\s+/g, ' ')
-    .trim();
+}
+
+/**
+ * Hashes of the words `forEachWord` yields (FNV-1a of each word), computed
+ * in place for the common case of a plain ASCII word, without building
+ * strings.
+ */
+export function wordHashes(text: string): Uint32Array {
+  const n = text.length;
+  // Every word, even an expanded contraction ("i'm" → "i am"), uses up at least one
+  // character per hash: n slots always suffice.
+  if (scratch.length < n + 2) scratch = new Uint32Array(Math.max(n + 2, scratch.length * 2));
+  const out = scratch;
+  let count = 0;
+  let i = 0;
+  while (i < n) {
+    let c = text.charCodeAt(i);
+    // Skip to the start of a word.
+    while (!((c >= 97 && c <= 122) || (c >= 65 && c <= 90) || (c >= 48 && c <= 57)) && (c < 128 || !NON_ASCII_WORD.test(text[i]!))) {
+      if (++i >= n) break;
+      c = text.charCodeAt(i);
+    }
+    if (i >= n) break;
+    const start = i;
+    let h = 0x811c9dc5;
+    let plain = true;
+    for (; i < n; i++) {
+      c = text.charCodeAt(i);
+      if (c >= 65 && c <= 90) c += 32;
+      else if (!((c >= 97 && c <= 122) || (c >= 48 && c <= 57))) {
+        // An apostrophe or a non-ASCII character: let the general path decide.
+        if (c >= 128 || c === 39) plain = false;
+        break;
+      }
+      h = Math.imul(h ^ c, 0x01000193);
+    }
+    if (plain && !(i - start === 6 && text.slice(start, i).toLowerCase() === 'cannot')) {
+      out[count++] = h >>> 0;
+      continue;
+    }
+    // General path ("cannot", contractions, non-ASCII): find the end of the word as
+    // forEachWord does, then expand it.
+    let end = start;
+    for (;;) {
+      while (end < n && isWordAt(text, end)) end++;
+      const a = text.charCodeAt(end);
+      if ((a === 39 || a === 0x2019) && end + 1 < n && isWordAt(text, end + 1)) {
+        end++;
+        continue;
+      }
+      break;
+    }
+    if (end === start) {
+      i = start + 1;
+      continue;
+    }
+    forEachWord(text.slice(start, end), (word) => {
+      out[count++] = hashString(word);
+    });
+    i = end;
+  }
+  return out.slice(0, count);
+}
+
+let scratch = new Uint32Array(1024);
+
+/** The normalised utterance as one string ("i can not go"), for display and tests. */
+export function normalizeForComparison(text: string): string {
+  const words: string[] = [];
+  forEachWord(text, (w) => words.push(w));
+  return words.join(' ');
 }
 
 /** FNV-1a 32-bit hash of a string. */
@@ -76,8 +203,15 @@ export function excerpt(text: string, max = 60): string {
   return `${space > max * 0.6 ? cut.slice(0, space) : cut}…`;
 }
 
-/** Count words (runs of letters or digits). */
+/** Count words (runs of letters or digits; "don't" is one word). */
 export function countWords(text: string): number {
-  const matches = text.match(/[\p{L}\p{N}]+(?:['’-][\p{L}\p{N}]+)*/gu);
-  return matches ? matches.length : 0;
+  let count = 0;
+  let inWord = false;
+  for (let i = 0; i < text.length; i++) {
+    const c = text.charCodeAt(i);
+    const word: boolean = isWordAt(text, i) || (inWord && (c === 39 || c === 0x2019 || c === 45));
+    if (word && !inWord) count++;
+    inWord = word;
+  }
+  return count;
 }

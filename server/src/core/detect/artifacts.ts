@@ -78,14 +78,23 @@ function leakedLabels(text: string, speakers: SpeakerTable): ArtifactMatch[] {
   return found;
 }
 
+/**
+ * Every pattern above needs one of these (rare) words or marks; most turns
+ * have none and are skipped after one scan.
+ */
+const ARTIFACT_GATE =
+  /continu|transcript|simulat|fictional|hypothetical|generated|role-?play|remainder|revised|rewritten|\bend\b|\bAI\b|<\||<\/s>|<<|##|\[(?:\/?INST|Insert|Your|Patient|Client|Therapist|Counselor|User)|^(?:Sure|Certainly|Of course|Absolutely)\b/im;
+
 /** Artifacts in one text (offsets into it), in order, not overlapping. */
 export function findArtifacts(text: string, speakers: SpeakerTable): ArtifactMatch[] {
   const found: ArtifactMatch[] = [];
+  const gated = ARTIFACT_GATE.test(text);
+  if (!gated && !text.includes(':')) return found;
   const add = (match: ArtifactMatch) => {
     if (found.some((f) => match.start < f.end && f.start < match.end)) return;
     found.push(match);
   };
-  for (const { kind, re, sentence } of PATTERNS) {
+  for (const { kind, re, sentence } of gated ? PATTERNS : []) {
     re.lastIndex = 0;
     for (let m = re.exec(text); m; m = re.exec(text)) {
       const span = sentence ? sentenceAround(text, m.index, m.index + m[0].length) : { start: m.index, end: m.index + m[0].length };

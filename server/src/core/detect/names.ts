@@ -24,10 +24,13 @@ export interface SessionNames {
 
 const NAME = `((?:Dr|Mr|Mrs|Ms|Miss)\\.? [A-Z][a-z]+|[A-Z][a-z]{1,20}(?:-[A-Z][a-z]+)?)`;
 const GREETING = `(?:Hi|Hello|Hey|Thanks|Thank you|Welcome(?: back)?|Good (?:morning|afternoon|evening)|Bye|Goodbye|See you|Nice to (?:meet|see) you)(?: so much| again| very much)?`;
+const GREETING_GATE = /\b(?:Hi|Hello|Hey|Thank|Welcome|Good|Bye|See|Nice)\b/;
 const VOCATIVE_RES = [
   new RegExp(`\\b${GREETING},? ${NAME}(?=[,.!?])`, 'g'),
   new RegExp(`, ${NAME}(?=[.!?])`, 'g'),
 ];
+
+const COMMA_VOCATIVES = VOCATIVE_RES.slice(1);
 
 /** Capitalised words that follow a comma at a sentence end but are not names. */
 const NOT_NAMES = new Set(
@@ -48,19 +51,23 @@ export function findNames(session: Session): SessionNames {
     v[role]++;
   };
   const vocatives: NameUse[] = [];
+  const seen = new Set<number>();
   for (const turn of session.turns) {
     if (turn.role === 'other') continue;
     const addressee: Role = turn.role === 'therapist' ? 'patient' : 'therapist';
     for (const text of turn.texts) {
       const value = text.value;
-      if (!value.includes(',') && !/\b(?:Hi|Hello|Hey|Thank|Welcome|Good|Bye|See|Nice)\b/.test(value)) continue;
-      for (const re of VOCATIVE_RES) {
+      const comma = value.includes(', ');
+      const greeting = GREETING_GATE.test(value);
+      if (!comma && !greeting) continue;
+      for (const re of greeting ? VOCATIVE_RES : COMMA_VOCATIVES) {
         re.lastIndex = 0;
         for (let m = re.exec(value); m; m = re.exec(value)) {
           const name = m[1]!;
           if (NOT_NAMES.has(name)) continue;
           const start = text.position.start.offset! + m.index + m[0].lastIndexOf(name);
-          if (vocatives.some((v) => v.start === start)) continue;
+          if (seen.has(start)) continue;
+          seen.add(start);
           vocatives.push({ name, turn: turn.index, start, end: start + name.length });
           vote(name, addressee);
         }

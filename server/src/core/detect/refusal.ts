@@ -20,6 +20,9 @@ const PATTERNS: RegExp[] = [
   new RegExp(`\\b(?:this|that|your) (?:request|content|message|conversation) (?:violates|goes against|is against) (?:my|our|the) (?:guidelines|policies|policy|content policy|usage policies)\\b`, 'gi'),
 ];
 
+/** Every built-in pattern needs "I" with a refusing verb, or a policy word. */
+const REFUSAL_GATE = /\bI(?:['’]m| am)?(?: really| so| very)?(?: sorry,? but I)? (?:cannot|can['’]?t|can not|unable|not able|won['’]?t|will not|not allowed)|\bI['’]?m (?:really |so |very )?sorry|programming|capabilit|guideline|polic/;
+
 export interface RefusalMatch extends Span {
   /** The matched phrase, for messages. */
   phrase: string;
@@ -34,8 +37,8 @@ export function findRefusals(text: string, extraPhrases: readonly string[] = [])
     if (found.some((f) => sentence.start < f.end && f.start < sentence.end)) return;
     found.push({ ...sentence, phrase: text.slice(start, end) });
   };
-  // Cheap gate: every built-in pattern needs "I " or a policy word.
-  if (/\bI\b|polic|guideline|programming/i.test(text)) {
+  // Cheap gate: every built-in pattern needs one of these words.
+  if (REFUSAL_GATE.test(text)) {
     for (const re of PATTERNS) {
       re.lastIndex = 0;
       for (let m = re.exec(text); m; m = re.exec(text)) add(m.index, m.index + m[0].length);

@@ -28,7 +28,7 @@ export interface Repeat {
 }
 
 /** How many earlier turns a band bucket remembers; bounds the work per turn. */
-const BUCKET_LIMIT = 24;
+const BUCKET_LIMIT = 16;
 
 export function findRepeats(session: Session, options: RepeatOptions): Repeat[] {
   const exactFirst = new Map<string, number>();
@@ -41,7 +41,7 @@ export function findRepeats(session: Session, options: RepeatOptions): Repeat[] 
   for (const turn of session.turns) {
     const features = turn.features;
     if (features.words < options.minWords) continue;
-    const exactKey = `${turn.speakerKey}\u0000${features.norm}`;
+    const exactKey = `${turn.speakerKey}\u0000${features.exactKey}`;
     let first = exactFirst.get(exactKey);
     let exact = first !== undefined;
     let similarity = exact ? 1 : 0;

@@ -37,7 +37,10 @@ export default defineRule({
       });
     }
 
-    const patientNames = [...names.roles].filter(([, role]) => role === 'patient').map(([name]) => escape(name));
+    const patientNameList = [...names.roles].filter(([, role]) => role === 'patient').map(([name]) => name);
+    const patientNames = patientNameList.map(escape);
+    // Only texts that mention a patient's name or "the patient/client" can narrate.
+    const mentions = (value: string) => patientNameList.some((name) => value.includes(name)) || /the (?:patient|client)/i.test(value);
     const narration = new RegExp(
       `\\b(?:${[...patientNames, '[Tt]he (?:patient|client)'].join('|')})(?:['’]s)? (?:${THIRD_PERSON_VERBS})\\b`,
       'g',
@@ -47,7 +50,7 @@ export default defineRule({
         const value = text.value;
         const base = text.position.start.offset!;
         // 2. The therapist with a therapist of their own.
-        if (turn.role === 'therapist') {
+        if (turn.role === 'therapist' && /my (?:therapist|counsel|psychotherapist)/i.test(value)) {
           const mine = /\bmy (?:therapist|counsell?or|psychotherapist)\b/gi;
           for (let m = mine.exec(value); m; m = mine.exec(value)) {
             report({
@@ -59,7 +62,7 @@ export default defineRule({
           }
         }
         // 3. Third-person narration of the session.
-        if (turn.role === 'other') continue;
+        if (turn.role === 'other' || !mentions(value)) continue;
         narration.lastIndex = 0;
         for (let m = narration.exec(value); m; m = narration.exec(value)) {
           // "the client" in the patient's own turn is ordinary ("as the client, I…" is rare): only the therapist narrates.
