@@ -9,6 +9,7 @@ import { ExecuteCommandRequest, LanguageClient, TransportKind, type LanguageClie
 export const LANGUAGE_ID = 'therapy-transcript';
 const STRIP_TAGS_COMMAND = 'therapyTranscript.server.stripTags';
 const RANK_TECHNIQUES_COMMAND = 'therapyTranscript.server.rankTechniques';
+const SUMMARY_COMMAND = 'therapyTranscript.server.summary';
 
 interface RankedTechnique {
   namespace: string;
@@ -48,6 +49,7 @@ export async function activate(context: vscode.ExtensionContext): Promise<{ clie
       pickTechnique(languageClient, uri, position),
     ),
     vscode.commands.registerCommand('therapyTranscript.stripTags', (uri?: vscode.Uri) => openUntagged(languageClient, uri)),
+    vscode.commands.registerCommand('therapyTranscript.showSummary', (uri?: string | vscode.Uri) => showSummary(languageClient, uri)),
   );
   await languageClient.start();
   context.subscriptions.push(languageClient);
@@ -94,6 +96,16 @@ async function openUntagged(languageClient: LanguageClient, uri?: vscode.Uri): P
   }
   const document = await vscode.workspace.openTextDocument({ language: LANGUAGE_ID, content: text });
   await vscode.window.showTextDocument(document);
+}
+
+/** The supervisor's summary of the session (talk ratio, questions, reflections, tags by CTRS item), as a Markdown preview. */
+async function showSummary(languageClient: LanguageClient, uri?: string | vscode.Uri): Promise<void> {
+  const target = uri?.toString() ?? vscode.window.activeTextEditor?.document.uri.toString();
+  if (!target) return;
+  const markdown = (await languageClient.sendRequest(ExecuteCommandRequest.type, { command: SUMMARY_COMMAND, arguments: [target] })) as string | null;
+  if (markdown === null) return;
+  const document = await vscode.workspace.openTextDocument({ language: 'markdown', content: markdown });
+  await vscode.commands.executeCommand('markdown.showPreview', document.uri);
 }
 
 export async function deactivate(): Promise<void> {

@@ -23,7 +23,8 @@ import { completion } from './features/completion.ts';
 import { hover } from './features/hover.ts';
 import { WorkspaceIndex } from './features/workspaceIndex.ts';
 import { prepareRename, references, rename, workspaceSymbols } from './features/references.ts';
-import { RANK_TECHNIQUES_COMMAND, SERVER_COMMANDS, STRIP_TAGS_COMMAND, rankTechniques, strippedText } from './features/commands.ts';
+import { RANK_TECHNIQUES_COMMAND, SERVER_COMMANDS, STRIP_TAGS_COMMAND, SUMMARY_COMMAND, rankTechniques, strippedText, summaryMarkdown } from './features/commands.ts';
+import { codeLenses } from './features/codeLens.ts';
 import { SettingsResolver } from './core/resolve.ts';
 import { SETTINGS_SECTION, settingsToConfig, type ClientSettings } from './settings.ts';
 
@@ -68,6 +69,7 @@ export function startServer(connection: Connection, options: ServerOptions = {})
         referencesProvider: true,
         renameProvider: { prepareProvider: true },
         workspaceSymbolProvider: true,
+        codeLensProvider: { resolveProvider: false },
         executeCommandProvider: { commands: SERVER_COMMANDS },
         ...(pull ? { diagnosticProvider: { interFileDependencies: false, workspaceDiagnostics: false } } : {}),
       },
@@ -133,6 +135,7 @@ export function startServer(connection: Connection, options: ServerOptions = {})
   connection.onCodeAction((params) =>
     withAnalysis(params.textDocument.uri, [], (d, a) => [...quickFixes(d, a, params), ...tagActions(d, a, params)]),
   );
+  connection.onCodeLens((params) => withAnalysis(params.textDocument.uri, [], (_, a) => codeLenses(a)));
   connection.onCompletion((params) => withAnalysis(params.textDocument.uri, [], (d, a) => completion(d, a, params)));
   connection.onHover((params) => withAnalysis(params.textDocument.uri, null, (d, a) => hover(d, a, params)));
   connection.onReferences((params) => withAnalysis(params.textDocument.uri, Promise.resolve([]), (d, a) => references(d, a, params, index)));
@@ -146,6 +149,8 @@ export function startServer(connection: Connection, options: ServerOptions = {})
     switch (params.command) {
       case STRIP_TAGS_COMMAND:
         return withAnalysis(uri, null, (_, a) => strippedText(a));
+      case SUMMARY_COMMAND:
+        return withAnalysis(uri, null, (_, a) => summaryMarkdown(a));
       case RANK_TECHNIQUES_COMMAND:
         return withAnalysis(uri, null, (d, a) => rankTechniques(d, a, position ?? { line: 0, character: 0 }));
       default:

@@ -158,3 +158,14 @@ test('the untagged text, from a command, restores the transcript byte for byte',
   assert.deepEqual(choice.insertAt, { line: 2, character: 17 });
   assert.ok(choice.techniques.length >= 24);
 });
+
+test('a code lens above the session summarises it; the summary command gives the full Markdown', async () => {
+  const lenses = await request<Array<{ range: Range; command: { title: string; command: string; arguments: unknown[] } }>>('textDocument/codeLens', { textDocument: { uri: seedUri } });
+  assert.equal(lenses.length, 1);
+  assert.equal(lenses[0]!.range.start.line, 32);
+  assert.match(lenses[0]!.command.title, /^48 turns · therapist \d+% of words · \d+ questions \(\d+ open\) · \d+ reflections/);
+  assert.equal(lenses[0]!.command.command, 'therapyTranscript.showSummary');
+  const markdown = await request<string>('workspace/executeCommand', { command: 'therapyTranscript.server.summary', arguments: [seedUri] });
+  assert.match(markdown, /^# Session summary — seed\.transcript/);
+  assert.match(markdown, /## CTRS items covered by tags/);
+});

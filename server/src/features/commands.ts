@@ -9,10 +9,18 @@ import type { DocumentAnalysis } from './analysis.ts';
 import { stripTags } from '../core/tags.ts';
 import { suggestTechniques } from '../core/suggest.ts';
 import { tagInsertion } from './locate.ts';
+import { sessionStats, statsMarkdown } from '../core/stats.ts';
 
 export const STRIP_TAGS_COMMAND = 'therapyTranscript.server.stripTags';
 export const RANK_TECHNIQUES_COMMAND = 'therapyTranscript.server.rankTechniques';
-export const SERVER_COMMANDS = [STRIP_TAGS_COMMAND, RANK_TECHNIQUES_COMMAND];
+export const SUMMARY_COMMAND = 'therapyTranscript.server.summary';
+export const SERVER_COMMANDS = [STRIP_TAGS_COMMAND, RANK_TECHNIQUES_COMMAND, SUMMARY_COMMAND];
+
+/** The supervisor's summary of a session, as Markdown. */
+export function summaryMarkdown(analysis: DocumentAnalysis): string {
+  const name = decodeURIComponent(analysis.uri.split('/').pop() ?? analysis.uri);
+  return statsMarkdown(analysis.session.get('stats', sessionStats), name);
+}
 
 export function strippedText(analysis: DocumentAnalysis): string {
   return stripTags(analysis.session.text, analysis.session.tree);

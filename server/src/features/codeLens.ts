@@ -1,0 +1,22 @@
+/**
+ * A code lens above the session with the supervisor's summary line (turns,
+ * talk ratio, questions, reflections, tags); it opens the full summary.
+ */
+import type { CodeLens } from 'vscode-languageserver';
+import type { DocumentAnalysis } from './analysis.ts';
+import { sessionStats, statsLine } from '../core/stats.ts';
+
+export const SHOW_SUMMARY_COMMAND = 'therapyTranscript.showSummary';
+
+export function codeLenses(analysis: DocumentAnalysis): CodeLens[] {
+  const { session } = analysis;
+  if (session.turns.length === 0) return [];
+  const stats = session.get('stats', sessionStats);
+  const line = session.turns[0]!.node.position.start.line - 1;
+  return [
+    {
+      range: { start: { line, character: 0 }, end: { line, character: 0 } },
+      command: { title: statsLine(stats), command: SHOW_SUMMARY_COMMAND, arguments: [analysis.uri] },
+    },
+  ];
+}
