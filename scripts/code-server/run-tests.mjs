@@ -98,7 +98,13 @@ export async function runExtensionTests(options) {
   const takeShot = typeof screenshot === 'function' ? screenshot : screenshot ? screenshotToDir(screenshot) : null;
   let page; // set once the browser is up; the screenshot endpoint needs it
   try {
-    const shotServer = takeShot ? await startScreenshotServer((name) => takeShot(page, name)) : null;
+    const shotServer = takeShot
+      ? await startScreenshotServer(async (name, waitFor) => {
+          // Optionally wait until the workbench shows an element (e.g. a menu) before the shot.
+          if (waitFor) await page.waitForSelector(waitFor, { state: 'visible', timeout: 10_000 }).catch(() => undefined);
+          return takeShot(page, name);
+        })
+      : null;
     if (shotServer) cleanups.push(() => shotServer.close());
 
     const server = await startCodeServer({
@@ -181,16 +187,21 @@ function screenshotToDir(dir) {
 
 const validName = (name) => /^[\w.-]+$/.test(name) && !name.startsWith('.');
 
-/** Tiny 127.0.0.1 endpoint: POST /?name=<name> takes a screenshot, answers {"path": …} once written. */
+/**
+ * Tiny 127.0.0.1 endpoint: POST /?name=<name>[&waitFor=<css selector>] takes a screenshot
+ * (after the selector is visible, if given), answers {"path": …} once written.
+ */
 function startScreenshotServer(shoot) {
   const server = http.createServer(async (req, res) => {
-    const name = new URL(req.url, 'http://x').searchParams.get('name') || 'screenshot';
+    const params = new URL(req.url, 'http://x').searchParams;
+    const name = params.get('name') || 'screenshot';
+    const waitFor = params.get('waitFor') || undefined;
     if (!validName(name)) {
       res.writeHead(400).end('name must match [A-Za-z0-9._-]+');
       return;
     }
     try {
-      const file = await shoot(name);
+      const file = await shoot(name, waitFor);
       res.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify({ path: file ?? null }));
     } catch (err) {
       res.writeHead(500).end(String(err?.message ?? err));

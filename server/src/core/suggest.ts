@@ -162,7 +162,7 @@ export function suggestTechniques(codebook: Codebook, target: SuggestTarget, lim
       const before = turns[i]!;
       if (before.role !== self.role) continue;
       const tag = before.tags.find((t) => t.namespace === namespace);
-      if (tag) add(tag.id, 0.4, `continues the previous ${tag.id} turn`);
+      if (tag) add(tag.id, 0.4, `continues the previous turn's ${codebook.get(namespace, tag.id)?.label.toLowerCase() ?? tag.id}`);
       break;
     }
   }

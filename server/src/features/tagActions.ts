@@ -40,8 +40,9 @@ export function tagActions(document: TextDocument, analysis: DocumentAnalysis, p
     });
   }
   if (turn.tags.length > 1 || (turn.tags.length === 1 && !here.tag)) {
+    const only = turn.tags.length === 1 ? turn.tags[0]! : undefined;
     actions.push({
-      title: `Remove all ${turn.tags.length} tags in this turn`,
+      title: only ? `Remove tag [${only.namespace}:${only.id}] from this turn` : `Remove all ${turn.tags.length} tags in this turn`,
       kind: TAG_KIND,
       edit: { changes: { [uri]: turn.tags.map((tag) => toLspEdit(document, removeTagEdit(session.text, tag))) } },
     });

@@ -107,6 +107,18 @@ suite('Therapy transcripts in VS Code', () => {
     const actions = await vscode.commands.executeCommand<vscode.CodeAction[]>('vscode.executeCodeActionProvider', editor.document.uri, range);
     const preferred = actions.find((a) => a.isPreferred && a.title.startsWith('Tag turn as'));
     assert.ok(preferred?.edit, actions.map((a) => a.title).join(' | '));
+    // For the README: the light bulb's menu on another therapist turn.
+    const shot = process.env.VSCODE_TEST_SCREENSHOT_URL;
+    if (shot) {
+      await vscode.commands.executeCommand('workbench.action.closePanel');
+      const at = new vscode.Position(58, 30);
+      assert.match(editor.document.lineAt(58).text, /^Therapist: Thank you for sharing your thoughts/);
+      editor.selection = new vscode.Selection(at, at);
+      editor.revealRange(new vscode.Range(at, at), vscode.TextEditorRevealType.InCenter);
+      await vscode.commands.executeCommand('editor.action.quickFix');
+      await fetch(`${shot}?name=tag-suggestions&waitFor=${encodeURIComponent('.action-widget')}`, { method: 'POST' });
+      await vscode.commands.executeCommand('hideCodeActionWidget');
+    }
     assert.ok(await vscode.workspace.applyEdit(preferred.edit));
     assert.match(editor.document.lineAt(32).text, /^Therapist: \[cbt:[a-z-]+\] Welcome back/);
     await vscode.commands.executeCommand('workbench.action.files.revert');
