@@ -246,3 +246,13 @@ test('severity from configuration, and [ignore:rule] silences a rule for one tur
   const unknown: TranscriptConfig = { speakers: {}, rules: { 'repeated-turns': { severity: 'off' } } };
   assert.match(analyze(text, { config: unknown }).problems[0]!, /Unknown rule "repeated-turns" .*did you mean "repeated-turn"/);
 });
+
+test('findings per rule are capped, the rest summed up in one message', () => {
+  const text = Array.from({ length: 20 }, () => 'Therapist: Hello.\nClient:').join('\n');
+  const { messages } = analyze(text, { config: emptyConfig(), maxFindingsPerRule: 5 });
+  const empty = messages.filter((m) => m.ruleId === 'empty-turn');
+  assert.equal(empty.length, 6);
+  assert.equal(empty[5]!.severity, 'info');
+  assert.equal(empty[5]!.reason, '…and 15 more empty-turn findings from here on: only the first 5 of this file are listed.');
+  assert.equal(empty[5]!.start.line, 12);
+});

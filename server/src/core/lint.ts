@@ -64,7 +64,15 @@ export interface AnalyzeOptions {
   /** Reuse turn features from an earlier analysis of the same document. */
   cache?: FeatureCache;
   rules?: readonly Rule[];
+  /**
+   * At most this many findings per rule and file (default 5,000); the rest are
+   * summed up in one message, so a pathological 100 MB file stays readable and
+   * within memory.
+   */
+  maxFindingsPerRule?: number;
 }
+
+export const DEFAULT_MAX_FINDINGS_PER_RULE = 5000;
 
 export interface Analysis {
   session: Session;
@@ -85,16 +93,33 @@ export function lintTree(tree: Root, text: string, options: AnalyzeOptions, spea
   const { active, problems } = resolveRules(options.config, options.rules);
   const silenced = collectSilences(session);
   const messages: LintMessage[] = [];
+  const max = options.maxFindingsPerRule ?? DEFAULT_MAX_FINDINGS_PER_RULE;
   for (const { rule, severity, options: ruleOptions } of active) {
+    let count = 0;
+    let firstOver: Finding | undefined;
     const report = (finding: Finding) => {
       const turn = finding.turn ?? session.turnAt(finding.start);
       if (turn !== undefined) {
         const off = silenced.get(turn);
         if (off && (off.has(rule.id) || off.has('all'))) return;
       }
+      if (++count > max) {
+        firstOver ??= finding;
+        return;
+      }
       messages.push(toMessage(session, rule.id, severity, finding));
     };
     rule.check({ session, options: ruleOptions, report });
+    if (firstOver) {
+      const more = count - max;
+      messages.push(
+        toMessage(session, rule.id, 'info', {
+          reason: `…and ${more.toLocaleString('en-US')} more ${rule.id} finding${more === 1 ? '' : 's'} from here on: only the first ${max.toLocaleString('en-US')} of this file are listed.`,
+          start: firstOver.start,
+          end: firstOver.end,
+        }),
+      );
+    }
   }
   messages.sort((a, b) => a.start.offset! - b.start.offset! || a.ruleId.localeCompare(b.ruleId));
   return { session, messages, problems };

@@ -11,6 +11,10 @@
  *   does too, so that the `unknown-speaker` rule can point at it;
  * - anything else ("Note: …", "1. Main topics discussed:") is text.
  * Lines before the first turn form the header.
+ *
+ * Large inputs are normal (a 50,000-turn export, a 100 MB file), so lines
+ * live in typed arrays and nodes share their boundary points: a turn starts
+ * at its label's start point and ends at its last paragraph's end point.
  */
 import type { Plugin } from 'unified';
 import type { Header, HeaderLine, Label, Paragraph, Point, Role, Root, Tag, Text, Turn } from './types.ts';
@@ -25,21 +29,74 @@ const LABEL_RE =
   /\uFEFF?[ \t]*(\*\*)?([A-Za-z][A-Za-z.'’-]*(?: [A-Za-z0-9][A-Za-z0-9.'’-]*){0,3})[ \t]*(?:\*\*)?:(?:\*\*)?(?=[ \t]|$)/my;
 const TAG_RE = /\[([A-Za-z][A-Za-z0-9_-]*):([^\]\s[]+)\]/y;
 
-interface LineInfo {
-  start: number;
-  /** End of the line's content, before its line break. */
-  end: number;
-  blank: boolean;
-  label?: LabelMatch;
+/** Lines of the text: where each starts and ends (before its line break), and its label, if any. */
+class Lines {
+  count = 0;
+  starts = new Int32Array(1024);
+  ends = new Int32Array(1024);
+  /** 1 when the line holds only whitespace. */
+  blank = new Uint8Array(1024);
+  /** Index into the label arrays, or -1. */
+  label = new Int32Array(1024);
+  labelStart: number[] = [];
+  labelEnd: number[] = [];
+  /** First character after the colon and the spaces that follow it. */
+  contentStart: number[] = [];
+  labelValue: string[] = [];
+
+  push(start: number, end: number, blank: boolean): number {
+    if (this.count === this.starts.length) this.grow();
+    const i = this.count++;
+    this.starts[i] = start;
+    this.ends[i] = end;
+    this.blank[i] = blank ? 1 : 0;
+    this.label[i] = -1;
+    return i;
+  }
+
+  private grow() {
+    const size = this.starts.length * 2;
+    const grow = <T extends Int32Array | Uint8Array>(a: T, make: (n: number) => T): T => {
+      const b = make(size);
+      b.set(a);
+      return b;
+    };
+    this.starts = grow(this.starts, (n) => new Int32Array(n));
+    this.ends = grow(this.ends, (n) => new Int32Array(n));
+    this.blank = grow(this.blank, (n) => new Uint8Array(n));
+    this.label = grow(this.label, (n) => new Int32Array(n));
+  }
+
+  /** 0-based line of an offset. */
+  lineOf(offset: number): number {
+    let low = 0;
+    let high = this.count - 1;
+    while (low < high) {
+      const mid = (low + high + 1) >> 1;
+      if (this.starts[mid]! <= offset) low = mid;
+      else high = mid - 1;
+    }
+    return low;
+  }
+
+  point(offset: number, line: number): Point {
+    return { line: line + 1, column: offset - this.starts[line]! + 1, offset };
+  }
+
+  pointAt(offset: number): Point {
+    return this.point(offset, this.lineOf(offset));
+  }
+
+  hasText(label: number, line: number): boolean {
+    return this.contentStart[label]! < this.ends[line]!;
+  }
 }
 
-interface LabelMatch {
-  labelStart: number;
-  labelEnd: number;
-  /** First character after the colon and the spaces that follow it. */
-  contentStart: number;
-  value: string;
-  hasText: boolean;
+interface TurnStart {
+  line: number;
+  role: Role;
+  known: boolean;
+  nearest?: string;
 }
 
 const defaultTable = new SpeakerTable();
@@ -47,61 +104,42 @@ const defaultTable = new SpeakerTable();
 export function parseTranscript(text: string, options: ParseOptions = {}): Root {
   const speakers = options.speakers ?? defaultTable;
   const lines = scanLines(text);
-  const lineStarts = lines.map((line) => line.start);
-  const point = (offset: number, lineIndex: number): Point => ({
-    line: lineIndex + 1,
-    column: offset - lineStarts[lineIndex]! + 1,
-    offset,
-  });
-  point.at = (offset: number): Point => point(offset, lineIndexOf(lineStarts, offset));
-
   const recurring = countUnknownLabels(lines, speakers);
   const root: Root = {
     type: 'root',
     children: [],
-    position: { start: { line: 1, column: 1, offset: 0 }, end: point(text.length, lines.length - 1) },
+    position: { start: { line: 1, column: 1, offset: 0 }, end: lines.point(text.length, lines.count - 1) },
   };
 
   // Decide turn starts.
-  const turnStarts: number[] = [];
-  const turnInfo: Array<{ role: Role; known: boolean; nearest?: string }> = [];
-  for (let i = 0; i < lines.length; i++) {
-    const label = lines[i]!.label;
-    if (!label) continue;
-    const entry = speakers.get(label.value);
+  const starts: TurnStart[] = [];
+  for (let i = 0; i < lines.count; i++) {
+    const label = lines.label[i]!;
+    if (label < 0) continue;
+    const value = lines.labelValue[label]!;
+    const entry = speakers.get(value);
     if (entry) {
-      turnStarts.push(i);
-      turnInfo.push({ role: entry.role, known: true });
+      starts.push({ line: i, role: entry.role, known: true });
       continue;
     }
-    if (!label.hasText || SpeakerTable.isReserved(label.value)) continue;
-    if (recurring.has(label.value)) {
-      turnStarts.push(i);
-      turnInfo.push({ role: 'other', known: false });
-      continue;
-    }
-    if (turnStarts.length === 0) continue;
-    const near = speakers.nearest(label.value);
-    if (near) {
-      turnStarts.push(i);
-      turnInfo.push({ role: near.role, known: false, nearest: near.label });
-    }
+    if (!lines.hasText(label, i) || SpeakerTable.isReserved(value)) continue;
+    const near = starts.length > 0 || recurring.has(value) ? speakers.nearest(value) : undefined;
+    if (near) starts.push({ line: i, role: near.role, known: false, nearest: near.label });
+    else if (recurring.has(value)) starts.push({ line: i, role: 'other', known: false });
   }
 
-  const firstTurnLine = turnStarts.length > 0 ? turnStarts[0]! : lines.length;
-  const header = buildHeader(text, lines, 0, firstTurnLine, point);
+  const firstTurnLine = starts.length > 0 ? starts[0]!.line : lines.count;
+  const header = buildHeader(text, lines, firstTurnLine);
   if (header) root.children.push(header);
-
-  for (let t = 0; t < turnStarts.length; t++) {
-    const from = turnStarts[t]!;
-    const to = t + 1 < turnStarts.length ? turnStarts[t + 1]! : lines.length;
-    root.children.push(buildTurn(text, lines, from, to, t, turnInfo[t]!, point));
+  for (let t = 0; t < starts.length; t++) {
+    const to = t + 1 < starts.length ? starts[t + 1]!.line : lines.count;
+    root.children.push(buildTurn(text, lines, starts[t]!, to, t));
   }
   return root;
 }
 
-function scanLines(text: string): LineInfo[] {
-  const lines: LineInfo[] = [];
+function scanLines(text: string): Lines {
+  const lines = new Lines();
   const length = text.length;
   // Fast path: no lone carriage returns, so every line ends at a "\n" (maybe after a "\r").
   const loneCR = text.includes('\r') && /\r(?!\n)/.test(text);
@@ -123,32 +161,35 @@ function scanLines(text: string): LineInfo[] {
       }
       next = end >= length ? -1 : text.charCodeAt(end) === 13 && text.charCodeAt(end + 1) === 10 ? end + 2 : end + 1;
     }
-    lines.push(makeLine(text, start, end));
+    scanLine(text, lines, start, end);
     if (next === -1) break;
     start = next;
   }
   return lines;
 }
 
-function makeLine(text: string, start: number, end: number): LineInfo {
+function scanLine(text: string, lines: Lines, start: number, end: number): void {
   let first = start;
   while (first < end && isSpace(text.charCodeAt(first))) first++;
-  const line: LineInfo = { start, end, blank: first === end };
-  if (line.blank) return line;
+  const index = lines.push(start, end, first === end);
+  if (first === end) return;
   // Labels are short: only look at a line that has a colon near its start.
   const limit = Math.min(end, first + 48);
   let colon = first;
   while (colon < limit && text.charCodeAt(colon) !== 58) colon++;
-  if (colon >= limit) return line;
+  if (colon >= limit) return;
   LABEL_RE.lastIndex = start;
   const match = LABEL_RE.exec(text);
-  if (!match || LABEL_RE.lastIndex > end) return line;
+  if (!match || LABEL_RE.lastIndex > end) return;
   const value = match[2]!;
   const labelStart = match.index + match[0].indexOf(value);
   let contentStart = LABEL_RE.lastIndex;
   while (contentStart < end && isSpace(text.charCodeAt(contentStart))) contentStart++;
-  line.label = { labelStart, labelEnd: labelStart + value.length, contentStart, value, hasText: contentStart < end };
-  return line;
+  lines.label[index] = lines.labelValue.length;
+  lines.labelStart.push(labelStart);
+  lines.labelEnd.push(labelStart + value.length);
+  lines.contentStart.push(contentStart);
+  lines.labelValue.push(value);
 }
 
 function isSpace(c: number): boolean {
@@ -156,50 +197,33 @@ function isSpace(c: number): boolean {
 }
 
 /** Unconfigured capitalised labels seen at two or more line starts. */
-function countUnknownLabels(lines: LineInfo[], speakers: SpeakerTable): Set<string> {
+function countUnknownLabels(lines: Lines, speakers: SpeakerTable): Set<string> {
   const counts = new Map<string, number>();
   const recurring = new Set<string>();
-  for (const line of lines) {
-    const label = line.label;
-    if (!label || !label.hasText) continue;
-    const first = label.value.charCodeAt(0);
+  for (let i = 0; i < lines.count; i++) {
+    const label = lines.label[i]!;
+    if (label < 0 || !lines.hasText(label, i)) continue;
+    const value = lines.labelValue[label]!;
+    const first = value.charCodeAt(0);
     if (first < 65 || first > 90) continue; // must start with a capital letter
-    if (speakers.get(label.value) || SpeakerTable.isReserved(label.value)) continue;
-    const n = (counts.get(label.value) ?? 0) + 1;
-    counts.set(label.value, n);
-    if (n === 2) recurring.add(label.value);
+    if (speakers.get(value) || SpeakerTable.isReserved(value)) continue;
+    const n = (counts.get(value) ?? 0) + 1;
+    counts.set(value, n);
+    if (n === 2) recurring.add(value);
   }
   return recurring;
 }
 
-interface PointAt {
-  (offset: number, lineIndex: number): Point;
-  /** The point of an offset whose line is not known. */
-  at?: (offset: number) => Point;
-}
-
-function lineIndexOf(lineStarts: number[], offset: number): number {
-  let low = 0;
-  let high = lineStarts.length - 1;
-  while (low < high) {
-    const mid = (low + high + 1) >> 1;
-    if (lineStarts[mid]! <= offset) low = mid;
-    else high = mid - 1;
-  }
-  return low;
-}
-
-function buildHeader(text: string, lines: LineInfo[], from: number, to: number, point: PointAt): Header | undefined {
+function buildHeader(text: string, lines: Lines, to: number): Header | undefined {
   const children: HeaderLine[] = [];
-  for (let i = from; i < to; i++) {
-    const line = lines[i]!;
-    if (line.blank) continue;
-    let s = line.start;
+  for (let i = 0; i < to; i++) {
+    if (lines.blank[i]) continue;
+    let s = lines.starts[i]!;
     while (isSpace(text.charCodeAt(s))) s++;
-    let e = line.end;
+    let e = lines.ends[i]!;
     while (e > s && isSpace(text.charCodeAt(e - 1))) e--;
     const value = text.slice(s, e);
-    children.push({ type: classifyHeaderLine(value), value, position: { start: point(s, i), end: point(e, i) } });
+    children.push({ type: classifyHeaderLine(value), value, position: { start: lines.point(s, i), end: lines.point(e, i) } });
   }
   if (children.length === 0) return undefined;
   return {
@@ -215,85 +239,68 @@ function classifyHeaderLine(value: string): HeaderLine['type'] {
   return 'headerText';
 }
 
-function buildTurn(
-  text: string,
-  lines: LineInfo[],
-  from: number,
-  to: number,
-  index: number,
-  info: { role: Role; known: boolean; nearest?: string },
-  point: PointAt,
-): Turn {
-  const first = lines[from]!;
-  const match = first.label!;
+function buildTurn(text: string, lines: Lines, start: TurnStart, to: number, index: number): Turn {
+  const from = start.line;
+  const labelIndex = lines.label[from]!;
+  const value = lines.labelValue[labelIndex]!;
+  const labelStart = lines.point(lines.labelStart[labelIndex]!, from);
   const label: Label = {
     type: 'label',
-    value: match.value,
-    position: { start: point(match.labelStart, from), end: point(match.labelEnd, from) },
+    value,
+    position: { start: labelStart, end: lines.point(lines.labelEnd[labelIndex]!, from) },
   };
   const turn: Turn = {
     type: 'turn',
-    speaker: match.value,
-    role: info.role,
-    known: info.known,
+    speaker: value,
+    role: start.role,
+    known: start.known,
     index,
     children: [label],
-    position: { start: label.position.start, end: point(match.contentStart, from) },
+    position: { start: labelStart, end: label.position.end },
   };
-  if (info.nearest) turn.nearest = info.nearest;
+  if (start.nearest) turn.nearest = start.nearest;
 
   // Group content lines into paragraphs separated by blank lines.
+  const contentStart = lines.contentStart[labelIndex]!;
   let paragraphStart = -1;
+  let paragraphLine = -1;
   let lastEnd = -1;
   let lastLine = -1;
   let firstParagraph = true;
-  const flush = () => {
-    if (paragraphStart < 0) return;
-    const paragraph = buildParagraph(text, paragraphStart, lastEnd, lastLine, point, firstParagraph ? turn : undefined);
-    if (paragraph) turn.children.push(paragraph);
-    firstParagraph = false;
-    paragraphStart = -1;
-  };
-  for (let i = from; i < to; i++) {
-    const line = lines[i]!;
-    if (line.blank) {
-      flush();
+  for (let i = from; i <= to; i++) {
+    if (i === to || lines.blank[i]) {
+      if (paragraphStart >= 0) {
+        addParagraph(text, lines, turn, paragraphStart, paragraphLine, lastEnd, lastLine, firstParagraph);
+        firstParagraph = false;
+        paragraphStart = -1;
+      }
       continue;
     }
-    let s = i === from ? match.contentStart : line.start;
-    while (s < line.end && isSpace(text.charCodeAt(s))) s++;
-    let e = line.end;
+    let s = i === from ? contentStart : lines.starts[i]!;
+    const lineEnd = lines.ends[i]!;
+    while (s < lineEnd && isSpace(text.charCodeAt(s))) s++;
+    let e = lineEnd;
     while (e > s && isSpace(text.charCodeAt(e - 1))) e--;
-    if (s >= e) {
-      if (i !== from) flush();
-      continue;
+    if (s >= e) continue; // the label line without text
+    if (paragraphStart < 0) {
+      paragraphStart = s;
+      paragraphLine = i;
     }
-    if (paragraphStart < 0) paragraphStart = s;
     lastEnd = e;
     lastLine = i;
   }
-  flush();
-  const last = turn.children[turn.children.length - 1]!;
-  turn.position.end = last.position.end;
+  turn.position.end = turn.children[turn.children.length - 1]!.position.end;
   return turn;
 }
 
 /**
- * A paragraph from `start` to `end`. Tags at its start become `tag` nodes: on
- * the turn when this is the turn's first paragraph, else on the paragraph.
- * Returns `undefined` when the paragraph holds only turn tags.
+ * Add the paragraph from `start` to `end`. Tags at its start become `tag`
+ * nodes: on the turn when this is its first paragraph, else on the paragraph.
  */
-function buildParagraph(
-  text: string,
-  start: number,
-  end: number,
-  endLine: number,
-  point: PointAt,
-  turn: Turn | undefined,
-): Paragraph | undefined {
-  const at = point.at!;
+function addParagraph(text: string, lines: Lines, turn: Turn, start: number, startLine: number, end: number, endLine: number, first: boolean): void {
   const tags: Tag[] = [];
   let cursor = start;
+  let cursorLine = startLine;
   for (;;) {
     TAG_RE.lastIndex = cursor;
     const match = TAG_RE.exec(text);
@@ -305,27 +312,35 @@ function buildParagraph(
       type: 'tag',
       namespace: match[1]!,
       id: match[2]!,
-      position: { start: at(cursor), end: at(after) },
+      position: { start: lines.point(cursor, cursorLine), end: lines.point(after, cursorLine) },
     });
     cursor = after;
-    while (cursor < end && isWhitespace(text.charCodeAt(cursor))) cursor++;
+    let crossedLine = false;
+    while (cursor < end && isWhitespace(text.charCodeAt(cursor))) {
+      const c = text.charCodeAt(cursor++);
+      if (c === 10 || c === 13) crossedLine = true;
+    }
     if (cursor >= end) break;
+    // Tags may stand on their own line above the text.
+    if (crossedLine) cursorLine = lines.lineOf(cursor);
   }
-  if (turn) turn.children.push(...tags);
-  const children: Array<Tag | Text> = turn ? [] : tags;
+  if (first) turn.children.push(...tags);
+  const children: Array<Tag | Text> = first ? [] : tags;
   if (cursor < end) {
+    const textStart = cursor === start ? lines.point(start, startLine) : lines.point(cursor, cursorLine);
     children.push({
       type: 'text',
       value: text.slice(cursor, end),
-      position: { start: at(cursor), end: point(end, endLine) },
+      position: { start: textStart, end: lines.point(end, endLine) },
     });
   }
-  if (children.length === 0) return undefined;
-  return {
+  if (children.length === 0) return;
+  const paragraph: Paragraph = {
     type: 'paragraph',
     children,
     position: { start: children[0]!.position.start, end: children[children.length - 1]!.position.end },
   };
+  turn.children.push(paragraph);
 }
 
 function isWhitespace(c: number): boolean {

@@ -32,7 +32,8 @@ export class TurnFeatures {
   private exact?: string;
   private shingleSet?: Uint32Array;
   private sketchBins?: Uint32Array;
-  private readonly memo = new Map<string, unknown>();
+  /** Detector results by key; created on first use (most turns never need one). */
+  private memo?: Map<string, unknown>;
 
   constructor(text: string) {
     this.text = text;
@@ -100,6 +101,7 @@ export class TurnFeatures {
 
   /** Memoise a detector's result on this turn's text. */
   get<T>(key: string, compute: (text: string) => T): T {
+    this.memo ??= new Map();
     if (this.memo.has(key)) return this.memo.get(key) as T;
     const value = compute(this.text);
     this.memo.set(key, value);
@@ -146,6 +148,9 @@ export class FeatureCache {
   }
 }
 
+/** Shared by every turn without tags (most of them). */
+const NO_TAGS: Tag[] = [];
+
 export interface SessionOptions {
   cache?: FeatureCache;
   codebook?: Codebook;
@@ -173,13 +178,13 @@ export class Session {
     for (const node of tree.children) {
       if (node.type !== 'turn') continue;
       const texts: Text[] = [];
-      const tags: Tag[] = [];
+      let tags: Tag[] = NO_TAGS;
       for (const child of node.children) {
-        if (child.type === 'tag') tags.push(child);
+        if (child.type === 'tag') (tags === NO_TAGS ? (tags = []) : tags).push(child);
         else if (child.type === 'paragraph') {
           for (const inner of child.children) {
             if (inner.type === 'text') texts.push(inner);
-            else tags.push(inner);
+            else (tags === NO_TAGS ? (tags = []) : tags).push(inner);
           }
         }
       }

@@ -10,6 +10,7 @@ import { defineRule } from '../rule.ts';
 import type { Session } from '../session.ts';
 import { findRepeats, type Repeat, type RepeatOptions } from '../detect/repeats.ts';
 import { ordinal } from '../text.ts';
+import type { Fix } from '../fixes.ts';
 
 export const DEFAULT_REPEAT_OPTIONS: RepeatOptions = { minWords: 12, similarity: 0.8 };
 
@@ -34,6 +35,8 @@ export default defineRule({
       if (list) list.push(r);
       else byCluster.set(r.first, [r]);
     }
+    // One "remove every repeat" fix per loop, shared by its messages (a loop may repeat thousands of times).
+    const loopFixes = new Map<number, Fix>();
     for (const r of repeats) {
       const turn = session.turns[r.turn]!;
       const who = turn.role === 'other' ? turn.node.speaker : turn.role;
@@ -42,16 +45,21 @@ export default defineRule({
         ? `repeats line ${firstLine} word for word (${ordinal(r.occurrence)} time)`
         : `nearly repeats line ${firstLine} (${Math.round(r.similarity * 100)}% the same words; ${ordinal(r.occurrence)} time)`;
       const loop = byCluster.get(r.first)!;
-      const fixes = [
+      const fixes: Fix[] = [
         { title: 'Remove this repeat', edits: [{ ...session.turnRemovalRange(r.turn), text: '' }], safe: true, preferred: true },
       ];
       if (loop.length > 1) {
-        fixes.push({
-          title: `Remove all ${loop.length} repeats of this turn (keep line ${firstLine})`,
-          edits: loop.map((other) => ({ ...session.turnRemovalRange(other.turn), text: '' })),
-          safe: true,
-          preferred: false,
-        });
+        let all = loopFixes.get(r.first);
+        if (!all) {
+          all = {
+            title: `Remove all ${loop.length} repeats of this turn (keep line ${firstLine})`,
+            edits: loop.map((other) => ({ ...session.turnRemovalRange(other.turn), text: '' })),
+            safe: true,
+            preferred: false,
+          };
+          loopFixes.set(r.first, all);
+        }
+        fixes.push(all);
       }
       report({
         reason: `This ${who} turn ${what}: the session is looping.`,
