@@ -36,9 +36,22 @@ export interface ServerOptions {
 }
 
 export function startServer(connection: Connection, options: ServerOptions = {}): void {
-  const documents = new TextDocuments(TextDocument);
   const resolver = new SettingsResolver();
   const store = new AnalysisStore(resolver);
+  // Apply edits one by one, telling the store what changed, so it can reparse just there.
+  const documents = new TextDocuments<TextDocument>({
+    create: TextDocument.create,
+    update(document, changes, version) {
+      for (const change of changes) {
+        if ('range' in change) {
+          const start = document.offsetAt(change.range.start);
+          store.changed(document.uri, start, document.offsetAt(change.range.end), change.text.length);
+        } else store.replaced(document.uri);
+        TextDocument.update(document, [change], version);
+      }
+      return TextDocument.update(document, [], version);
+    },
+  });
   const index = new WorkspaceIndex(documents, resolver);
   let diagnostics: DiagnosticsFeature | undefined;
   let canPullConfiguration = false;

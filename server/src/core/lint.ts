@@ -126,17 +126,16 @@ export function lintTree(tree: Root, text: string, options: AnalyzeOptions, spea
 }
 
 function toMessage(session: Session, ruleId: string, severity: ActiveRule['severity'], finding: Finding): LintMessage {
-  const lines = session.lines;
   return {
     ruleId,
     severity,
     reason: finding.reason,
-    start: lines.point(finding.start),
-    end: lines.point(finding.end),
+    start: session.point(finding.start),
+    end: session.point(finding.end),
     fixes: finding.fixes ?? [],
     related: (finding.related ?? []).map((r) => ({
-      start: lines.point(r.start),
-      end: lines.point(r.end),
+      start: session.point(r.start),
+      end: session.point(r.end),
       message: r.message,
     })),
   };

@@ -138,6 +138,22 @@ export function parseTranscript(text: string, options: ParseOptions = {}): Root 
   return root;
 }
 
+/**
+ * Does this text have a label-like line that is not a configured speaker?
+ * Such lines make the parse depend on the whole file (a label that recurs
+ * anywhere becomes a speaker), so an incremental reparse must not start there.
+ */
+export function hasUnknownLabelLines(text: string, speakers: SpeakerTable = defaultTable): boolean {
+  const lines = scanLines(text);
+  for (let i = 0; i < lines.count; i++) {
+    const label = lines.label[i]!;
+    if (label < 0 || !lines.hasText(label, i)) continue;
+    const value = lines.labelValue[label]!;
+    if (!speakers.get(value) && !SpeakerTable.isReserved(value)) return true;
+  }
+  return false;
+}
+
 function scanLines(text: string): Lines {
   const lines = new Lines();
   const length = text.length;

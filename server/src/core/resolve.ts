@@ -28,6 +28,8 @@ export interface ResolverOptions {
 export class SettingsResolver {
   private readonly configByDir = new Map<string, LoadedConfig | undefined>();
   private readonly codebooks = new Map<string, { codebook: Codebook; problems: string[] }>();
+  /** The settings of each folder, until something changes (the same object each time). */
+  private readonly resolved = new Map<string, ResolvedFileSettings>();
   private options: ResolverOptions;
 
   constructor(options: ResolverOptions = {}) {
@@ -44,10 +46,13 @@ export class SettingsResolver {
   clear(): void {
     this.configByDir.clear();
     this.codebooks.clear();
+    this.resolved.clear();
   }
 
   forFile(filePath: string | undefined): ResolvedFileSettings {
     const dir = filePath ? path.dirname(path.resolve(filePath)) : process.cwd();
+    const known = this.resolved.get(dir);
+    if (known) return known;
     const loaded = this.configFor(dir);
     const layers = [this.options.base, loaded?.config, this.options.overrides].filter(
       (layer): layer is TranscriptConfig => layer !== undefined,
@@ -65,6 +70,7 @@ export class SettingsResolver {
       problems: [...(loaded?.problems ?? []), ...book.problems],
     };
     if (loaded?.file) result.configFile = loaded.file;
+    this.resolved.set(dir, result);
     return result;
   }
 

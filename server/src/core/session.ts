@@ -4,34 +4,68 @@
  * an editor that re-analyses after a keystroke recomputes only the turns that
  * changed.
  */
-import type { Header, Root, Role, Tag, Text, Turn } from './types.ts';
+import type { Header, Point, Root, Role, Tag, Text, Turn } from './types.ts';
 import type { Codebook } from './codebook.ts';
 import { LineIndex } from './positions.ts';
 import { SpeakerTable } from './speakers.ts';
 import { mixHash, wordHashes } from './text.ts';
 
-export interface SessionTurn {
-  node: Turn;
-  index: number;
-  role: Role;
+/** A turn as rules see it. Reused across analyses while its node is unchanged. */
+export class SessionTurn {
+  readonly node: Turn;
+  readonly role: Role;
   /** Who speaks, for "same speaker" comparisons: the role, or the label for `other`. */
-  speakerKey: string;
+  readonly speakerKey: string;
   /** The turn's text nodes (tags excluded), one per paragraph. */
-  texts: Text[];
+  readonly texts: Text[];
   /** All tags of the turn: on the turn and on its paragraphs. */
-  tags: Tag[];
+  readonly tags: Tag[];
+  readonly features: TurnFeatures;
+
+  constructor(node: Turn, cache: FeatureCache | undefined) {
+    this.node = node;
+    this.role = node.role;
+    this.speakerKey = node.role === 'other' ? `other:${node.speaker.toLowerCase()}` : node.role;
+    const texts: Text[] = [];
+    let tags: Tag[] = NO_TAGS;
+    for (const child of node.children) {
+      if (child.type === 'tag') (tags === NO_TAGS ? (tags = []) : tags).push(child);
+      else if (child.type === 'paragraph') {
+        for (const inner of child.children) {
+          if (inner.type === 'text') texts.push(inner);
+          else (tags === NO_TAGS ? (tags = []) : tags).push(inner);
+        }
+      }
+    }
+    this.texts = texts;
+    this.tags = tags;
+    const joined = texts.length === 1 ? texts[0]!.value : texts.map((t) => t.value).join('\n\n');
+    this.features = cache ? cache.features(joined) : new TurnFeatures(joined);
+  }
+
+  /** 0-based index of the turn in the session. */
+  get index(): number {
+    return this.node.index;
+  }
+
   /** Offset where the turn's line starts (its label line). */
-  lineStart: number;
-  features: TurnFeatures;
+  get lineStart(): number {
+    const start = this.node.position.start;
+    return start.offset! - (start.column - 1);
+  }
 }
 
 /** Everything here depends only on the turn's paragraph texts. */
 export class TurnFeatures {
   readonly text: string;
+  /** The last analysis that used these features (for the cache's sweep). */
+  generation = 0;
   private wordHashes?: Uint32Array;
   private exact?: string;
   private shingleSet?: Uint32Array;
   private sketchBins?: Uint32Array;
+  private bandHashes?: Uint32Array;
+  private similar?: WeakMap<TurnFeatures, number>;
   /** Detector results by key; created on first use (most turns never need one). */
   private memo?: Map<string, unknown>;
 
@@ -99,6 +133,37 @@ export class TurnFeatures {
     return (this.sketchBins = bins);
   }
 
+  /**
+   * The sketch in bands of two bins, as one hash per band (0 for a band with
+   * an empty bin): turns that share a band are near-duplicate candidates.
+   */
+  get bands(): Uint32Array {
+    if (this.bandHashes) return this.bandHashes;
+    const sketch = this.sketch;
+    const bands = new Uint32Array(SKETCH_BINS / 2);
+    for (let b = 0; b < bands.length; b++) {
+      const x = sketch[2 * b]!;
+      const y = sketch[2 * b + 1]!;
+      bands[b] = x === EMPTY_BIN || y === EMPTY_BIN ? 0 : mixHash(x, y) || 1;
+    }
+    return (this.bandHashes = bands);
+  }
+
+  /**
+   * Jaccard similarity of the two turns' words and word pairs, remembered (an
+   * editor re-analyses the same pairs after every keystroke). Pairs whose
+   * sizes alone rule out `threshold` are answered without comparing.
+   */
+  similarityTo(other: TurnFeatures, threshold: number): number {
+    const known = this.similar?.get(other);
+    if (known !== undefined) return known;
+    const a = this.shingles.length;
+    const b = other.shingles.length;
+    const s = Math.min(a, b) / Math.max(a, b) < threshold ? 0 : jaccard(this.shingles, other.shingles);
+    (this.similar ??= new WeakMap()).set(other, s);
+    return s;
+  }
+
   /** Memoise a detector's result on this turn's text. */
   get<T>(key: string, compute: (text: string) => T): T {
     this.memo ??= new Map();
@@ -129,22 +194,36 @@ export function jaccard(a: Uint32Array, b: Uint32Array): number {
   return shared / (a.length + b.length - shared);
 }
 
-/** A cache of turn features keyed by turn text, kept across analyses of one document. */
+/**
+ * What an editor keeps between analyses of one document: features by turn
+ * text, and session turns by node (the incremental parser keeps the nodes of
+ * turns an edit did not touch).
+ */
 export class FeatureCache {
-  private current = new Map<string, TurnFeatures>();
-  private next = new Map<string, TurnFeatures>();
+  private readonly byText = new Map<string, TurnFeatures>();
+  private readonly byNode = new WeakMap<Turn, SessionTurn>();
+  private generation = 0;
 
-  get(text: string): TurnFeatures {
-    let features = this.next.get(text) ?? this.current.get(text);
-    if (!features) features = new TurnFeatures(text);
-    this.next.set(text, features);
+  features(text: string): TurnFeatures {
+    let features = this.byText.get(text);
+    if (!features) this.byText.set(text, (features = new TurnFeatures(text)));
+    features.generation = this.generation;
     return features;
   }
 
-  /** Forget features no turn of the latest analysis used. */
-  sweep(): void {
-    this.current = this.next;
-    this.next = new Map();
+  turn(node: Turn): SessionTurn {
+    let turn = this.byNode.get(node);
+    if (!turn) this.byNode.set(node, (turn = new SessionTurn(node, this)));
+    else turn.features.generation = this.generation;
+    return turn;
+  }
+
+  /** After an analysis: forget features no turn used lately, when they pile up. */
+  sweep(turns: number): void {
+    if (this.byText.size > 2 * turns + 1024) {
+      for (const [text, features] of this.byText) if (features.generation !== this.generation) this.byText.delete(text);
+    }
+    this.generation++;
   }
 }
 
@@ -177,35 +256,37 @@ export class Session {
     this.turns = [];
     for (const node of tree.children) {
       if (node.type !== 'turn') continue;
-      const texts: Text[] = [];
-      let tags: Tag[] = NO_TAGS;
-      for (const child of node.children) {
-        if (child.type === 'tag') (tags === NO_TAGS ? (tags = []) : tags).push(child);
-        else if (child.type === 'paragraph') {
-          for (const inner of child.children) {
-            if (inner.type === 'text') texts.push(inner);
-            else (tags === NO_TAGS ? (tags = []) : tags).push(inner);
-          }
-        }
-      }
-      const joined = texts.length === 1 ? texts[0]!.value : texts.map((t) => t.value).join('\n\n');
-      const start = node.position.start.offset!;
-      this.turns.push({
-        node,
-        index: this.turns.length,
-        role: node.role,
-        speakerKey: node.role === 'other' ? `other:${node.speaker.toLowerCase()}` : node.role,
-        texts,
-        tags,
-        lineStart: start - (node.position.start.column - 1),
-        features: cache ? cache.get(joined) : new TurnFeatures(joined),
-      });
+      this.turns.push(cache ? cache.turn(node) : new SessionTurn(node, undefined));
     }
-    cache?.sweep();
+    cache?.sweep(this.turns.length);
   }
 
   get lines(): LineIndex {
     return (this.lineIndex ??= new LineIndex(this.text));
+  }
+
+  /**
+   * The point of an offset, counting lines from the start of the turn that
+   * holds it (turns are short), so an analysis never scans the whole text.
+   */
+  point(offset: number): Point {
+    const index = this.turnAt(offset);
+    let line = 1;
+    let lineStart = 0;
+    if (index !== undefined) {
+      const turn = this.turns[index]!;
+      line = turn.node.position.start.line;
+      lineStart = turn.lineStart;
+    }
+    const text = this.text;
+    for (let i = lineStart; i < offset; i++) {
+      const c = text.charCodeAt(i);
+      if (c === 10 || (c === 13 && text.charCodeAt(i + 1) !== 10)) {
+        line++;
+        lineStart = i + 1;
+      }
+    }
+    return { line, column: offset - lineStart + 1, offset };
   }
 
   /** Index of the turn containing `offset`, if any. */

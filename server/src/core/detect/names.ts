@@ -42,6 +42,24 @@ const NOT_NAMES = new Set(
   Totally Actually Certainly Of`.split(/\s+/),
 );
 
+/** Names used to address someone in one text (offsets into it). */
+function vocativesIn(value: string): Array<{ name: string; start: number }> {
+  const found: Array<{ name: string; start: number }> = [];
+  const comma = value.includes(', ');
+  const greeting = GREETING_GATE.test(value);
+  if (!comma && !greeting) return found;
+  for (const re of greeting ? VOCATIVE_RES : COMMA_VOCATIVES) {
+    re.lastIndex = 0;
+    for (let m = re.exec(value); m; m = re.exec(value)) {
+      const name = m[1]!;
+      if (NOT_NAMES.has(name)) continue;
+      const start = m.index + m[0].lastIndexOf(name);
+      if (!found.some((f) => f.start === start)) found.push({ name, start });
+    }
+  }
+  return found.sort((a, b) => a.start - b.start);
+}
+
 export function findNames(session: Session): SessionNames {
   const votes = new Map<string, { therapist: number; patient: number }>();
   const vote = (name: string, role: Role) => {
@@ -51,28 +69,17 @@ export function findNames(session: Session): SessionNames {
     v[role]++;
   };
   const vocatives: NameUse[] = [];
-  const seen = new Set<number>();
   for (const turn of session.turns) {
     if (turn.role === 'other') continue;
     const addressee: Role = turn.role === 'therapist' ? 'patient' : 'therapist';
-    for (const text of turn.texts) {
-      const value = text.value;
-      const comma = value.includes(', ');
-      const greeting = GREETING_GATE.test(value);
-      if (!comma && !greeting) continue;
-      for (const re of greeting ? VOCATIVE_RES : COMMA_VOCATIVES) {
-        re.lastIndex = 0;
-        for (let m = re.exec(value); m; m = re.exec(value)) {
-          const name = m[1]!;
-          if (NOT_NAMES.has(name)) continue;
-          const start = text.position.start.offset! + m.index + m[0].lastIndexOf(name);
-          if (seen.has(start)) continue;
-          seen.add(start);
-          vocatives.push({ name, turn: turn.index, start, end: start + name.length });
-          vote(name, addressee);
-        }
+    const found = turn.features.get('vocatives', () => turn.texts.map((text) => vocativesIn(text.value)));
+    found.forEach((uses, i) => {
+      const base = turn.texts[i]!.position.start.offset!;
+      for (const use of uses) {
+        vocatives.push({ name: use.name, turn: turn.index, start: base + use.start, end: base + use.start + use.name.length });
+        vote(use.name, addressee);
       }
-    }
+    });
   }
   // Configured names ("Nova": "therapist") and header lines ("Client: Naomi").
   const roles = new Map<string, Role>();

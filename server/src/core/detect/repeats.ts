@@ -5,7 +5,7 @@
  * of MinHash sketches (bands of two bins), and only the few candidates that
  * share a band are compared.
  */
-import { EMPTY_BIN, jaccard, SKETCH_BINS, type Session } from '../session.ts';
+import type { Session } from '../session.ts';
 import { mixHash, hashString } from '../text.ts';
 
 export interface RepeatOptions {
@@ -31,60 +31,55 @@ export interface Repeat {
 const BUCKET_LIMIT = 16;
 
 export function findRepeats(session: Session, options: RepeatOptions): Repeat[] {
-  const exactFirst = new Map<string, number>();
+  const turns = session.turns;
+  /** First occurrence of each exact text, per speaker. */
+  const exactFirst = new Map<string, Map<string, number>>();
   const buckets = new Map<number, number[]>();
-  /** Cluster (first occurrence) of every turn seen so far. */
-  const clusterOf = new Map<number, number>();
-  const occurrences = new Map<number, number>();
+  /** Cluster (first occurrence) of every turn seen so far, or -1. */
+  const clusterOf = new Int32Array(turns.length).fill(-1);
+  const occurrences = new Int32Array(turns.length);
   const repeats: Repeat[] = [];
 
-  for (const turn of session.turns) {
+  for (const turn of turns) {
     const features = turn.features;
     if (features.words < options.minWords) continue;
-    const exactKey = `${turn.speakerKey}\u0000${features.exactKey}`;
-    let first = exactFirst.get(exactKey);
+    let firstOfSpeaker = exactFirst.get(turn.speakerKey);
+    if (!firstOfSpeaker) exactFirst.set(turn.speakerKey, (firstOfSpeaker = new Map()));
+    let first = firstOfSpeaker.get(features.exactKey);
     let exact = first !== undefined;
     let similarity = exact ? 1 : 0;
 
     const speakerHash = hashString(turn.speakerKey);
-    const sketch = features.sketch;
+    const bands = features.bands;
     const bandKeys: number[] = [];
-    for (let b = 0; b < SKETCH_BINS; b += 2) {
-      if (sketch[b] === EMPTY_BIN || sketch[b + 1] === EMPTY_BIN) continue;
-      bandKeys.push(mixHash(mixHash(speakerHash, b), mixHash(sketch[b]!, sketch[b + 1]!)));
-    }
+    for (let b = 0; b < bands.length; b++) if (bands[b] !== 0) bandKeys.push(mixHash(mixHash(speakerHash, b), bands[b]!));
 
     if (first === undefined && options.similarity < 1) {
-      // Best earlier candidate sharing a band.
-      const seen = new Set<number>();
+      // The best earlier candidate sharing a band (a few at most: buckets are bounded).
+      const seen: number[] = [];
       for (const key of bandKeys) {
         for (const candidate of buckets.get(key) ?? []) {
-          if (seen.has(candidate)) continue;
-          seen.add(candidate);
-          const other = session.turns[candidate]!.features;
-          // Jaccard ≤ min/max of the set sizes: skip hopeless pairs cheaply.
-          const a = features.shingles.length;
-          const b = other.shingles.length;
-          if (Math.min(a, b) / Math.max(a, b) < options.similarity) continue;
-          const s = jaccard(features.shingles, other.shingles);
+          if (seen.includes(candidate)) continue;
+          seen.push(candidate);
+          const s = features.similarityTo(turns[candidate]!.features, options.similarity);
           if (s >= options.similarity && s > similarity) {
             similarity = s;
-            first = clusterOf.get(candidate) ?? candidate;
+            first = clusterOf[candidate]! >= 0 ? clusterOf[candidate]! : candidate;
           }
         }
       }
     }
 
     if (first === undefined) {
-      exactFirst.set(exactKey, turn.index);
-      clusterOf.set(turn.index, turn.index);
+      firstOfSpeaker.set(features.exactKey, turn.index);
+      clusterOf[turn.index] = turn.index;
     } else {
       exact ||= similarity === 1;
-      clusterOf.set(turn.index, first);
-      const occurrence = (occurrences.get(first) ?? 1) + 1;
-      occurrences.set(first, occurrence);
+      clusterOf[turn.index] = first;
+      const occurrence = (occurrences[first] || 1) + 1;
+      occurrences[first] = occurrence;
       repeats.push({ turn: turn.index, first, occurrence, exact, similarity });
-      if (!exactFirst.has(exactKey)) exactFirst.set(exactKey, first);
+      if (!firstOfSpeaker.has(features.exactKey)) firstOfSpeaker.set(features.exactKey, first);
     }
     for (const key of bandKeys) {
       let bucket = buckets.get(key);

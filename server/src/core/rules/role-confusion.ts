@@ -10,6 +10,7 @@
  */
 import { defineRule } from '../rule.ts';
 import { findNames } from '../detect/names.ts';
+import type { Role } from '../types.ts';
 
 const THIRD_PERSON_VERBS =
   `is|was|has|had|seems|seemed|appears|appeared|continues|continued|made|makes|shows|showed|needs|feels|felt|` +
@@ -37,47 +38,57 @@ export default defineRule({
       });
     }
 
-    const patientNameList = [...names.roles].filter(([, role]) => role === 'patient').map(([name]) => name);
-    const patientNames = patientNameList.map(escape);
-    // Only texts that mention a patient's name or "the patient/client" can narrate.
-    const mentions = (value: string) => patientNameList.some((name) => value.includes(name)) || /the (?:patient|client)/i.test(value);
+    const patientNames = [...names.roles].filter(([, role]) => role === 'patient').map(([name]) => name);
     const narration = new RegExp(
-      `\\b(?:${[...patientNames, '[Tt]he (?:patient|client)'].join('|')})(?:['’]s)? (?:${THIRD_PERSON_VERBS})\\b`,
+      `\\b(?:${[...patientNames.map(escape), '[Tt]he (?:patient|client)'].join('|')})(?:['’]s)? (?:${THIRD_PERSON_VERBS})\\b`,
       'g',
     );
+    // Per-turn results depend on the patient's names too: key the memo by them.
+    const key = `role-confusion:${patientNames.join('|')}`;
     for (const turn of session.turns) {
-      for (const text of turn.texts) {
-        const value = text.value;
-        const base = text.position.start.offset!;
-        // 2. The therapist with a therapist of their own.
-        if (turn.role === 'therapist' && /my (?:therapist|counsel|psychotherapist)/i.test(value)) {
-          const mine = /\bmy (?:therapist|counsell?or|psychotherapist)\b/gi;
-          for (let m = mine.exec(value); m; m = mine.exec(value)) {
-            report({
-              reason: `The therapist speaks of "${m[0]}": this line is in the patient's voice, so the label may be wrong.`,
-              start: base + m.index,
-              end: base + m.index + m[0].length,
-              turn: turn.index,
-            });
-          }
-        }
-        // 3. Third-person narration of the session.
-        if (turn.role === 'other' || !mentions(value)) continue;
-        narration.lastIndex = 0;
-        for (let m = narration.exec(value); m; m = narration.exec(value)) {
-          // "the client" in the patient's own turn is ordinary ("as the client, I…" is rare): only the therapist narrates.
-          if (/^the /i.test(m[0]) && turn.role !== 'therapist') continue;
+      if (turn.role === 'other') continue;
+      const found = turn.features.get(key, () => turn.texts.map((text) => voiceSlips(text.value, turn.role, patientNames, narration)));
+      found.forEach((slips, i) => {
+        const base = turn.texts[i]!.position.start.offset!;
+        for (const slip of slips) {
           report({
-            reason: `This turn narrates the session in the third person ("${m[0]}") instead of speaking to the other person: it reads like a summary or a generator's note.`,
-            start: base + m.index,
-            end: base + m.index + m[0].length,
+            reason:
+              slip.kind === 'my-therapist'
+                ? `The therapist speaks of "${slip.text}": this line is in the patient's voice, so the label may be wrong.`
+                : `This turn narrates the session in the third person ("${slip.text}") instead of speaking to the other person: it reads like a summary or a generator's note.`,
+            start: base + slip.start,
+            end: base + slip.start + slip.text.length,
             turn: turn.index,
           });
         }
-      }
+      });
     }
   },
 });
+
+interface Slip {
+  kind: 'my-therapist' | 'narration';
+  start: number;
+  text: string;
+}
+
+/** "My therapist" from the therapist, and third-person narration, in one text. */
+function voiceSlips(value: string, role: Role, patientNames: string[], narration: RegExp): Slip[] {
+  const slips: Slip[] = [];
+  if (role === 'therapist' && /my (?:therapist|counsel|psychotherapist)/i.test(value)) {
+    const mine = /\bmy (?:therapist|counsell?or|psychotherapist)\b/gi;
+    for (let m = mine.exec(value); m; m = mine.exec(value)) slips.push({ kind: 'my-therapist', start: m.index, text: m[0] });
+  }
+  // Only a text that mentions a patient's name or "the patient/client" can narrate.
+  if (!patientNames.some((name) => value.includes(name)) && !/the (?:patient|client)/i.test(value)) return slips;
+  narration.lastIndex = 0;
+  for (let m = narration.exec(value); m; m = narration.exec(value)) {
+    // "the client" in the patient's own turn is ordinary: only the therapist narrates so.
+    if (/^the /i.test(m[0]) && role !== 'therapist') continue;
+    slips.push({ kind: 'narration', start: m.index, text: m[0] });
+  }
+  return slips.sort((a, b) => a.start - b.start);
+}
 
 function escape(name: string): string {
   return name.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');

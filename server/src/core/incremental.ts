@@ -1,0 +1,131 @@
+/**
+ * Incremental reparsing for the editor: after an edit, only the turns around
+ * it are parsed again; the turns after it keep their nodes, with offsets and
+ * line numbers shifted. The result is the tree a full parse would give — a
+ * property test checks exactly that — or `undefined` when the edit could
+ * change the structure elsewhere (the header, a label that is not a
+ * configured speaker), and the caller parses the whole text.
+ */
+import type { Point, Root, Turn } from './types.ts';
+import { hasUnknownLabelLines, parseTranscript } from './parser.ts';
+import type { SpeakerTable } from './speakers.ts';
+
+/** What changed since the last parse: `[start, end)` of the new text replaced `[start, end - delta)` of the old. */
+export interface DirtyRange {
+  start: number;
+  end: number;
+  delta: number;
+}
+
+/** Fold one more change (offsets in the current text) into the dirty range since the last parse. */
+export function addChange(dirty: DirtyRange | undefined, start: number, end: number, inserted: number): DirtyRange {
+  const delta = inserted - (end - start);
+  if (!dirty) return { start, end: start + inserted, delta };
+  const previousEnd = dirty.end >= end ? dirty.end + delta : dirty.end;
+  return { start: Math.min(dirty.start, start), end: Math.max(previousEnd, start + inserted), delta: dirty.delta + delta };
+}
+
+function lineStartOf(turn: Turn): number {
+  return turn.position.start.offset! - (turn.position.start.column - 1);
+}
+
+function countLineBreaks(text: string, from: number, to: number): number {
+  let n = 0;
+  for (let i = from; i < to; i++) {
+    const c = text.charCodeAt(i);
+    if (c === 10 || (c === 13 && text.charCodeAt(i + 1) !== 10)) n++;
+  }
+  return n;
+}
+
+/** Every distinct point object of a turn (nodes share their boundary points). */
+function pointsOf(turn: Turn, into: Set<Point>): void {
+  into.add(turn.position.start).add(turn.position.end);
+  for (const child of turn.children) {
+    into.add(child.position.start).add(child.position.end);
+    if (child.type === 'paragraph') for (const inner of child.children) into.add(inner.position.start).add(inner.position.end);
+  }
+}
+
+export function reparse(previous: { text: string; tree: Root }, text: string, dirty: DirtyRange, speakers: SpeakerTable): Root | undefined {
+  const oldText = previous.text;
+  const children = previous.tree.children;
+  const firstTurn = children[0]?.type === 'header' ? 1 : 0;
+  const turns = children.slice(firstTurn) as Turn[];
+  if (turns.length === 0) return undefined;
+  const oldDirtyStart = dirty.start;
+  const oldDirtyEnd = dirty.end - dirty.delta;
+  // The header, and anything before the first turn's line, decide the first turn: parse everything.
+  if (oldDirtyStart <= lineStartOf(turns[0]!)) return undefined;
+
+  // The turns the edit touches, and one more on each side (a deleted label merges two turns).
+  let first = 0;
+  let low = 0;
+  let high = turns.length - 1;
+  while (low <= high) {
+    const mid = (low + high) >> 1;
+    if (lineStartOf(turns[mid]!) <= oldDirtyStart) {
+      first = mid;
+      low = mid + 1;
+    } else high = mid - 1;
+  }
+  let last = first;
+  while (last + 1 < turns.length && lineStartOf(turns[last + 1]!) <= oldDirtyEnd) last++;
+  first = Math.max(0, first - 1);
+  last = Math.min(turns.length - 1, last + 1);
+  if (first === 0 && lineStartOf(turns[0]!) >= oldDirtyStart) return undefined;
+
+  const regionStart = lineStartOf(turns[first]!);
+  const oldRegionEnd = last + 1 < turns.length ? lineStartOf(turns[last + 1]!) : oldText.length;
+  const newRegionEnd = oldRegionEnd + dirty.delta;
+  if (newRegionEnd < dirty.end || oldRegionEnd < oldDirtyEnd) return undefined;
+  // Text before the region must be untouched, and so must the text after it.
+  if (text.length - newRegionEnd !== oldText.length - oldRegionEnd) return undefined;
+
+  const oldRegion = oldText.slice(regionStart, oldRegionEnd);
+  const newRegion = text.slice(regionStart, newRegionEnd);
+  if (hasUnknownLabelLines(oldRegion, speakers) || hasUnknownLabelLines(newRegion, speakers)) return undefined;
+  const mini = parseTranscript(newRegion, { speakers });
+  // The region must still begin with a turn (a header here means its first label was broken).
+  if (mini.children.length === 0 || mini.children[0]!.type !== 'turn') return undefined;
+
+  // Place the new turns: the region starts at a line start, so only lines and offsets move.
+  const baseLine = turns[first]!.position.start.line - 1;
+  const placed = new Set<Point>();
+  for (const turn of mini.children as Turn[]) pointsOf(turn, placed);
+  for (const point of placed) {
+    point.line += baseLine;
+    point.offset! += regionStart;
+  }
+  // Shift the turns after the region.
+  const lineDelta = countLineBreaks(text, regionStart, newRegionEnd) - countLineBreaks(oldText, regionStart, oldRegionEnd);
+  const after = turns.slice(last + 1);
+  if (dirty.delta !== 0 || lineDelta !== 0) {
+    const shifted = new Set<Point>();
+    for (const turn of after) pointsOf(turn, shifted);
+    for (const point of shifted) {
+      point.line += lineDelta;
+      point.offset! += dirty.delta;
+    }
+  }
+  const newTurns = [...turns.slice(0, first), ...(mini.children as Turn[]), ...after];
+  for (let i = first; i < newTurns.length; i++) newTurns[i]!.index = i;
+  const root: Root = {
+    type: 'root',
+    children: firstTurn ? [children[0]!, ...newTurns] : newTurns,
+    position: {
+      start: { line: 1, column: 1, offset: 0 },
+      end: { ...previous.tree.position.end, line: previous.tree.position.end.line + lineDelta, offset: text.length },
+    },
+  };
+  // The last line's column changes when the region reaches the end of the text.
+  if (newRegionEnd === text.length) root.position.end = endPoint(text, root.position.end.line);
+  return root;
+}
+
+/** The point at the end of `text`, knowing its line. */
+function endPoint(text: string, line: number): Point {
+  let lineStart = text.length;
+  while (lineStart > 0 && text.charCodeAt(lineStart - 1) !== 10 && text.charCodeAt(lineStart - 1) !== 13) lineStart--;
+  return { line, column: text.length - lineStart + 1, offset: text.length };
+}

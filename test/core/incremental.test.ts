@@ -1,0 +1,56 @@
+/**
+ * Incremental reparsing gives exactly the tree a full parse gives, for random
+ * edits to random transcripts (or declines, and the caller parses in full).
+ */
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import fs from 'node:fs';
+import fc from 'fast-check';
+import { parseTranscript } from '../../server/src/core/parser.ts';
+import { addChange, reparse, type DirtyRange } from '../../server/src/core/incremental.ts';
+import { SpeakerTable } from '../../server/src/core/speakers.ts';
+import { SEED } from '../helpers/data.ts';
+
+const speakers = new SpeakerTable();
+const plain = (value: unknown) => JSON.parse(JSON.stringify(value));
+
+const PIECES = ['Therapist: ', 'Client: ', 'Patient: ', 'T: ', '\n', '\n\n', '\r\n', 'Hello there. ', 'How are you?', '[cbt:reflection] ', 'Mother: ', 'I see.', ' ', 'Therapsit: ', 'Note: x', ':'];
+const transcript = fc.array(fc.constantFrom(...PIECES), { minLength: 1, maxLength: 40 }).map((parts) => `Session notes\n\nTherapist: Welcome.\n\n${parts.join('')}`);
+
+test('random edits: the incremental tree equals the full parse', () => {
+  let incremental = 0;
+  fc.assert(
+    fc.property(transcript, fc.array(fc.tuple(fc.nat(), fc.nat(12), fc.constantFrom(...PIECES, '')), { minLength: 1, maxLength: 4 }), (source, edits) => {
+      let text = source;
+      let dirty: DirtyRange | undefined;
+      for (const [at, length, insert] of edits) {
+        const start = at % (text.length + 1);
+        const end = Math.min(text.length, start + length);
+        text = text.slice(0, start) + insert + text.slice(end);
+        dirty = addChange(dirty, start, end, insert.length);
+      }
+      const previous = { text: source, tree: parseTranscript(source) };
+      const result = reparse(previous, text, dirty!, speakers);
+      if (result) {
+        incremental++;
+        assert.deepEqual(plain(result), plain(parseTranscript(text)));
+      }
+    }),
+    { numRuns: 1500 },
+  );
+  assert.ok(incremental > 300, `the fast path was taken ${incremental} times`);
+});
+
+test('typing in the seed session reuses the untouched turns', () => {
+  const seed = fs.readFileSync(SEED, 'utf8');
+  const tree = parseTranscript(seed);
+  const at = seed.indexOf('Thank you for sharing that with me');
+  const text = `${seed.slice(0, at)}x${seed.slice(at)}`;
+  const lastTurn = tree.children[tree.children.length - 1];
+  const result = reparse({ text: seed, tree }, text, addChange(undefined, at, at, 1), speakers)!;
+  assert.ok(result);
+  assert.deepEqual(plain(result), plain(parseTranscript(text)));
+  assert.equal(result.children[result.children.length - 1], lastTurn, 'later turns are the same nodes');
+  // An edit in the header is parsed in full.
+  assert.equal(reparse({ text: seed, tree }, `x${seed}`, addChange(undefined, 0, 0, 1), speakers), undefined);
+});
