@@ -54,3 +54,44 @@ test('typing in the seed session reuses the untouched turns', () => {
   // An edit in the header is parsed in full.
   assert.equal(reparse({ text: seed, tree }, `x${seed}`, addChange(undefined, 0, 0, 1), speakers), undefined);
 });
+
+test('editing with caches gives the same findings as a fresh analysis', async () => {
+  const { lintTree, analyze } = await import('../../server/src/core/lint.ts');
+  const { FeatureCache } = await import('../../server/src/core/session.ts');
+  const { emptyConfig } = await import('../../server/src/core/config.ts');
+  const TURNS = [
+    'I cannot continue a conversation that discusses self-harm. Please call 1-800-273-8255. Is there anything else I can help you with?',
+    'I understand your concern, but I was hoping to continue our session and explore different topics today. Is that something we can do?',
+    'How have things been since we last met, and did you get a chance to try the breathing exercise we practised?',
+    'It was hard at firstâ€”honestly I almost gave up, but I kept going and it helped a little by the end of the week.',
+    'Okay.',
+    "Here's a continuation of the therapy session:",
+    'Thanks for being patient with me and helping me explore these things today. I\'m',
+    '',
+  ];
+  const session = fc
+    .array(fc.record({ who: fc.constantFrom('Therapist', 'Patient'), text: fc.constantFrom(...TURNS) }), { minLength: 2, maxLength: 25 })
+    .map((turns) => turns.map((t) => `${t.who}: ${t.text}`.trimEnd()).join('\n\n') + '\n');
+  const edit = fc.tuple(fc.nat(), fc.nat(30), fc.constantFrom('x', ' ', '\n\n', 'Therapist: Okay.\n\n', '', 'loop '));
+  const view = (messages: Array<{ ruleId: string; start: { offset?: number }; end: { offset?: number }; reason: string }>) =>
+    messages.map((m) => `${m.start.offset}-${m.end.offset} ${m.ruleId} ${m.reason}`);
+  fc.assert(
+    fc.property(session, fc.array(edit, { minLength: 1, maxLength: 6 }), (source, edits) => {
+      const cache = new FeatureCache();
+      const options = { config: emptyConfig(), cache };
+      let text = source;
+      let tree = parseTranscript(text, { speakers });
+      lintTree(tree, text, options, speakers);
+      for (const [at, length, insert] of edits) {
+        const start = at % (text.length + 1);
+        const end = Math.min(text.length, start + length);
+        const next = text.slice(0, start) + insert + text.slice(end);
+        tree = reparse({ text, tree }, next, addChange(undefined, start, end, insert.length), speakers) ?? parseTranscript(next, { speakers });
+        text = next;
+        const incremental = lintTree(tree, text, options, speakers);
+        assert.deepEqual(view(incremental.messages), view(analyze(text, { config: emptyConfig() }).messages));
+      }
+    }),
+    { numRuns: 300 },
+  );
+});

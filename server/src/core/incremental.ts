@@ -38,12 +38,27 @@ function countLineBreaks(text: string, from: number, to: number): number {
   return n;
 }
 
-/** Every distinct point object of a turn (nodes share their boundary points). */
-function pointsOf(turn: Turn, into: Set<Point>): void {
-  into.add(turn.position.start).add(turn.position.end);
+/** Move every point of a turn once (nodes share their boundary points, so collect distinct ones first). */
+function shiftTurn(turn: Turn, lines: number, offset: number, scratch: Point[]): void {
+  scratch.length = 0;
+  const add = (point: Point) => {
+    if (!scratch.includes(point)) scratch.push(point);
+  };
+  add(turn.position.start);
+  add(turn.position.end);
   for (const child of turn.children) {
-    into.add(child.position.start).add(child.position.end);
-    if (child.type === 'paragraph') for (const inner of child.children) into.add(inner.position.start).add(inner.position.end);
+    add(child.position.start);
+    add(child.position.end);
+    if (child.type === 'paragraph') {
+      for (const inner of child.children) {
+        add(inner.position.start);
+        add(inner.position.end);
+      }
+    }
+  }
+  for (const point of scratch) {
+    point.line += lines;
+    point.offset! += offset;
   }
 }
 
@@ -91,23 +106,12 @@ export function reparse(previous: { text: string; tree: Root }, text: string, di
 
   // Place the new turns: the region starts at a line start, so only lines and offsets move.
   const baseLine = turns[first]!.position.start.line - 1;
-  const placed = new Set<Point>();
-  for (const turn of mini.children as Turn[]) pointsOf(turn, placed);
-  for (const point of placed) {
-    point.line += baseLine;
-    point.offset! += regionStart;
-  }
+  const scratch: Point[] = [];
+  for (const turn of mini.children as Turn[]) shiftTurn(turn, baseLine, regionStart, scratch);
   // Shift the turns after the region.
   const lineDelta = countLineBreaks(text, regionStart, newRegionEnd) - countLineBreaks(oldText, regionStart, oldRegionEnd);
   const after = turns.slice(last + 1);
-  if (dirty.delta !== 0 || lineDelta !== 0) {
-    const shifted = new Set<Point>();
-    for (const turn of after) pointsOf(turn, shifted);
-    for (const point of shifted) {
-      point.line += lineDelta;
-      point.offset! += dirty.delta;
-    }
-  }
+  if (dirty.delta !== 0 || lineDelta !== 0) for (const turn of after) shiftTurn(turn, lineDelta, dirty.delta, scratch);
   const newTurns = [...turns.slice(0, first), ...(mini.children as Turn[]), ...after];
   for (let i = first; i < newTurns.length; i++) newTurns[i]!.index = i;
   const root: Root = {

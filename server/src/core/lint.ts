@@ -89,40 +89,83 @@ export function analyze(text: string, options: AnalyzeOptions): Analysis {
 }
 
 export function lintTree(tree: Root, text: string, options: AnalyzeOptions, speakers = new SpeakerTable(options.config.speakers)): Analysis {
-  const session = new Session(text, tree, { cache: options.cache, codebook: options.codebook ?? sharedDefaultCodebook(), speakers });
+  const codebook = options.codebook ?? sharedDefaultCodebook();
+  const session = new Session(text, tree, { cache: options.cache, codebook, speakers });
   const { active, problems } = resolveRules(options.config, options.rules);
   const silenced = collectSilences(session);
   const messages: LintMessage[] = [];
   const max = options.maxFindingsPerRule ?? DEFAULT_MAX_FINDINGS_PER_RULE;
-  for (const { rule, severity, options: ruleOptions } of active) {
-    let count = 0;
-    let firstOver: Finding | undefined;
-    const report = (finding: Finding) => {
-      const turn = finding.turn ?? session.turnAt(finding.start);
-      if (turn !== undefined) {
-        const off = silenced.get(turn);
-        if (off && (off.has(rule.id) || off.has('all'))) return;
-      }
-      if (++count > max) {
-        firstOver ??= finding;
-        return;
-      }
-      messages.push(toMessage(session, rule.id, severity, finding));
-    };
-    rule.check({ session, options: ruleOptions, report });
-    if (firstOver) {
-      const more = count - max;
-      messages.push(
-        toMessage(session, rule.id, 'info', {
-          reason: `…and ${more.toLocaleString('en-US')} more ${rule.id} finding${more === 1 ? '' : 's'} from here on: only the first ${max.toLocaleString('en-US')} of this file are listed.`,
-          start: firstOver.start,
-          end: firstOver.end,
-        }),
-      );
+  const counts = new Map<string, { count: number; firstOver?: Finding }>();
+  const emit = ({ rule, severity }: ActiveRule, finding: Finding) => {
+    const turn = finding.turn ?? session.turnAt(finding.start);
+    if (turn !== undefined) {
+      const off = silenced.get(turn);
+      if (off && (off.has(rule.id) || off.has('all'))) return;
     }
+    let state = counts.get(rule.id);
+    if (!state) counts.set(rule.id, (state = { count: 0 }));
+    if (++state.count > max) {
+      state.firstOver ??= finding;
+      return;
+    }
+    messages.push(toMessage(session, rule.id, severity, finding));
+  };
+
+  // Turn rules: findings cached on each session turn, relative to its line, while the
+  // turn and the settings stay the same (an editor's edit touches a few turns).
+  const local = active.filter((a) => a.rule.checkTurn);
+  if (local.length > 0) {
+    const signature = `${codebookId(codebook)}|${local.map((a) => `${a.rule.id}:${a.severity}:${JSON.stringify(a.options)}`).join('|')}`;
+    for (const turn of session.turns) {
+      let cached = turn.localFindings;
+      const base = turn.lineStart;
+      if (!cached || cached.signature !== signature) {
+        const list: Array<{ rule: number; finding: Finding }> = [];
+        local.forEach((a, rule) => {
+          a.rule.checkTurn!({ session, options: a.options, report: (f) => list.push({ rule, finding: shiftFinding(f, -base) }) }, turn);
+        });
+        turn.localFindings = cached = { signature, list };
+      }
+      for (const { rule, finding } of cached.list) emit(local[rule]!, { ...shiftFinding(finding, base), turn: turn.index });
+    }
+  }
+  // Session rules (and the session-wide part of turn rules, such as the header).
+  for (const a of active) a.rule.check?.({ session, options: a.options, report: (f) => emit(a, f) });
+
+  for (const a of active) {
+    const state = counts.get(a.rule.id);
+    if (!state?.firstOver) continue;
+    const more = state.count - max;
+    messages.push(
+      toMessage(session, a.rule.id, 'info', {
+        reason: `…and ${more.toLocaleString('en-US')} more ${a.rule.id} finding${more === 1 ? '' : 's'} from here on: only the first ${max.toLocaleString('en-US')} of this file are listed.`,
+        start: state.firstOver.start,
+        end: state.firstOver.end,
+      }),
+    );
   }
   messages.sort((a, b) => a.start.offset! - b.start.offset! || a.ruleId.localeCompare(b.ruleId));
   return { session, messages, problems };
+}
+
+/** A number per codebook object: turn findings cached with one codebook are not valid with another. */
+const codebookIds = new WeakMap<Codebook, number>();
+let nextCodebookId = 1;
+function codebookId(codebook: Codebook): number {
+  let id = codebookIds.get(codebook);
+  if (id === undefined) codebookIds.set(codebook, (id = nextCodebookId++));
+  return id;
+}
+
+/** A finding with every offset moved by `delta` (its place, related places and fix edits). */
+function shiftFinding(finding: Finding, delta: number): Finding {
+  if (delta === 0) return finding;
+  const shifted: Finding = { ...finding, start: finding.start + delta, end: finding.end + delta };
+  if (finding.related) shifted.related = finding.related.map((r) => ({ ...r, start: r.start + delta, end: r.end + delta }));
+  if (finding.fixes) {
+    shifted.fixes = finding.fixes.map((fix) => ({ ...fix, edits: fix.edits.map((e) => ({ ...e, start: e.start + delta, end: e.end + delta })) }));
+  }
+  return shifted;
 }
 
 function toMessage(session: Session, ruleId: string, severity: ActiveRule['severity'], finding: Finding): LintMessage {

@@ -7,7 +7,7 @@
  */
 import type { Severity } from './config.ts';
 import type { Fix } from './fixes.ts';
-import type { Session } from './session.ts';
+import type { Session, SessionTurn } from './session.ts';
 import type { Position } from './types.ts';
 
 export interface Related {
@@ -41,7 +41,13 @@ export interface Rule<Options extends object = object> {
   description: string;
   defaultSeverity: Exclude<Severity, 'off'>;
   defaultOptions: Options;
-  check(context: RuleContext<Options>): void;
+  /** A rule over the whole session (repeats, names, neighbours). */
+  check?(context: RuleContext<Options>): void;
+  /**
+   * A rule whose findings on a turn depend on that turn alone (and the
+   * settings): an editor reuses them for every turn an edit did not touch.
+   */
+  checkTurn?(context: RuleContext<Options>, turn: SessionTurn): void;
 }
 
 export function defineRule<Options extends object>(rule: Rule<Options>): Rule<Options> {

@@ -6,9 +6,10 @@
  */
 import type { Header, Point, Root, Role, Tag, Text, Turn } from './types.ts';
 import type { Codebook } from './codebook.ts';
+import type { Finding } from './rule.ts';
 import { LineIndex } from './positions.ts';
 import { SpeakerTable } from './speakers.ts';
-import { mixHash, wordHashes } from './text.ts';
+import { hashString, mixHash, wordHashes } from './text.ts';
 
 /** A turn as rules see it. Reused across analyses while its node is unchanged. */
 export class SessionTurn {
@@ -43,6 +44,20 @@ export class SessionTurn {
     this.features = cache ? cache.features(joined) : new TurnFeatures(joined);
   }
 
+  private bandKeyCache?: number[];
+  /** Findings of the turn rules, relative to the turn's line start, for these settings. */
+  localFindings?: { signature: string; list: Array<{ rule: number; finding: Finding }> };
+
+  /** Near-duplicate bucket keys: the features' bands, for this speaker. */
+  get bandKeys(): number[] {
+    if (this.bandKeyCache) return this.bandKeyCache;
+    const speaker = hashString(this.speakerKey);
+    const bands = this.features.bands;
+    const keys: number[] = [];
+    for (let b = 0; b < bands.length; b++) if (bands[b] !== 0) keys.push(mixHash(mixHash(speaker, b), bands[b]!));
+    return (this.bandKeyCache = keys);
+  }
+
   /** 0-based index of the turn in the session. */
   get index(): number {
     return this.node.index;
@@ -66,8 +81,15 @@ export class TurnFeatures {
   private sketchBins?: Uint32Array;
   private bandHashes?: Uint32Array;
   private similar?: WeakMap<TurnFeatures, number>;
+  /**
+   * Results of the detectors every analysis reads, as plain fields (faster
+   * than keyed lookups on 50,000 turns). Filled by the detectors themselves.
+   */
+  readonly slots: DetectorSlots = {};
+
   /** Detector results by key; created on first use (most turns never need one). */
-  private memo?: Map<string, unknown>;
+  private memoKeys?: string[];
+  private memoValues?: unknown[];
 
   constructor(text: string) {
     this.text = text;
@@ -164,12 +186,25 @@ export class TurnFeatures {
     return s;
   }
 
-  /** Memoise a detector's result on this turn's text. */
+  /**
+   * Memoise a detector's result on this turn's text. Hot callers pass a
+   * function they do not allocate per call (the memo is read on every analysis).
+   */
   get<T>(key: string, compute: (text: string) => T): T {
-    this.memo ??= new Map();
-    if (this.memo.has(key)) return this.memo.get(key) as T;
-    const value = compute(this.text);
-    this.memo.set(key, value);
+    const found = this.recall<T>(key);
+    return found !== undefined ? found : this.remember(key, compute(this.text));
+  }
+
+  /** A memoised result, or undefined. A handful of keys per turn: a short list beats a Map. */
+  recall<T>(key: string): T | undefined {
+    const keys = this.memoKeys;
+    if (keys) for (let i = 0; i < keys.length; i++) if (keys[i] === key) return this.memoValues![i] as T;
+    return undefined;
+  }
+
+  remember<T>(key: string, value: T): T {
+    (this.memoKeys ??= []).push(key);
+    (this.memoValues ??= []).push(value);
     return value;
   }
 }
@@ -218,6 +253,14 @@ export class FeatureCache {
     return turn;
   }
 
+  private readonly kept = new Map<string, unknown>();
+
+  /** A structure a detector keeps for this document across analyses (made on first use). */
+  keep<T>(key: string, make: () => T): T {
+    if (!this.kept.has(key)) this.kept.set(key, make());
+    return this.kept.get(key) as T;
+  }
+
   /** After an analysis: forget features no turn used lately, when they pile up. */
   sweep(turns: number): void {
     if (this.byText.size > 2 * turns + 1024) {
@@ -225,6 +268,14 @@ export class FeatureCache {
     }
     this.generation++;
   }
+}
+
+/** Per-turn detector results, relative to each text node of the turn. */
+export interface DetectorSlots {
+  refusals?: Array<{ start: number; end: number; phrase: string; textIndex: number }>;
+  artifacts?: Array<{ start: number; end: number; kind: string; label?: string; textIndex: number }>;
+  vocatives?: Array<Array<{ name: string; start: number }>>;
+  mojibake?: Array<Array<{ start: number; end: number; text: string; run: string }>>;
 }
 
 /** Shared by every turn without tags (most of them). */
@@ -243,6 +294,8 @@ export class Session {
   readonly turns: SessionTurn[];
   readonly codebook: Codebook | undefined;
   readonly speakers: SpeakerTable;
+  /** The editor's cache for this document, if any. */
+  readonly cache: FeatureCache | undefined;
   private readonly memo = new Map<string, unknown>();
   private lineIndex?: LineIndex;
 
@@ -251,6 +304,7 @@ export class Session {
     this.text = text;
     this.tree = tree;
     this.codebook = options.codebook;
+    this.cache = cache;
     this.speakers = options.speakers ?? new SpeakerTable();
     this.header = tree.children[0]?.type === 'header' ? tree.children[0] : undefined;
     this.turns = [];

@@ -94,6 +94,8 @@ export class AnalysisStore {
   invalidate(): void {
     this.latest.clear();
     this.dirty.clear();
+    // Cached detector results may depend on the settings (speakers, codebook).
+    this.caches.clear();
   }
 }
 

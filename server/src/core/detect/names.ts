@@ -72,7 +72,8 @@ export function findNames(session: Session): SessionNames {
   for (const turn of session.turns) {
     if (turn.role === 'other') continue;
     const addressee: Role = turn.role === 'therapist' ? 'patient' : 'therapist';
-    const found = turn.features.get('vocatives', () => turn.texts.map((text) => vocativesIn(text.value)));
+    const found = (turn.features.slots.vocatives ??= turn.texts.map((text) => vocativesIn(text.value)));
+    if (found.every((uses) => uses.length === 0)) continue;
     found.forEach((uses, i) => {
       const base = turn.texts[i]!.position.start.offset!;
       for (const use of uses) {

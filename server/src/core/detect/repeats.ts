@@ -5,8 +5,7 @@
  * of MinHash sketches (bands of two bins), and only the few candidates that
  * share a band are compared.
  */
-import type { Session } from '../session.ts';
-import { mixHash, hashString } from '../text.ts';
+import type { Session, SessionTurn } from '../session.ts';
 
 export interface RepeatOptions {
   /** Turns with fewer words are never repeats (backchannels: "Mm-hmm.", "Okay."). */
@@ -30,29 +29,89 @@ export interface Repeat {
 /** How many earlier turns a band bucket remembers; bounds the work per turn. */
 const BUCKET_LIMIT = 16;
 
-export function findRepeats(session: Session, options: RepeatOptions): Repeat[] {
-  const turns = session.turns;
-  /** First occurrence of each exact text, per speaker. */
-  const exactFirst = new Map<string, Map<string, number>>();
-  const buckets = new Map<number, number[]>();
-  /** Cluster (first occurrence) of every turn seen so far, or -1. */
-  const clusterOf = new Int32Array(turns.length).fill(-1);
-  const occurrences = new Int32Array(turns.length);
-  const repeats: Repeat[] = [];
+/**
+ * Which turns can take part in a repeat at all: those that share their exact
+ * text or a sketch band with another turn of the same speaker. Kept across
+ * analyses of one document and updated with the turns that came and went, so
+ * an edit costs what it changes, not what the session holds.
+ */
+class RepeatIndex {
+  private readonly members = new Map<string | number, SessionTurn[]>();
+  /** How many shared keys each indexed turn has (in `involved` when > 0). */
+  private readonly shared = new Map<SessionTurn, number>();
+  private readonly keys = new Map<SessionTurn, Array<string | number>>();
+  private generation = 0;
+  private readonly seen = new WeakMap<SessionTurn, number>();
 
-  for (const turn of turns) {
+  constructor(private readonly minWords: number) {}
+
+  update(turns: readonly SessionTurn[]): void {
+    const generation = ++this.generation;
+    for (const turn of turns) {
+      if (turn.features.words < this.minWords) continue;
+      this.seen.set(turn, generation);
+      if (!this.keys.has(turn)) this.add(turn);
+    }
+    for (const turn of [...this.keys.keys()]) if (this.seen.get(turn) !== generation) this.remove(turn);
+  }
+
+  /** The turns that share a key with another, in session order. */
+  involved(): SessionTurn[] {
+    return [...this.shared.keys()].sort((a, b) => a.index - b.index);
+  }
+
+  private add(turn: SessionTurn): void {
+    const keys: Array<string | number> = [`${turn.speakerKey}\u0000${turn.features.exactKey}`, ...turn.bandKeys];
+    this.keys.set(turn, keys);
+    for (const key of keys) {
+      let list = this.members.get(key);
+      if (!list) this.members.set(key, (list = []));
+      list.push(turn);
+      if (list.length === 2) this.bump(list[0]!, 1);
+      if (list.length >= 2) this.bump(turn, 1);
+    }
+  }
+
+  private remove(turn: SessionTurn): void {
+    for (const key of this.keys.get(turn)!) {
+      const list = this.members.get(key)!;
+      if (list.length >= 2) this.bump(turn, -1);
+      list.splice(list.indexOf(turn), 1);
+      if (list.length === 1) this.bump(list[0]!, -1);
+      if (list.length === 0) this.members.delete(key);
+    }
+    this.keys.delete(turn);
+  }
+
+  private bump(turn: SessionTurn, by: number): void {
+    const n = (this.shared.get(turn) ?? 0) + by;
+    if (n > 0) this.shared.set(turn, n);
+    else this.shared.delete(turn);
+  }
+}
+
+export function findRepeats(session: Session, options: RepeatOptions): Repeat[] {
+  // Only turns that share a key with another can repeat or be repeated.
+  const index = session.cache ? session.cache.keep(`repeat-index:${options.minWords}`, () => new RepeatIndex(options.minWords)) : new RepeatIndex(options.minWords);
+  index.update(session.turns);
+  const candidates = index.involved();
+
+  /** First occurrence of each exact text, per speaker. */
+  const exactFirst = new Map<string, number>();
+  const buckets = new Map<number, number[]>();
+  /** Cluster (first occurrence) of every turn seen so far. */
+  const clusterOf = new Map<number, number>();
+  const occurrences = new Map<number, number>();
+  const repeats: Repeat[] = [];
+  const turns = session.turns;
+
+  for (const turn of candidates) {
     const features = turn.features;
-    if (features.words < options.minWords) continue;
-    let firstOfSpeaker = exactFirst.get(turn.speakerKey);
-    if (!firstOfSpeaker) exactFirst.set(turn.speakerKey, (firstOfSpeaker = new Map()));
-    let first = firstOfSpeaker.get(features.exactKey);
+    const exactKey = `${turn.speakerKey}\u0000${features.exactKey}`;
+    let first = exactFirst.get(exactKey);
     let exact = first !== undefined;
     let similarity = exact ? 1 : 0;
-
-    const speakerHash = hashString(turn.speakerKey);
-    const bands = features.bands;
-    const bandKeys: number[] = [];
-    for (let b = 0; b < bands.length; b++) if (bands[b] !== 0) bandKeys.push(mixHash(mixHash(speakerHash, b), bands[b]!));
+    const bandKeys = turn.bandKeys;
 
     if (first === undefined && options.similarity < 1) {
       // The best earlier candidate sharing a band (a few at most: buckets are bounded).
@@ -64,22 +123,22 @@ export function findRepeats(session: Session, options: RepeatOptions): Repeat[] 
           const s = features.similarityTo(turns[candidate]!.features, options.similarity);
           if (s >= options.similarity && s > similarity) {
             similarity = s;
-            first = clusterOf[candidate]! >= 0 ? clusterOf[candidate]! : candidate;
+            first = clusterOf.get(candidate) ?? candidate;
           }
         }
       }
     }
 
     if (first === undefined) {
-      firstOfSpeaker.set(features.exactKey, turn.index);
-      clusterOf[turn.index] = turn.index;
+      exactFirst.set(exactKey, turn.index);
+      clusterOf.set(turn.index, turn.index);
     } else {
       exact ||= similarity === 1;
-      clusterOf[turn.index] = first;
-      const occurrence = (occurrences[first] || 1) + 1;
-      occurrences[first] = occurrence;
+      clusterOf.set(turn.index, first);
+      const occurrence = (occurrences.get(first) ?? 1) + 1;
+      occurrences.set(first, occurrence);
       repeats.push({ turn: turn.index, first, occurrence, exact, similarity });
-      if (!firstOfSpeaker.has(features.exactKey)) firstOfSpeaker.set(features.exactKey, first);
+      if (!exactFirst.has(exactKey)) exactFirst.set(exactKey, first);
     }
     for (const key of bandKeys) {
       let bucket = buckets.get(key);

@@ -15,10 +15,10 @@ export interface RefusalOptions {
 /** Refusal sentences of a turn, offsets relative to each text node, memoised per turn text. */
 export function turnRefusals(session: Session, index: number, phrases: readonly string[] = []): Array<RefusalMatch & { textIndex: number }> {
   const turn = session.turns[index]!;
-  const key = phrases.length ? `refusals:${phrases.join('\u0000')}` : 'refusals';
-  return turn.features.get(key, () =>
-    turn.texts.flatMap((text, textIndex) => findRefusals(text.value, phrases).map((m) => ({ ...m, textIndex }))),
-  );
+  const find = () => turn.texts.flatMap((text, textIndex) => findRefusals(text.value, phrases).map((m) => ({ ...m, textIndex })));
+  if (phrases.length === 0) return (turn.features.slots.refusals ??= find());
+  const key = `refusals:${phrases.join('\u0000')}`;
+  return turn.features.recall<Array<RefusalMatch & { textIndex: number }>>(key) ?? turn.features.remember(key, find());
 }
 
 export default defineRule({
@@ -26,18 +26,16 @@ export default defineRule({
   description: 'A canned refusal or safety boilerplate instead of a therapeutic reply.',
   defaultSeverity: 'warn',
   defaultOptions: { phrases: [] } as RefusalOptions,
-  check({ session, options, report }) {
+  checkTurn({ session, options, report }, turn) {
     const phrases = Array.isArray(options.phrases) ? options.phrases.map(String) : [];
-    for (const turn of session.turns) {
-      for (const match of turnRefusals(session, turn.index, phrases)) {
-        const base = turn.texts[match.textIndex]!.position.start.offset!;
-        report({
-          reason: `A canned refusal ("${match.phrase}") stands in for a ${turn.role === 'therapist' ? 'therapeutic reply' : 'reply'}: a rupture in the session that a supervisor should review.`,
-          start: base + match.start,
-          end: base + match.end,
-          turn: turn.index,
-        });
-      }
+    for (const match of turnRefusals(session, turn.index, phrases)) {
+      const base = turn.texts[match.textIndex]!.position.start.offset!;
+      report({
+        reason: `A canned refusal ("${match.phrase}") stands in for a ${turn.role === 'therapist' ? 'therapeutic reply' : 'reply'}: a rupture in the session that a supervisor should review.`,
+        start: base + match.start,
+        end: base + match.end,
+        turn: turn.index,
+      });
     }
   },
 });

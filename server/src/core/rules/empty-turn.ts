@@ -11,17 +11,15 @@ export default defineRule({
   description: 'A speaker label with no text after it.',
   defaultSeverity: 'warn',
   defaultOptions: {},
-  check({ session, report }) {
-    for (const turn of session.turns) {
-      if (turn.texts.length > 0) continue;
-      const label = turn.node.children[0]!.position;
-      report({
-        reason: `This ${turn.node.speaker} label has no text: a turn was lost or the label is stray.`,
-        start: label.start.offset!,
-        end: turn.node.position.end.offset!,
-        turn: turn.index,
-        fixes: [{ title: 'Remove the empty turn', edits: [{ ...session.turnRemovalRange(turn.index), text: '' }], safe: true, preferred: true }],
-      });
-    }
+  checkTurn({ session, report }, turn) {
+    if (turn.texts.length > 0) return;
+    const label = turn.node.children[0]!.position;
+    report({
+      reason: `This ${turn.node.speaker} label has no text: a turn was lost or the label is stray.`,
+      start: label.start.offset!,
+      end: turn.node.position.end.offset!,
+      turn: turn.index,
+      fixes: [{ title: 'Remove the empty turn', edits: [{ ...session.turnRemovalRange(turn.index), text: '' }], safe: true, preferred: true }],
+    });
   },
 });

@@ -14,9 +14,9 @@ import { removalSpan } from '../detect/sentence.ts';
 /** Artifacts of a turn, offsets relative to each text node, memoised per turn text. */
 export function turnArtifacts(session: Session, index: number): Array<ArtifactMatch & { textIndex: number }> {
   const turn = session.turns[index]!;
-  return turn.features.get('artifacts', () =>
-    turn.texts.flatMap((text, textIndex) => findArtifacts(text.value, session.speakers).map((m) => ({ ...m, textIndex }))),
-  );
+  return (turn.features.slots.artifacts ??= turn.texts.flatMap((text, textIndex) =>
+    findArtifacts(text.value, session.speakers).map((m) => ({ ...m, textIndex })),
+  )) as Array<ArtifactMatch & { textIndex: number }>;
 }
 
 const DESCRIBE: Record<ArtifactMatch['kind'], string> = {
@@ -34,43 +34,41 @@ export default defineRule({
   description: 'Text about the transcript rather than in it (generator preambles, AI disclaimers, end markers, leaked labels).',
   defaultSeverity: 'warn',
   defaultOptions: {},
-  check({ session, report }) {
-    for (const turn of session.turns) {
-      const artifacts = turnArtifacts(session, turn.index);
-      if (artifacts.length === 0) continue;
-      // Does removing every artifact leave the turn without words?
-      const leftover = turn.texts
-        .map((text, i) => {
-          let value = text.value;
-          for (const a of [...artifacts].reverse()) if (a.textIndex === i) value = value.slice(0, a.start) + value.slice(a.end);
-          return value;
-        })
-        .join(' ');
-      const nothingLeft = !/[\p{L}\p{N}]/u.test(leftover);
-      for (const artifact of artifacts) {
-        const text = turn.texts[artifact.textIndex]!;
-        const base = text.position.start.offset!;
-        const start = base + artifact.start;
-        const end = base + artifact.end;
-        let reason: string;
-        const fixes: Fix[] = [];
-        if (artifact.kind === 'leaked-label') {
-          const leading = artifact.start === 0 && artifact.textIndex === 0;
-          reason = leading
-            ? `"${artifact.label}:" is a second speaker label inside this turn: the generator leaked a label into the text.`
-            : `"${artifact.label}:" inside this turn starts another speaker's turn: two turns were run together.`;
-          fixes.push(
-            leading
-              ? { title: `Remove the leaked "${artifact.label}:" label`, edits: [{ start, end, text: '' }], safe: true, preferred: true }
-              : { title: `Start a new turn at "${artifact.label}:"`, edits: [splitBefore(session.text, start)], safe: false, preferred: true },
-          );
-        } else {
-          reason = `This is ${DESCRIBE[artifact.kind]} ("${excerptOf(text.value.slice(artifact.start, artifact.end))}"), not part of the session: remove it before the transcript is used.`;
-          const edit = nothingLeft ? { ...session.turnRemovalRange(turn.index), text: '' } : { ...removalSpan(session.text, { start, end }), text: '' };
-          fixes.push({ title: nothingLeft ? 'Remove the turn (it holds only the artifact)' : 'Remove the artifact', edits: [edit], safe: true, preferred: true });
-        }
-        report({ reason, start, end, turn: turn.index, fixes });
+  checkTurn({ session, report }, turn) {
+    const artifacts = turnArtifacts(session, turn.index);
+    if (artifacts.length === 0) return;
+    // Does removing every artifact leave the turn without words?
+    const leftover = turn.texts
+      .map((text, i) => {
+        let value = text.value;
+        for (const a of [...artifacts].reverse()) if (a.textIndex === i) value = value.slice(0, a.start) + value.slice(a.end);
+        return value;
+      })
+      .join(' ');
+    const nothingLeft = !/[\p{L}\p{N}]/u.test(leftover);
+    for (const artifact of artifacts) {
+      const text = turn.texts[artifact.textIndex]!;
+      const base = text.position.start.offset!;
+      const start = base + artifact.start;
+      const end = base + artifact.end;
+      let reason: string;
+      const fixes: Fix[] = [];
+      if (artifact.kind === 'leaked-label') {
+        const leading = artifact.start === 0 && artifact.textIndex === 0;
+        reason = leading
+          ? `"${artifact.label}:" is a second speaker label inside this turn: the generator leaked a label into the text.`
+          : `"${artifact.label}:" inside this turn starts another speaker's turn: two turns were run together.`;
+        fixes.push(
+          leading
+            ? { title: `Remove the leaked "${artifact.label}:" label`, edits: [{ start, end, text: '' }], safe: true, preferred: true }
+            : { title: `Start a new turn at "${artifact.label}:"`, edits: [splitBefore(session.text, start)], safe: false, preferred: true },
+        );
+      } else {
+        reason = `This is ${DESCRIBE[artifact.kind]} ("${excerptOf(text.value.slice(artifact.start, artifact.end))}"), not part of the session: remove it before the transcript is used.`;
+        const edit = nothingLeft ? { ...session.turnRemovalRange(turn.index), text: '' } : { ...removalSpan(session.text, { start, end }), text: '' };
+        fixes.push({ title: nothingLeft ? 'Remove the turn (it holds only the artifact)' : 'Remove the artifact', edits: [edit], safe: true, preferred: true });
       }
+      report({ reason, start, end, turn: turn.index, fixes });
     }
   },
 });

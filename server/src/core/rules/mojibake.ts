@@ -17,6 +17,7 @@ const CONTINUATION = `[\\u0080-\\u00BF${CP1252_HIGH.replace(/[\u0080-\u009F]/g, 
 /** A lead byte (0xC2–0xF4) seen as Latin-1, then one to three continuation bytes. */
 const SEQUENCE = new RegExp(`(?:[\\u00C2-\\u00F4]${CONTINUATION}{1,3})+`, 'g');
 const decoder = new TextDecoder('utf-8', { fatal: true });
+const LEAD = /[\u00C2-\u00F4]/;
 
 /** Repair a run, or `undefined` when it is not mojibake after all. */
 export function repairMojibake(run: string): string | undefined {
@@ -36,6 +37,7 @@ export function repairMojibake(run: string): string | undefined {
 /** Mojibake runs in a text, with their repair. */
 export function findMojibake(text: string): Array<TextEdit & { run: string }> {
   const found: Array<TextEdit & { run: string }> = [];
+  if (!LEAD.test(text)) return found;
   SEQUENCE.lastIndex = 0;
   for (let m = SEQUENCE.exec(text); m; m = SEQUENCE.exec(text)) {
     // Shrink from the end until the run decodes (a trailing "Â" may be real).
@@ -56,8 +58,20 @@ export default defineRule({
   defaultSeverity: 'warn',
   defaultOptions: {},
   check({ session, report }) {
-    if (!/[\u00C2-\u00F4]/.test(session.text)) return;
-    const runs = findMojibake(session.text);
+    // Runs in the header, the labels and every turn's text, each turn's found once and remembered.
+    const runs: Array<TextEdit & { run: string }> = [];
+    const scan = (value: string, base: number) => {
+      for (const r of findMojibake(value)) runs.push({ ...r, start: r.start + base, end: r.end + base });
+    };
+    for (const line of session.header?.children ?? []) scan(line.value, line.position.start.offset!);
+    for (const turn of session.turns) {
+      scan(turn.node.speaker, turn.node.position.start.offset!);
+      const found = (turn.features.slots.mojibake ??= turn.texts.map((text) => findMojibake(text.value)));
+      found.forEach((list, i) => {
+        const base = turn.texts[i]!.position.start.offset!;
+        for (const r of list) runs.push({ ...r, start: r.start + base, end: r.end + base });
+      });
+    }
     const all = runs.map(({ start, end, text }) => ({ start, end, text }));
     for (const run of runs) {
       const fixes = [{ title: `Repair "${run.run}" → "${run.text}"`, edits: [{ start: run.start, end: run.end, text: run.text }], safe: true, preferred: true }];

@@ -47,7 +47,7 @@ export default defineRule({
     const key = `role-confusion:${patientNames.join('|')}`;
     for (const turn of session.turns) {
       if (turn.role === 'other') continue;
-      const found = turn.features.get(key, () => turn.texts.map((text) => voiceSlips(text.value, turn.role, patientNames, narration)));
+      const found = turn.features.recall<Slip[][]>(key) ?? turn.features.remember(key, turn.texts.map((text) => voiceSlips(text.value, turn.role, patientNames, narration)));
       found.forEach((slips, i) => {
         const base = turn.texts[i]!.position.start.offset!;
         for (const slip of slips) {

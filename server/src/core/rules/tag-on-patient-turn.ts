@@ -11,22 +11,20 @@ export default defineRule({
   description: "A technique tag on a turn of a role the codebook namespace does not apply to (e.g. a CBT tag on the patient's turn).",
   defaultSeverity: 'warn',
   defaultOptions: {},
-  check({ session, report }) {
+  checkTurn({ session, report }, turn) {
     const codebook = session.codebook;
     if (!codebook) return;
-    for (const turn of session.turns) {
-      for (const tag of turn.tags) {
-        const namespace = codebook.namespaces.get(tag.namespace);
-        if (!namespace || namespace.appliesTo.includes(turn.role)) continue;
-        const entry = namespace.entries.get(tag.id);
-        report({
-          reason: `${entry ? entry.label : `[${tag.namespace}:${tag.id}]`} is tagged on a ${turn.role} turn, but ${namespace.label} apply to ${namespace.appliesTo.join(' and ')} turns: it will be counted where it was not used.`,
-          start: tag.position.start.offset!,
-          end: tag.position.end.offset!,
-          turn: turn.index,
-          fixes: [{ title: 'Remove this tag', edits: [removeTagEdit(session.text, tag)], safe: false, preferred: true }],
-        });
-      }
+    for (const tag of turn.tags) {
+      const namespace = codebook.namespaces.get(tag.namespace);
+      if (!namespace || namespace.appliesTo.includes(turn.role)) continue;
+      const entry = namespace.entries.get(tag.id);
+      report({
+        reason: `${entry ? entry.label : `[${tag.namespace}:${tag.id}]`} is tagged on a ${turn.role} turn, but ${namespace.label} apply to ${namespace.appliesTo.join(' and ')} turns: it will be counted where it was not used.`,
+        start: tag.position.start.offset!,
+        end: tag.position.end.offset!,
+        turn: turn.index,
+        fixes: [{ title: 'Remove this tag', edits: [removeTagEdit(session.text, tag)], safe: false, preferred: true }],
+      });
     }
   },
 });

@@ -34,31 +34,29 @@ export default defineRule({
   description: 'A turn cut off mid-sentence (a generation stopped early).',
   defaultSeverity: 'warn',
   defaultOptions: { minWords: 150 } as TruncatedOptions,
-  check({ session, options, report }) {
-    for (const turn of session.turns) {
-      const last = turn.texts[turn.texts.length - 1];
-      if (!last) continue;
-      const value = last.value;
-      if (CLOSING.test(value)) continue;
-      const word = /([\p{L}\p{N}'’]+)[^\p{L}\p{N}]*$/u.exec(value);
-      if (!word) continue;
-      const lastWord = word[1]!.toLowerCase().replace(/’/g, "'");
-      const openEnding = OPEN_ENDINGS.has(lastWord);
-      // Short spoken turns ("Yeah", "Well, uh") are not truncations; require some length.
-      const words = turn.features.words;
-      const long = turn.texts.length >= 2 || words >= Number(options.minWords);
-      if (!(openEnding && words >= 6) && !long) continue;
-      const end = last.position.end.offset!;
-      const sentenceStart = Math.max(value.search(/[^.!?]*$/), 0);
-      const start = last.position.start.offset! + sentenceStart + (value.slice(sentenceStart).length - value.slice(sentenceStart).trimStart().length);
-      report({
-        reason: openEnding
-          ? `This turn stops mid-sentence after "${word[1]}": the text was cut off (a generation stopped early).`
-          : `This turn ends without punctuation in the middle of a sentence: it was probably cut off (a generation stopped early).`,
-        start,
-        end,
-        turn: turn.index,
-      });
-    }
+  checkTurn({ options, report }, turn) {
+    const last = turn.texts[turn.texts.length - 1];
+    if (!last) return;
+    const value = last.value;
+    if (CLOSING.test(value)) return;
+    const word = /([\p{L}\p{N}'’]+)[^\p{L}\p{N}]*$/u.exec(value);
+    if (!word) return;
+    const lastWord = word[1]!.toLowerCase().replace(/’/g, "'");
+    const openEnding = OPEN_ENDINGS.has(lastWord);
+    // Short spoken turns ("Yeah", "Well, uh") are not truncations; require some length.
+    const words = turn.features.words;
+    const long = turn.texts.length >= 2 || words >= Number(options.minWords);
+    if (!(openEnding && words >= 6) && !long) return;
+    const end = last.position.end.offset!;
+    const sentenceStart = Math.max(value.search(/[^.!?]*$/), 0);
+    const start = last.position.start.offset! + sentenceStart + (value.slice(sentenceStart).length - value.slice(sentenceStart).trimStart().length);
+    report({
+      reason: openEnding
+        ? `This turn stops mid-sentence after "${word[1]}": the text was cut off (a generation stopped early).`
+        : `This turn ends without punctuation in the middle of a sentence: it was probably cut off (a generation stopped early).`,
+      start,
+      end,
+      turn: turn.index,
+    });
   },
 });

@@ -14,6 +14,7 @@ import { detectQuestion } from '../question.ts';
 import { sessionRepeats } from './repeated-turn.ts';
 import { turnRefusals } from './canned-refusal.ts';
 import { turnArtifacts } from './generation-artifact.ts';
+import type { ArtifactMatch } from '../detect/artifacts.ts';
 
 /** The questions of a turn, per text node, memoised on the turn's text. */
 export function turnQuestions(session: Session, index: number) {
@@ -31,24 +32,20 @@ export default defineRule({
   check({ session, report }) {
     const repeatOf = new Map(sessionRepeats(session).map((r) => [r.turn, r] as const));
     const turns = session.turns;
-    for (const turn of turns) {
+    for (let i = 0; i < turns.length; i++) {
+      const turn = turns[i]!;
       if (turn.role === 'other' || turn.texts.length === 0) continue;
       // First the cheap part: is the reply one that takes nothing up?
-      const reply = turns[turn.index + 1];
+      const reply = turns[i + 1];
       let why: string | undefined;
-      const related: Array<{ start: number; end: number; message: string }> = [];
       if (!reply) {
         // A recorded session may stop mid-talk; only a generated one "ends" on an unanswered question.
-        if (turn.index > 0 && session.get('looks-generated', looksGenerated)) why = 'the session ends here, without a reply';
+        if (i > 0 && session.get('looks-generated', looksGenerated)) why = 'the session ends here, without a reply';
       } else if (reply.speakerKey !== turn.speakerKey) {
-        const line = session.lineOfTurn(reply.index);
-        const repeat = repeatOf.get(reply.index);
-        if (turnRefusals(session, reply.index).length > 0) why = `the reply on line ${line} is a canned refusal`;
-        else if (repeat) why = `the reply on line ${line} repeats line ${session.lineOfTurn(repeat.first)} instead`;
-        else if (turnArtifacts(session, reply.index).some((a) => a.kind !== 'leaked-label')) {
-          why = `the reply on line ${line} is about the transcript, not an answer`;
-        }
-        if (why) related.push({ ...session.turnHead(reply.index), message: 'The reply' });
+        const repeat = repeatOf.get(i + 1);
+        if (turnRefusals(session, i + 1).length > 0) why = `the reply on line ${session.lineOfTurn(i + 1)} is a canned refusal`;
+        else if (repeat) why = `the reply on line ${session.lineOfTurn(i + 1)} repeats line ${session.lineOfTurn(repeat.first)} instead`;
+        else if (isMeta(turnArtifacts(session, i + 1))) why = `the reply on line ${session.lineOfTurn(i + 1)} is about the transcript, not an answer`;
       }
       if (!why) continue;
       // Then: did this turn ask something (outside a canned refusal's boilerplate)?
@@ -66,11 +63,17 @@ export default defineRule({
         start: base + span.start,
         end: base + span.end,
         turn: turn.index,
-        related,
+        related: reply ? [{ ...session.turnHead(reply.index), message: 'The reply' }] : [],
       });
     }
   },
 });
+
+/** Artifacts other than a leaked label make a reply meta-text. */
+function isMeta(artifacts: readonly ArtifactMatch[]): boolean {
+  for (const a of artifacts) if (a.kind !== 'leaked-label') return true;
+  return false;
+}
 
 /** A session with refusals, loops or artifacts is a generated one. */
 function looksGenerated(session: Session): boolean {

@@ -10,25 +10,23 @@ export default defineRule({
   description: 'A speaker label that is not configured but resembles one (a typo).',
   defaultSeverity: 'error',
   defaultOptions: {},
-  check({ session, report }) {
-    for (const turn of session.turns) {
-      const nearest = turn.node.nearest;
-      if (turn.node.known || !nearest) continue;
-      const label = turn.node.children[0]!.position;
-      report({
-        reason: `"${turn.node.speaker}" is not a known speaker; did you mean "${nearest}"? Other tools reading this file will not know who is speaking.`,
-        start: label.start.offset!,
-        end: label.end.offset!,
-        turn: turn.index,
-        fixes: [
-          {
-            title: `Relabel as "${nearest}"`,
-            edits: [{ start: label.start.offset!, end: label.end.offset!, text: nearest }],
-            safe: true,
-            preferred: true,
-          },
-        ],
-      });
-    }
+  checkTurn({ report }, turn) {
+    const nearest = turn.node.nearest;
+    if (turn.node.known || !nearest) return;
+    const label = turn.node.children[0]!.position;
+    report({
+      reason: `"${turn.node.speaker}" is not a known speaker; did you mean "${nearest}"? Other tools reading this file will not know who is speaking.`,
+      start: label.start.offset!,
+      end: label.end.offset!,
+      turn: turn.index,
+      fixes: [
+        {
+          title: `Relabel as "${nearest}"`,
+          edits: [{ start: label.start.offset!, end: label.end.offset!, text: nearest }],
+          safe: true,
+          preferred: true,
+        },
+      ],
+    });
   },
 });

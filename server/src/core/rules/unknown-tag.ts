@@ -16,58 +16,56 @@ export default defineRule({
   description: 'A tag whose namespace or technique id is not in the codebook.',
   defaultSeverity: 'warn',
   defaultOptions: {},
-  check({ session, report }) {
+  checkTurn({ session, report }, turn) {
     const codebook = session.codebook;
     if (!codebook) return;
-    for (const turn of session.turns) {
-      for (const tag of turn.tags) {
-        const start = tag.position.start.offset!;
-        const end = tag.position.end.offset!;
-        const idStart = end - 1 - tag.id.length;
-        const replaceId = (id: string, preferred: boolean): Fix => ({
-          title: `Change to [${tag.namespace}:${id}]`,
-          edits: [{ start: idStart, end: end - 1, text: id }],
-          safe: false,
-          preferred,
-        });
-        if (tag.namespace === 'ignore') {
-          if (tag.id === 'all' || IGNORABLE_RULES.includes(tag.id)) continue;
-          const near = IGNORABLE_RULES.filter((id) => editDistance(id, tag.id, 3) <= 3).slice(0, 3);
-          report({
-            reason: `"${tag.id}" is not a rule id, so [ignore:${tag.id}] silences nothing.`,
-            start,
-            end,
-            turn: turn.index,
-            fixes: near.map((id, i) => replaceId(id, i === 0)),
-          });
-          continue;
-        }
-        const namespace = codebook.namespaces.get(tag.namespace);
-        if (!namespace) {
-          const known = [...codebook.namespaces.keys()];
-          const near = known.find((ns) => editDistance(ns, tag.namespace.toLowerCase(), 2) <= 2);
-          report({
-            reason: `"${tag.namespace}" is not a codebook namespace (known: ${known.join(', ')}): this tag will not be counted.`,
-            start,
-            end,
-            turn: turn.index,
-            fixes:
-              near && codebook.get(near, tag.id)
-                ? [{ title: `Change to [${near}:${tag.id}]`, edits: [{ start: start + 1, end: start + 1 + tag.namespace.length, text: near }], safe: false, preferred: true }]
-                : [],
-          });
-          continue;
-        }
-        if (namespace.entries.has(tag.id)) continue;
-        const near = codebook.nearest(tag.namespace, tag.id.toLowerCase());
+    for (const tag of turn.tags) {
+      const start = tag.position.start.offset!;
+      const end = tag.position.end.offset!;
+      const idStart = end - 1 - tag.id.length;
+      const replaceId = (id: string, preferred: boolean): Fix => ({
+        title: `Change to [${tag.namespace}:${id}]`,
+        edits: [{ start: idStart, end: end - 1, text: id }],
+        safe: false,
+        preferred,
+      });
+      if (tag.namespace === 'ignore') {
+        if (tag.id === 'all' || IGNORABLE_RULES.includes(tag.id)) continue;
+        const near = IGNORABLE_RULES.filter((id) => editDistance(id, tag.id, 3) <= 3).slice(0, 3);
         report({
-          reason: `"${tag.id}" is not a ${tag.namespace} technique in the codebook${near.length > 0 ? ` (did you mean "${near[0]!.id}"?)` : ''}: this tag will not be counted.`,
+          reason: `"${tag.id}" is not a rule id, so [ignore:${tag.id}] silences nothing.`,
           start,
           end,
           turn: turn.index,
-          fixes: near.map((entry, i) => replaceId(entry.id, i === 0)),
+          fixes: near.map((id, i) => replaceId(id, i === 0)),
         });
+        continue;
       }
+      const namespace = codebook.namespaces.get(tag.namespace);
+      if (!namespace) {
+        const known = [...codebook.namespaces.keys()];
+        const near = known.find((ns) => editDistance(ns, tag.namespace.toLowerCase(), 2) <= 2);
+        report({
+          reason: `"${tag.namespace}" is not a codebook namespace (known: ${known.join(', ')}): this tag will not be counted.`,
+          start,
+          end,
+          turn: turn.index,
+          fixes:
+            near && codebook.get(near, tag.id)
+              ? [{ title: `Change to [${near}:${tag.id}]`, edits: [{ start: start + 1, end: start + 1 + tag.namespace.length, text: near }], safe: false, preferred: true }]
+              : [],
+        });
+        continue;
+      }
+      if (namespace.entries.has(tag.id)) continue;
+      const near = codebook.nearest(tag.namespace, tag.id.toLowerCase());
+      report({
+        reason: `"${tag.id}" is not a ${tag.namespace} technique in the codebook${near.length > 0 ? ` (did you mean "${near[0]!.id}"?)` : ''}: this tag will not be counted.`,
+        start,
+        end,
+        turn: turn.index,
+        fixes: near.map((entry, i) => replaceId(entry.id, i === 0)),
+      });
     }
   },
 });
