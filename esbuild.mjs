@@ -30,6 +30,7 @@ const builds = [
   { entryPoints: { extension: 'client/src/extension.ts' }, external: ['vscode'] },
   { entryPoints: { server: 'server/src/server-main.ts' } },
   { entryPoints: { cli: 'server/src/cli-main.ts' } },
+  { entryPoints: { 'cli-worker': 'server/src/cli/worker.ts' } },
   { entryPoints: { 'test/vscode/index': 'test/vscode/suite/index.ts' }, external: ['vscode'], logOverride: { ...common.logOverride, 'require-resolve-not-external': 'silent' } },
 ].map((entry) => ({ ...common, ...entry, outdir: 'dist', outExtension: { '.js': '.cjs' } }));
 

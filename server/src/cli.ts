@@ -8,13 +8,14 @@
  */
 import { parseArgs } from 'node:util';
 import fs from 'node:fs';
+import os from 'node:os';
 import path from 'node:path';
-import { engine } from 'unified-engine';
-import { unified, type Processor } from 'unified';
-import { reporter } from 'vfile-reporter';
-import { reporterJson } from 'vfile-reporter-json';
-import type { VFile } from 'vfile';
-import { transcriptCli, type Mode } from './cli/plugin.ts';
+import { VFile } from 'vfile';
+import type { Mode } from './cli/plugin.ts';
+import { expandFiles, inShard, type Shard } from './cli/files.ts';
+import { runJsonl } from './cli/jsonl.ts';
+import { BATCH_FILES, lintInBatches } from './cli/batch.ts';
+import { IGNORE_NAME, runEngine, writeReport, type CliIo } from './cli/engine.ts';
 import { SettingsResolver } from './core/resolve.ts';
 import { emptyConfig, parseSeverity } from './core/config.ts';
 import { allRules } from './core/rules/index.ts';
@@ -41,11 +42,14 @@ Options:
       --ignore-path <file> ignore file (default: .transcriptignore)
       --ignore-pattern <g> glob to ignore; repeatable
       --stdin-filename <p> path used for stdin (configuration lookup, report)
-      --jsonl              read one transcript per JSON line on stdin
-                           ({"id", "text"} or {"id", "messages": [...]}), write
-                           one result line per input line, in order
-      --shard <i/n>        lint only shard i of n (deterministic, by path)
-  -j, --workers <n>        lint files in n worker threads (default: 1)
+      --jsonl              stream records: one transcript per JSON line on stdin
+                           ({"id", "text"} or chat {"id", "messages": [...]}), one
+                           result per line on stdout, in order ({"id", "line",
+                           "turns", "findings"}; with --fix or --strip-tags also
+                           the cleaned "text" or "messages")
+      --shard <i/n>        lint only shard i of n: files by a hash of their path,
+                           --jsonl records by line number (line k: (k-1) mod n = i-1)
+  -j, --workers <n|auto>   lint files in n worker threads (default: 1; auto: one per core)
       --color / --no-color force or disable colours
   -h, --help               show this help
   -v, --version            show the version
@@ -53,12 +57,7 @@ Options:
 Exit code: 1 when an error-level message was reported, 2 on bad usage.
 Rules: ${allRules.map((r) => r.id).join(', ')}.`;
 
-export interface CliIo {
-  stdin: NodeJS.ReadableStream & { isTTY?: boolean };
-  stdout: NodeJS.WritableStream & { isTTY?: boolean };
-  stderr: NodeJS.WritableStream & { isTTY?: boolean };
-  cwd: string;
-}
+export { runEngine, type CliIo, type EngineRun } from './cli/engine.ts';
 
 export async function main(argv: string[], io: CliIo): Promise<number> {
   let args;
@@ -115,14 +114,14 @@ export async function main(argv: string[], io: CliIo): Promise<number> {
     if (!allRules.some((r) => r.id === id)) return usage(`unknown rule "${id}"`);
     overrides.rules[id] = { severity: parsed };
   }
-  let shard: { index: number; count: number } | undefined;
+  let shard: Shard | undefined;
   if (values.shard !== undefined) {
     const m = /^(\d+)\/(\d+)$/.exec(values.shard);
     if (!m || Number(m[2]) < 1 || Number(m[1]) < 1 || Number(m[1]) > Number(m[2])) return usage('--shard expects i/n with 1 ≤ i ≤ n, e.g. --shard 2/8');
     shard = { index: Number(m[1]), count: Number(m[2]) };
   }
-  const workers = Number(values.workers);
-  if (!Number.isInteger(workers) || workers < 1) return usage('--workers expects a positive whole number');
+  const workers = values.workers === 'auto' ? os.availableParallelism() : Number(values.workers);
+  if (!Number.isInteger(workers) || workers < 1) return usage('--workers expects a positive whole number or auto');
   if (values.config && !fs.existsSync(path.resolve(io.cwd, values.config))) return usage(`no configuration file at ${values.config}`);
 
   const resolverOptions = {
@@ -131,9 +130,25 @@ export async function main(argv: string[], io: CliIo): Promise<number> {
     ...(values.config ? { configFile: path.resolve(io.cwd, values.config) } : {}),
   };
 
-  if (values.jsonl || shard || workers > 1) return usage('--jsonl, --shard and --workers are not available yet');
-
   const mode: Mode = values.fix ? 'fix' : values['strip-tags'] ? 'strip-tags' : 'lint';
+  if (values.jsonl) {
+    if (positionals.length > 0) return usage('--jsonl reads records from stdin: give no paths');
+    if (values['out-dir']) return usage('--jsonl writes results to stdout: --out-dir does not apply');
+    if (workers > 1) return usage('--jsonl runs in one thread: run several processes with --shard instead (see README)');
+    const resolver = new SettingsResolver(resolverOptions);
+    // One configuration for the whole stream, looked up from the cwd (or --stdin-filename).
+    const settings = resolver.forFile(path.resolve(io.cwd, values['stdin-filename'] ?? 'stdin.transcript'));
+    for (const problem of settings.problems) io.stderr.write(`transcript-lint: ${problem}\n`);
+    return runJsonl({
+      stdin: io.stdin as AsyncIterable<Buffer | string>,
+      stdout: io.stdout,
+      mode,
+      settings,
+      quiet: values.quiet,
+      shard,
+    });
+  }
+
   const color = values['no-color'] ? false : (values.color ?? (Boolean(io.stdout.isTTY) && !process.env.NO_COLOR));
   const common = {
     io,
@@ -146,98 +161,41 @@ export async function main(argv: string[], io: CliIo): Promise<number> {
     ignorePatterns: values['ignore-pattern'],
     stdinFilename: values['stdin-filename'],
     outDir: values['out-dir'],
-    shard,
   };
   if (positionals.length === 0) {
+    if (shard) return usage('--shard needs paths (or --jsonl)');
     if (io.stdin.isTTY) {
       io.stderr.write(`${HELP}\n`);
       return 2;
     }
     return runEngine({ ...common, files: [] });
   }
-  return runEngine({ ...common, files: positionals });
-}
-
-export interface EngineRun {
-  io: CliIo;
-  mode: Mode;
-  files: string[];
-  resolverOptions: ConstructorParameters<typeof SettingsResolver>[0];
-  format: 'stylish' | 'json';
-  quiet: boolean;
-  color: boolean;
-  ignorePath?: string | undefined;
-  ignorePatterns?: string[];
-  stdinFilename?: string | undefined;
-  outDir?: string | undefined;
-  shard?: { index: number; count: number } | undefined;
-  /** Collect the processed files instead of reporting them (worker threads). */
-  collect?: (files: VFile[]) => void;
-}
-
-/**
- * vfile-reporter-json, with `fatal` always present: `true` (error), `false`
- * (warning) or `null` (information), so consumers need not guess.
- */
-function jsonReport(files: VFile[]): string {
-  const report = JSON.parse(reporterJson(files)) as Array<{ messages: Array<{ fatal?: boolean | null }> }>;
-  for (const file of report) for (const message of file.messages) message.fatal ??= null;
-  return JSON.stringify(report);
-}
-
-/** Run unified-engine over files (or stdin) and report. Resolves with the exit code. */
-export function runEngine(run: EngineRun): Promise<number> {
-  const { io, mode } = run;
-  const fromStdin = run.files.length === 0;
-  const toStdout = mode !== 'lint' && fromStdin;
-  if (mode === 'strip-tags' && !fromStdin && !run.outDir && !(run.files.length === 1 && fs.statSync(path.resolve(io.cwd, run.files[0]!), { throwIfNoEntry: false })?.isFile())) {
-    io.stderr.write('transcript-lint: --strip-tags with several files needs --out-dir <dir>\n');
-    return Promise.resolve(2);
+  // The whole list first: shards pick from it, workers split it, and a long
+  // one is linted in batches (unified-engine's queue is quadratic in files).
+  let files: Awaited<ReturnType<typeof expandFiles>>;
+  try {
+    files = await expandFiles(positionals, { cwd: io.cwd, extensions: ['.transcript'], ignoreName: IGNORE_NAME, ignorePath: values['ignore-path'], ignorePatterns: values['ignore-pattern'] });
+  } catch (error) {
+    if (!shard && workers === 1) return runEngine({ ...common, files: positionals }); // The engine reports it.
+    return usage(`cannot read the ignore file: ${(error as Error).message}`);
   }
-  const singleFileOut = mode === 'strip-tags' && !fromStdin && !run.outDir;
-  const processor = unified().use(transcriptCli as unknown as (options: unknown) => void, {
-    resolver: new SettingsResolver(run.resolverOptions),
-    mode,
-    quiet: run.quiet,
-  }) as unknown as Processor;
-  // The report goes to stdout unless stdout carries the transcript itself.
-  const reportStream = toStdout || singleFileOut ? io.stderr : io.stdout;
-  const report = run.format === 'json' ? jsonReport : reporter;
-  if (run.outDir) fs.mkdirSync(path.resolve(io.cwd, run.outDir), { recursive: true });
-
-  return new Promise((resolve) => {
-    engine(
-      {
-        processor,
-        files: run.files,
-        extensions: ['transcript'],
-        cwd: io.cwd,
-        detectConfig: false,
-        ignoreName: '.transcriptignore',
-        ...(run.ignorePath ? { ignorePath: run.ignorePath } : {}),
-        ignorePatterns: run.ignorePatterns ?? [],
-        ...(run.stdinFilename ? { filePath: run.stdinFilename } : {}),
-        streamIn: io.stdin,
-        streamOut: io.stdout,
-        streamError: reportStream,
-        out: toStdout || singleFileOut,
-        ...(run.outDir ? { output: run.outDir } : {}),
-        color: run.color,
-        quiet: true,
-        reporter: run.collect
-          ? (files: VFile[]) => {
-              run.collect!(files);
-              return '';
-            }
-          : report,
-        reporterOptions: { quiet: true, verbose: false },
-      },
-      (error, code) => {
-        if (error) {
-          io.stderr.write(`transcript-lint: ${error.message}\n`);
-          resolve(2);
-        } else resolve(code ?? 0);
-      },
-    );
-  });
+  // A short list, as given: the engine's own run is exact (one-file mode …) and its queue cheap.
+  if (!shard && workers === 1 && files.length <= BATCH_FILES) return runEngine({ ...common, files: positionals });
+  if (shard) files = files.filter((file) => inShard(file.path, shard));
+  // An empty shard is a normal outcome (few files, many shards): an empty report, not stdin.
+  if (files.length === 0) return writeReport({ ...common, files: positionals }, []);
+  // One file (a shard of one): as a file, so that `a[1].transcript` is not taken for a glob.
+  if (files.length === 1) return runEngine({ ...common, files: [new VFile({ path: path.resolve(io.cwd, files[0]!.path) })] });
+  if (common.mode === 'strip-tags' && !common.outDir) {
+    io.stderr.write('transcript-lint: --strip-tags with several files needs --out-dir <dir>\n');
+    return 2;
+  }
+  const setup = { cwd: io.cwd, mode, resolverOptions, quiet: common.quiet, ignorePath: common.ignorePath, ignorePatterns: common.ignorePatterns, outDir: common.outDir };
+  try {
+    const processed = await lintInBatches(files, setup, workers, io);
+    return await writeReport({ ...common, files: positionals }, processed);
+  } catch (error) {
+    io.stderr.write(`transcript-lint: ${(error as Error).message}\n`);
+    return 2;
+  }
 }

@@ -1,0 +1,132 @@
+/**
+ * unified-engine as the CLI runs it: one run over files (or stdin) with the
+ * transcript plugin, reported with vfile-reporter or vfile-reporter-json.
+ * Batched and multi-threaded runs (batch.ts) use the same run per batch and
+ * `writeReport` for the combined report, so every path prints the same bytes.
+ */
+import fs from 'node:fs';
+import path from 'node:path';
+import { engine } from 'unified-engine';
+import { unified, type Processor } from 'unified';
+import { reporter } from 'vfile-reporter';
+import { reporterJson } from 'vfile-reporter-json';
+import type { VFile } from 'vfile';
+import { transcriptCli, type Mode } from './plugin.ts';
+import { SettingsResolver } from '../core/resolve.ts';
+
+export const IGNORE_NAME = '.transcriptignore';
+
+export interface CliIo {
+  stdin: NodeJS.ReadableStream & { isTTY?: boolean };
+  stdout: NodeJS.WritableStream & { isTTY?: boolean };
+  stderr: NodeJS.WritableStream & { isTTY?: boolean };
+  cwd: string;
+}
+
+export interface EngineRun {
+  io: CliIo;
+  mode: Mode;
+  /** Paths and globs as given, or files already found (batches: taken as they are, never globbed). */
+  files: Array<string | VFile>;
+  resolverOptions: ConstructorParameters<typeof SettingsResolver>[0];
+  format: 'stylish' | 'json';
+  quiet: boolean;
+  color: boolean;
+  ignorePath?: string | undefined;
+  ignorePatterns?: string[];
+  stdinFilename?: string | undefined;
+  outDir?: string | undefined;
+  /** Reuse a resolver across runs (batches: configuration files are read once per folder). */
+  resolver?: SettingsResolver;
+  /** Collect the processed files instead of reporting them (batches, reported together by `writeReport`). */
+  collect?: (files: VFile[]) => void;
+}
+
+/**
+ * vfile-reporter-json, with `fatal` always present: `true` (error), `false`
+ * (warning) or `null` (information), so consumers need not guess.
+ */
+function jsonReport(files: VFile[]): string {
+  const report = JSON.parse(reporterJson(files)) as Array<{ messages: Array<{ fatal?: boolean | null }> }>;
+  for (const file of report) for (const message of file.messages) message.fatal ??= null;
+  return JSON.stringify(report);
+}
+
+/**
+ * Report files processed in batches or worker threads exactly as unified-engine
+ * reports its own: same reporter, options and stream, a final newline, and
+ * exit code 1 when a message is fatal (an error).
+ */
+export async function writeReport(run: EngineRun, files: VFile[]): Promise<number> {
+  const text = run.format === 'json' ? jsonReport(files) : reporter(files, { quiet: true, silent: false, verbose: false, color: run.color });
+  if (text) {
+    const stream = reportStream(run);
+    await new Promise<void>((resolve) => stream.write(text.endsWith('\n') ? text : `${text}\n`, () => resolve()));
+  }
+  return files.some((file) => file.messages.some((message) => message.fatal === true)) ? 1 : 0;
+}
+
+/** The report goes to stdout unless stdout carries the transcript itself (stdin, or one file with --strip-tags). */
+function reportStream(run: EngineRun): NodeJS.WritableStream {
+  return carriesTranscript(run) ? run.io.stderr : run.io.stdout;
+}
+
+function carriesTranscript(run: EngineRun): boolean {
+  const fromStdin = run.files.length === 0;
+  return (run.mode !== 'lint' && fromStdin) || (run.mode === 'strip-tags' && !fromStdin && !run.outDir);
+}
+
+/** Run unified-engine over files (or stdin) and report. Resolves with the exit code. */
+export function runEngine(run: EngineRun): Promise<number> {
+  const { io, mode } = run;
+  const fromStdin = run.files.length === 0;
+  const first = run.files[0];
+  const firstPath = typeof first === 'string' ? first : first?.path;
+  if (mode === 'strip-tags' && !fromStdin && !run.outDir && !(run.files.length === 1 && firstPath && fs.statSync(path.resolve(io.cwd, firstPath), { throwIfNoEntry: false })?.isFile())) {
+    io.stderr.write('transcript-lint: --strip-tags with several files needs --out-dir <dir>\n');
+    return Promise.resolve(2);
+  }
+  const processor = unified().use(transcriptCli as unknown as (options: unknown) => void, {
+    resolver: run.resolver ?? new SettingsResolver(run.resolverOptions),
+    mode,
+    quiet: run.quiet,
+  }) as unknown as Processor;
+  const report = run.format === 'json' ? jsonReport : reporter;
+  if (run.outDir) fs.mkdirSync(path.resolve(io.cwd, run.outDir), { recursive: true });
+
+  return new Promise((resolve) => {
+    engine(
+      {
+        processor,
+        files: run.files,
+        extensions: ['transcript'],
+        cwd: io.cwd,
+        detectConfig: false,
+        ignoreName: IGNORE_NAME,
+        ...(run.ignorePath ? { ignorePath: run.ignorePath } : {}),
+        ignorePatterns: run.ignorePatterns ?? [],
+        ...(run.stdinFilename ? { filePath: run.stdinFilename } : {}),
+        streamIn: io.stdin,
+        streamOut: io.stdout,
+        streamError: reportStream(run),
+        out: carriesTranscript(run),
+        ...(run.outDir ? { output: run.outDir } : {}),
+        color: run.color,
+        quiet: true,
+        reporter: run.collect
+          ? (files: VFile[]) => {
+              run.collect!(files);
+              return '';
+            }
+          : report,
+        reporterOptions: { quiet: true, verbose: false },
+      },
+      (error, code) => {
+        if (error) {
+          io.stderr.write(`transcript-lint: ${error.message}\n`);
+          resolve(2);
+        } else resolve(code ?? 0);
+      },
+    );
+  });
+}
