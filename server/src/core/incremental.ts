@@ -98,7 +98,9 @@ export function reparse(previous: { text: string; tree: Root }, text: string, di
   if (text.length - newRegionEnd !== oldText.length - oldRegionEnd) return undefined;
 
   const oldRegion = oldText.slice(regionStart, oldRegionEnd);
-  const newRegion = text.slice(regionStart, newRegionEnd);
+  // A copy, not a slice: the new turns' strings must not keep this whole version
+  // of the document alive (the untouched turns already hold an earlier one).
+  const newRegion = text.slice(regionStart, newRegionEnd).split('\n').join('\n');
   if (hasUnknownLabelLines(oldRegion, speakers) || hasUnknownLabelLines(newRegion, speakers)) return undefined;
   const mini = parseTranscript(newRegion, { speakers });
   // The region must still begin with a turn (a header here means its first label was broken).

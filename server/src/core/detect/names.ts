@@ -39,7 +39,11 @@ const NOT_NAMES = new Set(
   Yesterday Monday Tuesday Wednesday Thursday Friday Saturday Sunday January February March April May June July
   August September October November December English Spanish French American Christmas Easter Therapist
   Counselor Counsellor Patient Client Both All Something Nothing Really Definitely Absolutely Sure Well Exactly
-  Totally Actually Certainly Of`.split(/\s+/),
+  Totally Actually Certainly Of Hm Hmm Mm Mmm Mhm Mmh Um Umm Uh Uhm Er Erm Ah Oh Wow Cool Thanks Nice Yet Yep Yup Nope Yeah
+  Yes Alright Whatever Fine One Two So Why What How When Where Who Hi Hey Hello Maybe Great Good Perfect Wonderful Awesome
+  Meaningful Interesting Huh Aha Ugh Gosh Geez Jeez Man Boy Dude Bro Mate Pal Kid Kids Folks People Ma Pa Dr Mr Mrs Ms Dr.
+  Mr. Mrs. Ms. Ok Okay Sorry Please Thank Bless Amen Also Again Anyway Either Neither Both Same Sometimes Often Never Always
+  Discouraged Honestly Frankly Basically Literally Seriously True False Agreed Exactly Indeed Probably Possibly`.split(/\s+/),
 );
 
 /** Names used to address someone in one text (offsets into it). */
@@ -83,9 +87,11 @@ export function findNames(session: Session): SessionNames {
     });
   }
   // Configured names ("Nova": "therapist") and header lines ("Client: Naomi").
+  // A name used once may be a slip of the transcript; one used twice or more is how they address each other.
   const roles = new Map<string, Role>();
   for (const [name, v] of votes) {
-    if (v.therapist !== v.patient) roles.set(name, v.therapist > v.patient ? 'therapist' : 'patient');
+    if (v.therapist + v.patient < 2 || v.therapist === v.patient) continue;
+    roles.set(name, v.therapist > v.patient ? 'therapist' : 'patient');
   }
   for (const line of session.header?.children ?? []) {
     const m = /^(?:[-*•]\s*)?(therapist|counsel+or|clinician|client|patient)(?: name)?\s*[:\-–]\s*(?:Dr\.? )?([A-Z][a-z]+)\b/i.exec(line.value);

@@ -91,10 +91,16 @@ class RepeatIndex {
 }
 
 export function findRepeats(session: Session, options: RepeatOptions): Repeat[] {
-  // Only turns that share a key with another can repeat or be repeated.
-  const index = session.cache ? session.cache.keep(`repeat-index:${options.minWords}`, () => new RepeatIndex(options.minWords)) : new RepeatIndex(options.minWords);
-  index.update(session.turns);
-  const candidates = index.involved();
+  // In an editor, only turns that share a key with another (kept up to date
+  // across edits) can repeat or be repeated; a one-off run looks at them all.
+  let candidates: readonly SessionTurn[];
+  if (session.cache) {
+    const index = session.cache.keep(`repeat-index:${options.minWords}`, () => new RepeatIndex(options.minWords));
+    index.update(session.turns);
+    candidates = index.involved();
+  } else {
+    candidates = session.turns.filter((turn) => turn.features.words >= options.minWords);
+  }
 
   /** First occurrence of each exact text, per speaker. */
   const exactFirst = new Map<string, number>();

@@ -39,15 +39,21 @@ export default defineRule({
     }
 
     const patientNames = [...names.roles].filter(([, role]) => role === 'patient').map(([name]) => name);
-    const narration = new RegExp(
-      `\\b(?:${[...patientNames.map(escape), '[Tt]he (?:patient|client)'].join('|')})(?:['’]s)? (?:${THIRD_PERSON_VERBS})\\b`,
-      'g',
-    );
+    const subjects = [...patientNames.map(escape), '[Tt]he (?:patient|client)'].join('|');
+    const narration = new RegExp(`\\b(?:${subjects})(?:['’]s)? (?:${THIRD_PERSON_VERBS})\\b`, 'g');
+    // Whether a text can narrate at all (most cannot): a capitalised word that is a patient's name.
+    const patientNameSet = new Set(patientNames);
+    const mentions = (value: string) => {
+      if (/\b[Tt]he (?:patient|client)\b/.test(value)) return true;
+      if (patientNameSet.size === 0) return false;
+      for (const word of value.matchAll(CAPITALISED)) if (patientNameSet.has(word[0])) return true;
+      return false;
+    };
     // Per-turn results depend on the patient's names too: key the memo by them.
     const key = `role-confusion:${patientNames.join('|')}`;
     for (const turn of session.turns) {
       if (turn.role === 'other') continue;
-      const found = turn.features.recall<Slip[][]>(key) ?? turn.features.remember(key, turn.texts.map((text) => voiceSlips(text.value, turn.role, patientNames, narration)));
+      const found = turn.features.recall<Slip[][]>(key) ?? turn.features.remember(key, turn.texts.map((text) => voiceSlips(text.value, turn.role, mentions, narration)));
       found.forEach((slips, i) => {
         const base = turn.texts[i]!.position.start.offset!;
         for (const slip of slips) {
@@ -73,14 +79,16 @@ interface Slip {
 }
 
 /** "My therapist" from the therapist, and third-person narration, in one text. */
-function voiceSlips(value: string, role: Role, patientNames: string[], narration: RegExp): Slip[] {
+const CAPITALISED = /(?:Dr|Mr|Mrs|Ms|Miss)\.? [A-Z][a-z]+|[A-Z][a-z]+(?:-[A-Z][a-z]+)?/g;
+
+function voiceSlips(value: string, role: Role, mentions: (value: string) => boolean, narration: RegExp): Slip[] {
   const slips: Slip[] = [];
-  if (role === 'therapist' && /my (?:therapist|counsel|psychotherapist)/i.test(value)) {
+  if (role === 'therapist' && (value.includes('herapist') || value.includes('ounsel')) && /my (?:therapist|counsel|psychotherapist)/i.test(value)) {
     const mine = /\bmy (?:therapist|counsell?or|psychotherapist)\b/gi;
     for (let m = mine.exec(value); m; m = mine.exec(value)) slips.push({ kind: 'my-therapist', start: m.index, text: m[0] });
   }
   // Only a text that mentions a patient's name or "the patient/client" can narrate.
-  if (!patientNames.some((name) => value.includes(name)) && !/the (?:patient|client)/i.test(value)) return slips;
+  if (!mentions(value)) return slips;
   narration.lastIndex = 0;
   for (let m = narration.exec(value); m; m = narration.exec(value)) {
     // "the client" in the patient's own turn is ordinary: only the therapist narrates so.
