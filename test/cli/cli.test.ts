@@ -165,3 +165,14 @@ test('usage errors exit 2 with a hint', () => {
   assert.equal(lint(['--rule', 'nope=warn', SEED]).code, 2);
   assert.match(lint(['--help']).stdout, /Usage: transcript-lint/);
 });
+
+test('a file too large for the heap gets a clear message, not a crash', () => {
+  const dir = tempDir();
+  const file = path.join(dir, 'huge.transcript');
+  // A smaller heap makes a 10 MB file "too large" without writing hundreds of megabytes.
+  fs.writeFileSync(file, 'Therapist: Hello there, how are you today?\n\nClient: Fine.\n\n'.repeat(170_000));
+  const result = spawnSync(process.execPath, ['--max-old-space-size=200', BIN, '--format', 'json', file], { encoding: 'utf8', env: { ...process.env, NO_COLOR: '1' } });
+  assert.equal(result.status, 1, result.stderr);
+  const [report] = JSON.parse(result.stdout) as JsonFile[];
+  assert.match(report!.messages[0]!.reason, /^This file is 10 MB; this run can check transcripts up to \d MB .*NODE_OPTIONS=--max-old-space-size/);
+});
