@@ -89,8 +89,25 @@ export function analyze(text: string, options: AnalyzeOptions): Analysis {
 }
 
 export function lintTree(tree: Root, text: string, options: AnalyzeOptions, speakers = new SpeakerTable(options.config.speakers)): Analysis {
+  const steps = lintSteps(tree, text, options, speakers);
+  for (;;) {
+    const step = steps.next();
+    if (step.done) return step.value;
+  }
+}
+
+/** How many turns a step handles before it yields. */
+const TURNS_PER_STEP = 4096;
+
+/**
+ * `lintTree` in steps: it yields between rules and every few thousand turns,
+ * so an editor can answer requests, and give up when the text changes, while
+ * a large session is analysed.
+ */
+export function* lintSteps(tree: Root, text: string, options: AnalyzeOptions, speakers = new SpeakerTable(options.config.speakers)): Generator<void, Analysis> {
   const codebook = options.codebook ?? sharedDefaultCodebook();
   const session = new Session(text, tree, { cache: options.cache, codebook, speakers });
+  yield;
   const { active, problems } = resolveRules(options.config, options.rules);
   const silenced = collectSilences(session);
   const messages: LintMessage[] = [];
@@ -117,6 +134,7 @@ export function lintTree(tree: Root, text: string, options: AnalyzeOptions, spea
   if (local.length > 0) {
     const signature = `${codebookId(codebook)}|${local.map((a) => `${a.rule.id}:${a.severity}:${JSON.stringify(a.options)}`).join('|')}`;
     for (const turn of session.turns) {
+      if (turn.index % TURNS_PER_STEP === TURNS_PER_STEP - 1) yield;
       let cached = turn.localFindings;
       const base = turn.lineStart;
       if (!cached || cached.signature !== signature) {
@@ -130,7 +148,13 @@ export function lintTree(tree: Root, text: string, options: AnalyzeOptions, spea
     }
   }
   // Session rules (and the session-wide part of turn rules, such as the header).
-  for (const a of active) a.rule.check?.({ session, options: a.options, report: (f) => emit(a, f) });
+  for (const a of active) {
+    if (!a.rule.check) continue;
+    if (a.rule.prepare) yield* a.rule.prepare(session, a.options);
+    yield;
+    const running = a.rule.check({ session, options: a.options, report: (f) => emit(a, f) });
+    if (running) yield* running;
+  }
 
   for (const a of active) {
     const state = counts.get(a.rule.id);

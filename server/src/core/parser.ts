@@ -102,6 +102,15 @@ interface TurnStart {
 const defaultTable = new SpeakerTable();
 
 export function parseTranscript(text: string, options: ParseOptions = {}): Root {
+  const steps = parseSteps(text, options);
+  for (;;) {
+    const step = steps.next();
+    if (step.done) return step.value;
+  }
+}
+
+/** `parseTranscript` in steps of a few thousand turns, for an editor that must stay responsive. */
+export function* parseSteps(text: string, options: ParseOptions = {}): Generator<void, Root> {
   const speakers = options.speakers ?? defaultTable;
   const lines = scanLines(text);
   const recurring = countUnknownLabels(lines, speakers);
@@ -131,7 +140,9 @@ export function parseTranscript(text: string, options: ParseOptions = {}): Root 
   const firstTurnLine = starts.length > 0 ? starts[0]!.line : lines.count;
   const header = buildHeader(text, lines, firstTurnLine);
   if (header) root.children.push(header);
+  yield;
   for (let t = 0; t < starts.length; t++) {
+    if (t % 4096 === 4095) yield;
     const to = t + 1 < starts.length ? starts[t + 1]!.line : lines.count;
     root.children.push(buildTurn(text, lines, starts[t]!, to, t));
   }

@@ -41,13 +41,21 @@ export interface Rule<Options extends object = object> {
   description: string;
   defaultSeverity: Exclude<Severity, 'off'>;
   defaultOptions: Options;
-  /** A rule over the whole session (repeats, names, neighbours). */
-  check?(context: RuleContext<Options>): void;
+  /**
+   * A rule over the whole session (repeats, names, neighbours). A long one
+   * may be a generator that yields now and then (see `lintSteps`).
+   */
+  check?(context: RuleContext<Options>): void | Generator<void, void>;
   /**
    * A rule whose findings on a turn depend on that turn alone (and the
    * settings): an editor reuses them for every turn an edit did not touch.
    */
   checkTurn?(context: RuleContext<Options>, turn: SessionTurn): void;
+  /**
+   * Long session-wide work a rule can do ahead of `check`, in steps (it
+   * yields now and then), leaving its result in the session's memo.
+   */
+  prepare?(session: Session, options: Options): Generator<void, void>;
 }
 
 export function defineRule<Options extends object>(rule: Rule<Options>): Rule<Options> {

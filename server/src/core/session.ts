@@ -361,6 +361,11 @@ export class Session {
     return next === undefined || offset < next.lineStart ? found : undefined;
   }
 
+  /** Has a session-wide analysis been memoised under this key? */
+  has(key: string): boolean {
+    return this.memo.has(key);
+  }
+
   /** Memoise a session-wide analysis (repeats, names) shared by several rules. */
   get<T>(key: string, compute: (session: Session) => T): T {
     if (this.memo.has(key)) return this.memo.get(key) as T;

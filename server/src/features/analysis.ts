@@ -5,9 +5,10 @@
  */
 import { URI } from 'vscode-uri';
 import type { TextDocument } from 'vscode-languageserver-textdocument';
-import { lintTree, type Analysis } from '../core/lint.ts';
+import { lintSteps, type Analysis } from '../core/lint.ts';
+import type { Root } from '../core/types.ts';
 import { FeatureCache } from '../core/session.ts';
-import { parseTranscript } from '../core/parser.ts';
+import { parseSteps } from '../core/parser.ts';
 import { SpeakerTable } from '../core/speakers.ts';
 import { addChange, reparse, type DirtyRange } from '../core/incremental.ts';
 import type { SettingsResolver, ResolvedFileSettings } from '../core/resolve.ts';
@@ -22,16 +23,37 @@ export interface DocumentAnalysis extends Analysis {
   incremental: boolean;
 }
 
+/** The text and tree last parsed for a document: edits are reparsed from here. */
+interface Base {
+  text: string;
+  tree: Root;
+  settings: ResolvedFileSettings;
+}
+
+/** An analysis under way: parsed already, linting in steps. */
+interface Job {
+  version: number;
+  steps: Generator<void, DocumentAnalysis>;
+}
+
+/** How long an analysis runs before it lets the server answer other requests. */
+const SLICE_MS = 12;
+
 export class AnalysisStore {
   private readonly latest = new Map<string, DocumentAnalysis>();
   private readonly caches = new Map<string, FeatureCache>();
-  /** What changed in each document since its last analysis; `null`: parse it in full. */
+  private readonly bases = new Map<string, Base>();
+  private readonly jobs = new Map<string, Job>();
+  /** What changed in each document since its base was parsed; `null`: parse it in full. */
   private readonly dirty = new Map<string, DirtyRange | null>();
+  /** Edits seen per document (to know whether any came during a full parse). */
+  private readonly edits = new Map<string, number>();
 
   constructor(private readonly resolver: SettingsResolver) {}
 
   /** An edit replaced `[start, end)` of the current text with `inserted` characters. */
   changed(uri: string, start: number, end: number, inserted: number): void {
+    this.edits.set(uri, (this.edits.get(uri) ?? 0) + 1);
     const known = this.dirty.get(uri);
     if (known === null) return;
     this.dirty.set(uri, addChange(known, start, end, inserted));
@@ -39,38 +61,93 @@ export class AnalysisStore {
 
   /** The whole document was replaced: parse it in full next time. */
   replaced(uri: string): void {
+    this.edits.set(uri, (this.edits.get(uri) ?? 0) + 1);
     this.dirty.set(uri, null);
   }
 
-  /** The analysis of this version of the document, computing it if needed. */
+  /** The analysis of this version of the document, computed now (finishing one under way). */
   get(document: TextDocument): DocumentAnalysis {
     const known = this.latest.get(document.uri);
     if (known && known.version === document.version) return known;
+    const steps = this.job(document).steps;
+    for (;;) {
+      const step = steps.next();
+      if (step.done) return step.value;
+    }
+  }
+
+  /**
+   * The analysis of this version, computed in slices of a few milliseconds so
+   * the server keeps answering requests meanwhile. Resolves `undefined` when
+   * `wanted()` turns false (the document has moved on): the work is dropped.
+   */
+  async getInSlices(document: TextDocument, wanted: () => boolean): Promise<DocumentAnalysis | undefined> {
+    const known = this.latest.get(document.uri);
+    if (known && known.version === document.version) return known;
+    const job = this.job(document);
+    let sliceStart = performance.now();
+    for (;;) {
+      const step = job.steps.next();
+      if (step.done) return step.value;
+      if (performance.now() - sliceStart < SLICE_MS) continue;
+      await new Promise((resolve) => setImmediate(resolve));
+      if (!wanted() || this.jobs.get(document.uri) !== job) return undefined;
+      sliceStart = performance.now();
+    }
+  }
+
+  /** Start (or join) the analysis of the document's current version: parse now, lint in steps. */
+  private job(document: TextDocument): Job {
+    const uri = document.uri;
+    const running = this.jobs.get(uri);
+    if (running && running.version === document.version) return running;
     const started = performance.now();
-    const settings = this.resolver.forFile(filePathOf(document.uri));
-    let cache = this.caches.get(document.uri);
-    if (!cache) this.caches.set(document.uri, (cache = new FeatureCache()));
+    const settings = this.resolver.forFile(filePathOf(uri));
+    let cache = this.caches.get(uri);
+    if (!cache) this.caches.set(uri, (cache = new FeatureCache()));
     const text = document.getText();
     const speakers = new SpeakerTable(settings.config.speakers);
-    // Reparse only around the edits when the previous analysis had the same settings.
-    const dirty = this.dirty.get(document.uri);
-    this.dirty.delete(document.uri);
-    const reused =
-      known && dirty && known.settings === settings ? reparse({ text: known.session.text, tree: known.session.tree }, text, dirty, speakers) : undefined;
-    const tree = reused ?? parseTranscript(text, { speakers });
-    const incremental = reused !== undefined;
-    const analysis = lintTree(tree, text, { config: settings.config, codebook: settings.codebook, cache }, speakers);
-    const result: DocumentAnalysis = {
-      ...analysis,
-      problems: [...settings.problems, ...analysis.problems],
-      uri: document.uri,
-      version: document.version,
-      settings,
-      duration: performance.now() - started,
-      incremental,
-    };
-    this.latest.set(document.uri, result);
-    return result;
+    // Reparse only around the edits when the base was parsed with the same settings.
+    const base = this.bases.get(uri);
+    const dirty = this.dirty.get(uri);
+    this.dirty.delete(uri);
+    const reused = base && dirty && base.settings === settings ? reparse(base, text, dirty, speakers) : undefined;
+    if (reused) {
+      // The reparse reused (and moved) the base's nodes: this is the base from now on.
+      this.bases.set(uri, { text, tree: reused, settings });
+    } else {
+      // A full parse, in steps: until it is done, the next job must parse in full too.
+      this.bases.delete(uri);
+      this.dirty.set(uri, null);
+    }
+    const editsBefore = this.edits.get(uri) ?? 0;
+    const version = document.version;
+    const { latest, jobs, bases, edits, dirty: dirtyRanges } = this;
+    const job: Job = { version, steps: undefined as unknown as Job['steps'] };
+    job.steps = (function* (): Generator<void, DocumentAnalysis> {
+      let tree = reused;
+      if (!tree) {
+        tree = yield* parseSteps(text, { speakers });
+        bases.set(uri, { text, tree, settings });
+        // No edit since: the next job may reparse from this tree.
+        if ((edits.get(uri) ?? 0) === editsBefore) dirtyRanges.delete(uri);
+      }
+      const analysis = yield* lintSteps(tree, text, { config: settings.config, codebook: settings.codebook, cache }, speakers);
+      const result: DocumentAnalysis = {
+        ...analysis,
+        problems: [...settings.problems, ...analysis.problems],
+        uri,
+        version,
+        settings,
+        duration: performance.now() - started,
+        incremental: reused !== undefined,
+      };
+      latest.set(uri, result);
+      if (jobs.get(uri) === job) jobs.delete(uri);
+      return result;
+    })();
+    this.jobs.set(uri, job);
+    return job;
   }
 
   /** The codebook for the workspace (from any analysis, or the resolver's default). */
@@ -88,12 +165,17 @@ export class AnalysisStore {
     this.latest.delete(uri);
     this.caches.delete(uri);
     this.dirty.delete(uri);
+    this.bases.delete(uri);
+    this.jobs.delete(uri);
+    this.edits.delete(uri);
   }
 
   /** Settings changed: every analysis must be redone, in full. */
   invalidate(): void {
     this.latest.clear();
     this.dirty.clear();
+    this.bases.clear();
+    this.jobs.clear();
     // Cached detector results may depend on the settings (speakers, codebook).
     this.caches.clear();
   }

@@ -42,10 +42,11 @@ export class DiagnosticsFeature {
     private readonly options: DiagnosticsOptions,
   ) {
     if (options.pull) {
-      connection.languages.diagnostics.on((params) => {
+      connection.languages.diagnostics.on(async (params) => {
         const document = documents.get(params.textDocument.uri);
         if (!document) return { kind: 'full', items: [] };
-        return { kind: 'full', items: diagnosticsOf(store.get(document)) };
+        const analysis = (await store.getInSlices(document, () => true)) ?? store.get(document);
+        return { kind: 'full', items: diagnosticsOf(analysis) };
       });
     }
   }
@@ -84,10 +85,13 @@ export class DiagnosticsFeature {
   private publish(uri: string): void {
     const document = this.documents.get(uri);
     if (!document) return;
-    const analysis = this.store.get(document);
-    // Never publish for a version the editor has already moved past.
-    if (this.documents.get(uri)?.version !== analysis.version) return;
-    void this.connection.sendDiagnostics({ uri, version: analysis.version, diagnostics: diagnosticsOf(analysis) });
+    const version = document.version;
+    // Analyse in slices; give up as soon as the document changes again (a new run is scheduled).
+    void this.store.getInSlices(document, () => this.documents.get(uri)?.version === version).then((analysis) => {
+      // Never publish for a version the editor has already moved past.
+      if (!analysis || this.documents.get(uri)?.version !== analysis.version) return;
+      void this.connection.sendDiagnostics({ uri, version: analysis.version, diagnostics: diagnosticsOf(analysis) });
+    });
   }
 
   private clear(uri: string): void {

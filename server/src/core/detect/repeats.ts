@@ -91,6 +91,15 @@ class RepeatIndex {
 }
 
 export function findRepeats(session: Session, options: RepeatOptions): Repeat[] {
+  const steps = repeatSteps(session, options);
+  for (;;) {
+    const step = steps.next();
+    if (step.done) return step.value;
+  }
+}
+
+/** `findRepeats` in steps of a few thousand turns (see `lintSteps`). */
+export function* repeatSteps(session: Session, options: RepeatOptions): Generator<void, Repeat[]> {
   // In an editor, only turns that share a key with another (kept up to date
   // across edits) can repeat or be repeated; a one-off run looks at them all.
   let candidates: readonly SessionTurn[];
@@ -111,7 +120,9 @@ export function findRepeats(session: Session, options: RepeatOptions): Repeat[] 
   const repeats: Repeat[] = [];
   const turns = session.turns;
 
+  let step = 0;
   for (const turn of candidates) {
+    if (++step % 4096 === 0) yield;
     const features = turn.features;
     const exactKey = `${turn.speakerKey}\u0000${features.exactKey}`;
     let first = exactFirst.get(exactKey);

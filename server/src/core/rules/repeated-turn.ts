@@ -8,27 +8,39 @@
  */
 import { defineRule } from '../rule.ts';
 import type { Session } from '../session.ts';
-import { findRepeats, type Repeat, type RepeatOptions } from '../detect/repeats.ts';
+import { findRepeats, repeatSteps, type Repeat, type RepeatOptions } from '../detect/repeats.ts';
 import { ordinal } from '../text.ts';
 import type { Fix } from '../fixes.ts';
 
 export const DEFAULT_REPEAT_OPTIONS: RepeatOptions = { minWords: 12, similarity: 0.8 };
 
+const repeatsKey = (options: RepeatOptions) => `repeats:${options.minWords}:${options.similarity}`;
+
 /** Repeats for the given options, computed once per session and shared with other rules. */
 export function sessionRepeats(session: Session, options: RepeatOptions = DEFAULT_REPEAT_OPTIONS): Repeat[] {
-  return session.get(`repeats:${options.minWords}:${options.similarity}`, (s) => findRepeats(s, options));
+  return session.get(repeatsKey(options), (s) => findRepeats(s, options));
 }
+
+/** Compute the session's repeats in steps, ahead of the rules that read them. */
+export function* prepareRepeats(session: Session, options: RepeatOptions = DEFAULT_REPEAT_OPTIONS): Generator<void, void> {
+  if (session.has(repeatsKey(options))) return;
+  const repeats = yield* repeatSteps(session, options);
+  session.get(repeatsKey(options), () => repeats);
+}
+
+const optionsOf = (options: object): RepeatOptions => {
+  const o = options as Partial<RepeatOptions>;
+  return { minWords: Number(o.minWords), similarity: Number(o.similarity) };
+};
 
 export default defineRule({
   id: 'repeated-turn',
   description: 'A turn that repeats an earlier turn of the same speaker, exactly or nearly.',
   defaultSeverity: 'warn',
   defaultOptions: DEFAULT_REPEAT_OPTIONS,
-  check({ session, options, report }) {
-    const repeats = sessionRepeats(session, {
-      minWords: Number(options.minWords),
-      similarity: Number(options.similarity),
-    });
+  prepare: (session, options) => prepareRepeats(session, optionsOf(options)),
+  *check({ session, options, report }) {
+    const repeats = sessionRepeats(session, optionsOf(options));
     const byCluster = new Map<number, Repeat[]>();
     for (const r of repeats) {
       const list = byCluster.get(r.first);
@@ -37,7 +49,9 @@ export default defineRule({
     }
     // One "remove every repeat" fix per loop, shared by its messages (a loop may repeat thousands of times).
     const loopFixes = new Map<number, Fix>();
+    let step = 0;
     for (const r of repeats) {
+      if (++step % 2048 === 0) yield;
       const turn = session.turns[r.turn]!;
       const who = turn.role === 'other' ? turn.node.speaker : turn.role;
       const firstLine = session.lineOfTurn(r.first);

@@ -22,7 +22,7 @@ export default defineRule({
   description: "A turn written in the other role's voice (wrong addressee, \"my therapist\" from the therapist, third-person narration).",
   defaultSeverity: 'warn',
   defaultOptions: {},
-  check({ session, report }) {
+  *check({ session, report }) {
     const names = session.get('names', findNames);
     const roleOf = (name: string) => names.roles.get(name);
 
@@ -52,6 +52,7 @@ export default defineRule({
     // Per-turn results depend on the patient's names too: key the memo by them.
     const key = `role-confusion:${patientNames.join('|')}`;
     for (const turn of session.turns) {
+      if (turn.index % 4096 === 4095) yield;
       if (turn.role === 'other') continue;
       const found = turn.features.recall<Slip[][]>(key) ?? turn.features.remember(key, turn.texts.map((text) => voiceSlips(text.value, turn.role, mentions, narration)));
       found.forEach((slips, i) => {

@@ -11,7 +11,7 @@
 import { defineRule } from '../rule.ts';
 import type { Session } from '../session.ts';
 import { detectQuestion } from '../question.ts';
-import { sessionRepeats } from './repeated-turn.ts';
+import { prepareRepeats, sessionRepeats } from './repeated-turn.ts';
 import { turnRefusals } from './canned-refusal.ts';
 import { turnArtifacts } from './generation-artifact.ts';
 import type { ArtifactMatch } from '../detect/artifacts.ts';
@@ -29,10 +29,12 @@ export default defineRule({
   description: "A question the other speaker's reply does not take up (refusal, repeat, meta-text, or no reply).",
   defaultSeverity: 'warn',
   defaultOptions: {},
-  check({ session, report }) {
+  prepare: (session) => prepareRepeats(session),
+  *check({ session, report }) {
     const repeatOf = new Map(sessionRepeats(session).map((r) => [r.turn, r] as const));
     const turns = session.turns;
     for (let i = 0; i < turns.length; i++) {
+      if (i % 4096 === 4095) yield;
       const turn = turns[i]!;
       if (turn.role === 'other' || turn.texts.length === 0) continue;
       // First the cheap part: is the reply one that takes nothing up?

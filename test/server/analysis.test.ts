@@ -1,0 +1,51 @@
+/**
+ * The server's analysis store: incremental reparses, sliced analysis that
+ * gives up when the document moves on, and results identical to a fresh
+ * analysis of the same text.
+ */
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import fs from 'node:fs';
+import { TextDocument } from 'vscode-languageserver-textdocument';
+import { AnalysisStore } from '../../server/src/features/analysis.ts';
+import { SettingsResolver } from '../../server/src/core/resolve.ts';
+import { analyze } from '../../server/src/core/lint.ts';
+import { emptyConfig } from '../../server/src/core/config.ts';
+import { SEED } from '../helpers/data.ts';
+
+const seed = fs.readFileSync(SEED, 'utf8');
+const view = (messages: Array<{ ruleId: string; start: { offset?: number }; reason: string }>) => messages.map((m) => `${m.start.offset} ${m.ruleId} ${m.reason}`);
+
+function edit(store: AnalysisStore, document: TextDocument, offset: number, text: string) {
+  store.changed(document.uri, offset, offset, text.length);
+  TextDocument.update(document, [{ range: { start: document.positionAt(offset), end: document.positionAt(offset) }, text }], document.version + 1);
+}
+
+test('edits are reparsed incrementally and give the findings of a fresh analysis', () => {
+  const store = new AnalysisStore(new SettingsResolver({ noConfig: true }));
+  const document = TextDocument.create('file:///virtual/seed.transcript', 'therapy-transcript', 1, seed);
+  assert.equal(store.get(document).incremental, false);
+  for (const where of [(t: string) => t.indexOf('Thank you for sharing that'), (t: string) => t.indexOf('I cannot continue'), (t: string) => t.length - 10]) {
+    edit(store, document, where(document.getText()), 'really ');
+    const analysis = store.get(document);
+    assert.equal(analysis.incremental, true);
+    assert.deepEqual(view(analysis.messages), view(analyze(document.getText(), { config: emptyConfig() }).messages));
+  }
+});
+
+test('a sliced analysis gives up when the document changes, and the next one is right', async () => {
+  const store = new AnalysisStore(new SettingsResolver({ noConfig: true }));
+  // Large enough to take several slices.
+  const big = Array.from({ length: 12 }, () => seed).join('\n\n');
+  const document = TextDocument.create('file:///virtual/big.transcript', 'therapy-transcript', 1, big);
+  let version1Wanted = true;
+  const first = store.getInSlices(document, () => version1Wanted);
+  // The editor moves on while the first analysis runs.
+  version1Wanted = false;
+  edit(store, document, big.indexOf('Welcome back'), 'Hello. ');
+  assert.equal(await first, undefined);
+  const second = await store.getInSlices(document, () => true);
+  assert.ok(second);
+  assert.equal(second.version, 2);
+  assert.deepEqual(view(second.messages), view(analyze(document.getText(), { config: emptyConfig() }).messages));
+});
