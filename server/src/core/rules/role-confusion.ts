@@ -41,14 +41,9 @@ export default defineRule({
     const patientNames = [...names.roles].filter(([, role]) => role === 'patient').map(([name]) => name);
     const subjects = [...patientNames.map(escape), '[Tt]he (?:patient|client)'].join('|');
     const narration = new RegExp(`\\b(?:${subjects})(?:['’]s)? (?:${THIRD_PERSON_VERBS})\\b`, 'g');
-    // Whether a text can narrate at all (most cannot): a capitalised word that is a patient's name.
-    const patientNameSet = new Set(patientNames);
-    const mentions = (value: string) => {
-      if (/\b[Tt]he (?:patient|client)\b/.test(value)) return true;
-      if (patientNameSet.size === 0) return false;
-      for (const word of value.matchAll(CAPITALISED)) if (patientNameSet.has(word[0])) return true;
-      return false;
-    };
+    // Whether a text can narrate at all (most cannot): one scan for the possible subjects.
+    const subjectRe = new RegExp(`\\b(?:${subjects})\\b`);
+    const mentions = (value: string) => subjectRe.test(value);
     // Per-turn results depend on the patient's names too: key the memo by them.
     const key = `role-confusion:${patientNames.join('|')}`;
     for (const turn of session.turns) {
@@ -80,8 +75,6 @@ interface Slip {
 }
 
 /** "My therapist" from the therapist, and third-person narration, in one text. */
-const CAPITALISED = /(?:Dr|Mr|Mrs|Ms|Miss)\.? [A-Z][a-z]+|[A-Z][a-z]+(?:-[A-Z][a-z]+)?/g;
-
 function voiceSlips(value: string, role: Role, mentions: (value: string) => boolean, narration: RegExp): Slip[] {
   const slips: Slip[] = [];
   if (role === 'therapist' && (value.includes('herapist') || value.includes('ounsel')) && /my (?:therapist|counsel|psychotherapist)/i.test(value)) {
