@@ -4,6 +4,7 @@
  * untagged copy of a transcript).
  */
 import * as vscode from 'vscode';
+import type { TechniqueChoice } from '../../server/src/features/commands.ts';
 import { ExecuteCommandRequest, LanguageClient, TransportKind, type LanguageClientOptions, type ServerOptions } from 'vscode-languageclient/node';
 
 export const LANGUAGE_ID = 'therapy-transcript';
@@ -11,14 +12,6 @@ const STRIP_TAGS_COMMAND = 'therapyTranscript.server.stripTags';
 const RANK_TECHNIQUES_COMMAND = 'therapyTranscript.server.rankTechniques';
 const SUMMARY_COMMAND = 'therapyTranscript.server.summary';
 
-interface RankedTechnique {
-  namespace: string;
-  id: string;
-  label: string;
-  ctrs?: string;
-  definition: string;
-  reasons: string[];
-}
 
 let client: LanguageClient | undefined;
 
@@ -63,10 +56,7 @@ async function pickTechnique(languageClient: LanguageClient, uri?: string, posit
   if (!documentUri) return;
   const where = position ?? (editor ? languageClient.code2ProtocolConverter.asPosition(editor.selection.active) : undefined);
   if (!where) return;
-  const choice = (await languageClient.sendRequest(ExecuteCommandRequest.type, { command: RANK_TECHNIQUES_COMMAND, arguments: [documentUri, where] })) as {
-    insertAt: { line: number; character: number } | null;
-    techniques: RankedTechnique[];
-  } | null;
+  const choice = (await languageClient.sendRequest(ExecuteCommandRequest.type, { command: RANK_TECHNIQUES_COMMAND, arguments: [documentUri, where] })) as TechniqueChoice | null;
   if (!choice?.insertAt) {
     void vscode.window.showInformationMessage('Put the cursor in a turn to tag it.');
     return;

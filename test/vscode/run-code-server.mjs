@@ -11,27 +11,13 @@
 // Exits with the suite's exit code (1 on timeout or infrastructure failure).
 
 import fs from 'node:fs';
-import os from 'node:os';
 import path from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { runExtensionTests } from '../../scripts/code-server/run-tests.mjs';
+import { extensionTestsPath, repoRoot, requireBuilt, sampleWorkspace } from './workspace.mjs';
 
-const repoRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..');
-const extensionTestsPath = path.join(repoRoot, 'dist', 'test', 'vscode', 'index.cjs');
 const { main } = JSON.parse(fs.readFileSync(path.join(repoRoot, 'package.json'), 'utf8'));
-
-for (const file of [extensionTestsPath, path.join(repoRoot, main)]) {
-  if (!fs.existsSync(file)) {
-    console.error(`${path.relative(repoRoot, file)} not found: run \`npm run build\` first.`);
-    process.exit(1);
-  }
-}
-
-const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'transcript-vscode-test-'));
-const workspace = path.join(tmp, 'samples');
-const samples = path.join(repoRoot, 'samples');
-if (fs.existsSync(samples)) fs.cpSync(samples, workspace, { recursive: true });
-else fs.mkdirSync(workspace);
+requireBuilt(extensionTestsPath, path.join(repoRoot, main));
+const { workspace, dispose } = sampleWorkspace();
 
 let code = 1;
 try {
@@ -47,6 +33,6 @@ try {
 } catch (err) {
   console.error(err.message);
 } finally {
-  fs.rmSync(tmp, { recursive: true, force: true });
+  dispose();
 }
 process.exit(code);

@@ -7,24 +7,11 @@
 //   VSCODE_TEST_VERSION      'stable' (default), 'insiders' or e.g. '1.95.0'
 //   VSCODE_EXECUTABLE_PATH   use this VS Code executable instead of downloading one
 
-import fs from 'node:fs';
-import os from 'node:os';
-import path from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { runTests } from '@vscode/test-electron';
+import { extensionTestsPath, repoRoot, requireBuilt, sampleWorkspace } from './workspace.mjs';
 
-const repoRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..');
-const extensionTestsPath = path.join(repoRoot, 'dist', 'test', 'vscode', 'index.cjs');
-if (!fs.existsSync(extensionTestsPath)) {
-  console.error(`${path.relative(repoRoot, extensionTestsPath)} not found: run \`npm run build\` first.`);
-  process.exit(1);
-}
-
-const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'transcript-vscode-test-'));
-const workspace = path.join(tmp, 'samples');
-const samples = path.join(repoRoot, 'samples');
-if (fs.existsSync(samples)) fs.cpSync(samples, workspace, { recursive: true });
-else fs.mkdirSync(workspace);
+requireBuilt(extensionTestsPath);
+const { workspace, dispose } = sampleWorkspace();
 
 let code = 1;
 try {
@@ -41,6 +28,6 @@ try {
   console.error(`VS Code extension tests failed: ${err.message}`);
   code = typeof err.code === 'number' && err.code !== 0 ? err.code : 1;
 } finally {
-  fs.rmSync(tmp, { recursive: true, force: true });
+  dispose();
 }
 process.exit(code);
