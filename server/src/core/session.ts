@@ -7,7 +7,6 @@
 import type { Header, Point, Root, Role, Tag, Text, Turn } from './types.ts';
 import type { Codebook } from './codebook.ts';
 import type { Finding } from './rule.ts';
-import { LineIndex } from './positions.ts';
 import { SpeakerTable } from './speakers.ts';
 import { hashString, mixHash, wordHashes } from './text.ts';
 
@@ -297,7 +296,6 @@ export class Session {
   /** The editor's cache for this document, if any. */
   readonly cache: FeatureCache | undefined;
   private readonly memo = new Map<string, unknown>();
-  private lineIndex?: LineIndex;
 
   constructor(text: string, tree: Root, options: SessionOptions = {}) {
     const { cache } = options;
@@ -313,10 +311,6 @@ export class Session {
       this.turns.push(cache ? cache.turn(node) : new SessionTurn(node, undefined));
     }
     cache?.sweep(this.turns.length);
-  }
-
-  get lines(): LineIndex {
-    return (this.lineIndex ??= new LineIndex(this.text));
   }
 
   /**
@@ -380,14 +374,6 @@ export class Session {
     const start = turn.node.position.start.offset!;
     const first = turn.texts[0];
     return { start, end: first ? first.position.end.offset! : turn.node.position.end.offset! };
-  }
-
-  /** From the first to the last character of a turn's text (or its label when empty). */
-  turnText(index: number): { start: number; end: number } {
-    const turn = this.turns[index]!;
-    const texts = turn.texts;
-    if (texts.length === 0) return { start: turn.node.position.start.offset!, end: turn.node.position.end.offset! };
-    return { start: texts[0]!.position.start.offset!, end: texts[texts.length - 1]!.position.end.offset! };
   }
 
   /** "line 31" for a turn, as messages say it. */

@@ -40,8 +40,3 @@ export function insertTurnTagEdit(turn: Turn, namespace: string, id: string): Te
   const offset = firstParagraph.position.start.offset!;
   return { start: offset, end: offset, text: `[${namespace}:${id}] ` };
 }
-
-/** The tags of a turn that apply to the whole turn (right after its label). */
-export function turnTags(turn: Turn): Tag[] {
-  return turn.children.filter((c): c is Tag => c.type === 'tag');
-}

@@ -202,16 +202,3 @@ export function excerpt(text: string, max = 60): string {
   const space = cut.lastIndexOf(' ');
   return `${space > max * 0.6 ? cut.slice(0, space) : cut}…`;
 }
-
-/** Count words (runs of letters or digits; "don't" is one word). */
-export function countWords(text: string): number {
-  let count = 0;
-  let inWord = false;
-  for (let i = 0; i < text.length; i++) {
-    const c = text.charCodeAt(i);
-    const word: boolean = isWordAt(text, i) || (inWord && (c === 39 || c === 0x2019 || c === 45));
-    if (word && !inWord) count++;
-    inWord = word;
-  }
-  return count;
-}

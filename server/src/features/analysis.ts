@@ -156,11 +156,6 @@ export class AnalysisStore {
     return any?.settings.codebook ?? this.resolver.forFile(undefined).codebook;
   }
 
-  /** The last analysis, whatever its version (for stale-safe reads). */
-  peek(uri: string): DocumentAnalysis | undefined {
-    return this.latest.get(uri);
-  }
-
   forget(uri: string): void {
     this.latest.delete(uri);
     this.caches.delete(uri);

@@ -53,13 +53,6 @@ export function rangesEqual(a: Range, b: Range): boolean {
   );
 }
 
-export function containsPosition(range: Range, position: LspPosition): boolean {
-  if (position.line < range.start.line || position.line > range.end.line) return false;
-  if (position.line === range.start.line && position.character < range.start.character) return false;
-  if (position.line === range.end.line && position.character > range.end.character) return false;
-  return true;
-}
-
 export function rangesOverlap(a: Range, b: Range): boolean {
   return !(
     a.end.line < b.start.line ||
