@@ -47,6 +47,13 @@ export class SessionTurn {
   /** Findings of the turn rules, relative to the turn's line start, for these settings. */
   localFindings?: { signature: string; list: Array<{ rule: number; finding: Finding }> };
 
+  private exactGroupCache?: string;
+
+  /** Turns with equal text (after normalisation) and speaker share this key. */
+  get exactGroup(): string {
+    return (this.exactGroupCache ??= `${this.speakerKey}\u0000${this.features.exactKey}`);
+  }
+
   /** Near-duplicate bucket keys: the features' bands, for this speaker. */
   get bandKeys(): number[] {
     if (this.bandKeyCache) return this.bandKeyCache;

@@ -37,11 +37,10 @@ const BUCKET_LIMIT = 16;
  */
 class RepeatIndex {
   private readonly members = new Map<string | number, SessionTurn[]>();
-  /** How many shared keys each indexed turn has (in `involved` when > 0). */
-  private readonly shared = new Map<SessionTurn, number>();
-  private readonly keys = new Map<SessionTurn, Array<string | number>>();
+  /** Indexed turns, with how many shared keys each has (involved when > 0). */
+  private readonly state = new Map<SessionTurn, { seen: number; shared: number }>();
+  private involvedCount = 0;
   private generation = 0;
-  private readonly seen = new WeakMap<SessionTurn, number>();
 
   constructor(private readonly minWords: number) {}
 
@@ -49,44 +48,58 @@ class RepeatIndex {
     const generation = ++this.generation;
     for (const turn of turns) {
       if (turn.features.words < this.minWords) continue;
-      this.seen.set(turn, generation);
-      if (!this.keys.has(turn)) this.add(turn);
+      const known = this.state.get(turn);
+      if (known) known.seen = generation;
+      else this.add(turn, generation);
     }
-    for (const turn of [...this.keys.keys()]) if (this.seen.get(turn) !== generation) this.remove(turn);
+    for (const [turn, state] of this.state) if (state.seen !== generation) this.remove(turn);
   }
 
   /** The turns that share a key with another, in session order. */
-  involved(): SessionTurn[] {
-    return [...this.shared.keys()].sort((a, b) => a.index - b.index);
+  involved(turns: readonly SessionTurn[]): SessionTurn[] {
+    const order = new Int32Array(this.involvedCount);
+    let n = 0;
+    for (const [turn, state] of this.state) if (state.shared > 0) order[n++] = turn.index;
+    order.sort();
+    const result: SessionTurn[] = new Array(n);
+    for (let i = 0; i < n; i++) result[i] = turns[order[i]!]!;
+    return result;
   }
 
-  private add(turn: SessionTurn): void {
-    const keys: Array<string | number> = [`${turn.speakerKey}\u0000${turn.features.exactKey}`, ...turn.bandKeys];
-    this.keys.set(turn, keys);
-    for (const key of keys) {
+  private add(turn: SessionTurn, generation: number): void {
+    this.state.set(turn, { seen: generation, shared: 0 });
+    this.each(turn, (key) => {
       let list = this.members.get(key);
       if (!list) this.members.set(key, (list = []));
       list.push(turn);
       if (list.length === 2) this.bump(list[0]!, 1);
       if (list.length >= 2) this.bump(turn, 1);
-    }
+    });
   }
 
   private remove(turn: SessionTurn): void {
-    for (const key of this.keys.get(turn)!) {
+    this.each(turn, (key) => {
       const list = this.members.get(key)!;
       if (list.length >= 2) this.bump(turn, -1);
       list.splice(list.indexOf(turn), 1);
       if (list.length === 1) this.bump(list[0]!, -1);
       if (list.length === 0) this.members.delete(key);
-    }
-    this.keys.delete(turn);
+    });
+    if (this.state.get(turn)!.shared > 0) this.involvedCount--;
+    this.state.delete(turn);
+  }
+
+  private each(turn: SessionTurn, visit: (key: string | number) => void): void {
+    visit(turn.exactGroup);
+    for (const key of turn.bandKeys) visit(key);
   }
 
   private bump(turn: SessionTurn, by: number): void {
-    const n = (this.shared.get(turn) ?? 0) + by;
-    if (n > 0) this.shared.set(turn, n);
-    else this.shared.delete(turn);
+    const state = this.state.get(turn)!;
+    const before = state.shared;
+    state.shared += by;
+    if (before === 0 && state.shared > 0) this.involvedCount++;
+    else if (before > 0 && state.shared === 0) this.involvedCount--;
   }
 }
 
@@ -106,7 +119,7 @@ export function* repeatSteps(session: Session, options: RepeatOptions): Generato
   if (session.cache) {
     const index = session.cache.keep(`repeat-index:${options.minWords}`, () => new RepeatIndex(options.minWords));
     index.update(session.turns);
-    candidates = index.involved();
+    candidates = index.involved(session.turns);
   } else {
     candidates = session.turns.filter((turn) => turn.features.words >= options.minWords);
   }
@@ -121,10 +134,11 @@ export function* repeatSteps(session: Session, options: RepeatOptions): Generato
   const turns = session.turns;
 
   let step = 0;
+  const seen: number[] = [];
   for (const turn of candidates) {
     if (++step % 4096 === 0) yield;
     const features = turn.features;
-    const exactKey = `${turn.speakerKey}\u0000${features.exactKey}`;
+    const exactKey = turn.exactGroup;
     let first = exactFirst.get(exactKey);
     let exact = first !== undefined;
     let similarity = exact ? 1 : 0;
@@ -132,7 +146,7 @@ export function* repeatSteps(session: Session, options: RepeatOptions): Generato
 
     if (first === undefined && options.similarity < 1) {
       // The best earlier candidate sharing a band (a few at most: buckets are bounded).
-      const seen: number[] = [];
+      seen.length = 0;
       for (const key of bandKeys) {
         for (const candidate of buckets.get(key) ?? []) {
           if (seen.includes(candidate)) continue;
