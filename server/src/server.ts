@@ -17,7 +17,7 @@ import { AnalysisStore } from './features/analysis.ts';
 import { DiagnosticsFeature } from './features/diagnostics.ts';
 import { documentSymbols } from './features/symbols.ts';
 import { foldingRanges } from './features/folding.ts';
-import { FIX_ALL_KIND, quickFixes } from './features/fixes.ts';
+import { FIX_ALL_KIND, quickFixes, resolveFixAll } from './features/fixes.ts';
 import { TAG_KIND, tagActions } from './features/tagActions.ts';
 import { completion } from './features/completion.ts';
 import { hover } from './features/hover.ts';
@@ -55,11 +55,13 @@ export function startServer(connection: Connection, options: ServerOptions = {})
   const index = new WorkspaceIndex(documents, resolver);
   let diagnostics: DiagnosticsFeature | undefined;
   let canPullConfiguration = false;
+  let canResolveEdits = false;
   let workspaceDir: string | undefined;
 
   connection.onInitialize((params: InitializeParams): InitializeResult => {
     const capabilities = params.capabilities;
     canPullConfiguration = Boolean(capabilities.workspace?.configuration);
+    canResolveEdits = Boolean(capabilities.textDocument?.codeAction?.resolveSupport?.properties.includes('edit'));
     const folders = (params.workspaceFolders?.map((f) => f.uri) ?? (params.rootUri ? [params.rootUri] : []))
       .map((uri) => URI.parse(uri))
       .filter((uri) => uri.scheme === 'file')
@@ -76,7 +78,7 @@ export function startServer(connection: Connection, options: ServerOptions = {})
         textDocumentSync: { openClose: true, change: TextDocumentSyncKind.Incremental },
         documentSymbolProvider: { label: 'Session' },
         foldingRangeProvider: true,
-        codeActionProvider: { codeActionKinds: [CodeActionKind.QuickFix, FIX_ALL_KIND, TAG_KIND] },
+        codeActionProvider: { codeActionKinds: [CodeActionKind.QuickFix, FIX_ALL_KIND, TAG_KIND], resolveProvider: canResolveEdits },
         completionProvider: { triggerCharacters: ['[', ':'] },
         hoverProvider: true,
         referencesProvider: true,
@@ -146,8 +148,13 @@ export function startServer(connection: Connection, options: ServerOptions = {})
   connection.onDocumentSymbol((params) => withAnalysis(params.textDocument.uri, [], (_, a) => documentSymbols(a)));
   connection.onFoldingRanges((params) => withAnalysis(params.textDocument.uri, [], (_, a) => foldingRanges(a)));
   connection.onCodeAction((params) =>
-    withAnalysis(params.textDocument.uri, [], (d, a) => [...quickFixes(d, a, params), ...tagActions(d, a, params)]),
+    withAnalysis(params.textDocument.uri, [], (d, a) => [...quickFixes(d, a, params, canResolveEdits), ...tagActions(d, a, params)]),
   );
+  connection.onCodeActionResolve((action) => {
+    const uri = (action.data as { fixAll?: { uri: string } } | undefined)?.fixAll?.uri;
+    const document = uri ? documents.get(uri) : undefined;
+    return resolveFixAll(action, document, document && store.get(document));
+  });
   connection.onCodeLens((params) => withAnalysis(params.textDocument.uri, [], (_, a) => codeLenses(a)));
   connection.onCompletion((params) => withAnalysis(params.textDocument.uri, [], (d, a) => completion(d, a, params)));
   connection.onHover((params) => withAnalysis(params.textDocument.uri, null, (d, a) => hover(d, a, params)));

@@ -9,6 +9,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { pathToFileURL } from 'node:url';
 import type { CodeAction, Diagnostic, DocumentSymbol, FoldingRange, DocumentDiagnosticReport } from 'vscode-languageserver-protocol';
+import { TextDocument } from 'vscode-languageserver-textdocument';
 import { startClient, type TestClient } from '../helpers/lsp-client.ts';
 import { SEED } from '../helpers/data.ts';
 
@@ -141,4 +142,28 @@ test('bad input does not crash the server: binary-looking text, a 1 MB line, an 
   const empty = 'file:///virtual/empty.transcript';
   client.open(empty, '', 1);
   assert.deepEqual((await client.diagnostics(empty, 1)).diagnostics, []);
+});
+
+test('with resolve support, "fix all" in the quick-fix menu gets its edit only when chosen', async () => {
+  const lazy = await startClient({ capabilities: { textDocument: { codeAction: { resolveSupport: { properties: ['edit'] } } } } });
+  try {
+    const uri = 'file:///virtual/lazy.transcript';
+    const text = 'Therapist: Call 1-800-273-8255.\nClient: Itâ€™s late.\n';
+    lazy.open(uri, text, 1);
+    const { diagnostics } = await lazy.diagnostics(uri, 1);
+    const actions = (await lazy.connection.sendRequest('textDocument/codeAction', {
+      textDocument: { uri },
+      range: diagnostics[0]!.range,
+      context: { diagnostics },
+    })) as CodeAction[];
+    const all = actions.find((a) => a.title.startsWith('Fix all safe problems'))!;
+    assert.equal(all.title, 'Fix all safe problems in this transcript (2)');
+    assert.equal(all.edit, undefined);
+    const resolved = (await lazy.connection.sendRequest('codeAction/resolve', all)) as CodeAction;
+    const edits = resolved.edit!.changes![uri]!;
+    const fixed = TextDocument.applyEdits(TextDocument.create(uri, 'therapy-transcript', 1, text), edits);
+    assert.equal(fixed, 'Therapist: Call or text 988, or chat at 988lifeline.org.\nClient: It’s late.\n');
+  } finally {
+    await lazy.stop();
+  }
 });

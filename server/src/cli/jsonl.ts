@@ -17,15 +17,15 @@
  */
 import { once } from 'node:events';
 import { StringDecoder } from 'node:string_decoder';
-import { analyze, safeFixes, type AnalyzeOptions, type LintMessage } from '../core/lint.ts';
-import { applyEdits, compatibleFixes, fixAll } from '../core/fixes.ts';
+import { analyze, fixAndAnalyze, type Analysis, type AnalyzeOptions, type LintMessage } from '../core/lint.ts';
+import { applyEdits } from '../core/fixes.ts';
 import { parseTranscript } from '../core/parser.ts';
 import { SpeakerTable } from '../core/speakers.ts';
 import { allTags, removeTagEdit, stripTags } from '../core/tags.ts';
 import type { ResolvedFileSettings } from '../core/resolve.ts';
 import type { Mode } from './plugin.ts';
 import { checkText } from './input.ts';
-import { InputError, mapParts, messageAt, rebuildMessages, renderChat, type Part, type RenderedChat } from './chat.ts';
+import { InputError, mapParts, messageAt, rebuildMessages, renderChat, type Part } from './chat.ts';
 import type { Shard } from './files.ts';
 
 export interface JsonlRun {
@@ -114,10 +114,10 @@ function processText(input: string, mode: Mode, options: AnalyzeOptions, quiet: 
     return { turns: countTurns(tree.children), text: stripTags(text, tree) };
   }
   if (mode === 'fix') {
-    const fixed = fixAll(text, (current) => safeFixes(current, options));
-    return { ...lint(fixed.text, options, quiet), fixed: fixed.applied, text: fixed.text };
+    const fixed = fixAndAnalyze(text, options);
+    return { ...findingsOf(fixed.analysis, quiet), fixed: fixed.applied, text: fixed.text };
   }
-  return lint(text, options, quiet);
+  return findingsOf(analyze(text, options), quiet);
 }
 
 function processChat(messages: unknown[], mode: Mode, options: AnalyzeOptions, quiet: boolean): Outcome {
@@ -131,37 +131,17 @@ function processChat(messages: unknown[], mode: Mode, options: AnalyzeOptions, q
     return { turns: countTurns(tree.children), messages: rebuildMessages(messages, rendered, parts, applyEdits(rendered.text, edits)) };
   }
   if (mode === 'fix') {
-    const fixed = fixChat(rendered, options);
-    return { ...lint(fixed.text, options, quiet, fixed.parts), fixed: fixed.applied, messages: rebuildMessages(messages, rendered, fixed.parts, fixed.text) };
+    // Follow each message through every pass of fixes, so its fixes go back into it.
+    let parts = rendered.parts;
+    const fixed = fixAndAnalyze(rendered.text, options, (edits) => {
+      parts = mapParts(parts, edits);
+    });
+    return { ...findingsOf(fixed.analysis, quiet, parts), fixed: fixed.applied, messages: rebuildMessages(messages, rendered, parts, fixed.text) };
   }
-  return lint(rendered.text, options, quiet, rendered.parts);
+  return findingsOf(analyze(rendered.text, options), quiet, rendered.parts);
 }
 
-/**
- * `fixAll` (same passes, same choice of fixes), keeping track of where each
- * message is: core's `fixAll` returns only the final text, and the fixes of
- * one message must go back into that message.
- */
-function fixChat(rendered: RenderedChat, options: AnalyzeOptions, maxPasses = 8): { text: string; parts: Part[]; applied: number } {
-  let { text, parts } = rendered;
-  let applied = 0;
-  for (let pass = 0; pass < maxPasses; pass++) {
-    const fixes = safeFixes(text, options).filter((fix) => fix.safe);
-    if (fixes.length === 0) break;
-    const chosen = compatibleFixes(fixes);
-    if (chosen.length === 0) break;
-    const edits = chosen.flatMap((fix) => fix.edits);
-    const next = applyEdits(text, edits);
-    applied += chosen.length;
-    if (next === text) break;
-    parts = mapParts(parts, edits);
-    text = next;
-  }
-  return { text, parts, applied };
-}
-
-function lint(text: string, options: AnalyzeOptions, quiet: boolean, parts?: readonly Part[]): Outcome {
-  const analysis = analyze(text, options);
+function findingsOf(analysis: Analysis, quiet: boolean, parts?: readonly Part[]): Outcome {
   const findings: Finding[] = [];
   for (const m of analysis.messages) {
     if (quiet && m.severity !== 'error') continue;

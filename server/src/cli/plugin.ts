@@ -10,8 +10,7 @@ import type { VFile } from 'vfile';
 import type { Root } from '../core/types.ts';
 import { parseTranscript } from '../core/parser.ts';
 import { SpeakerTable } from '../core/speakers.ts';
-import { analyze, lintTree, safeFixes, SOURCE, type LintMessage } from '../core/lint.ts';
-import { fixAll } from '../core/fixes.ts';
+import { fixAndAnalyze, lintTree, SOURCE, type LintMessage } from '../core/lint.ts';
 import { stripTags } from '../core/tags.ts';
 import type { SettingsResolver, ResolvedFileSettings } from '../core/resolve.ts';
 import { checkText } from './input.ts';
@@ -73,8 +72,8 @@ export function transcriptCli(this: Processor, options: CliPluginOptions): (tree
     const original = String(file.value ?? '');
     let messages: LintMessage[];
     if (mode === 'fix') {
-      const fixed = fixAll(original, (text) => safeFixes(text, analyzeOptions));
-      messages = analyze(fixed.text, analyzeOptions).messages;
+      const fixed = fixAndAnalyze(original, analyzeOptions);
+      messages = fixed.analysis.messages;
       if (fixed.text !== original) {
         file.value = fixed.text;
         if (file.path && !file.data.unifiedEngineStreamIn) await writeAtomically(file.path, (data.bom ? '\uFEFF' : '') + fixed.text);

@@ -82,7 +82,13 @@ export interface FixAllResult {
  * safe fix is left (or `maxPasses`), so the result is a fixed point: running
  * it again changes nothing.
  */
-export function fixAll(text: string, collect: (text: string) => Fix[], maxPasses = 8): FixAllResult {
+export function fixAll(
+  text: string,
+  collect: (text: string) => Fix[],
+  maxPasses = 8,
+  /** Told the edits of each pass (offsets in the text before the pass), to follow positions through them. */
+  onPass?: (edits: TextEdit[]) => void,
+): FixAllResult {
   let applied = 0;
   let passes = 0;
   for (; passes < maxPasses; passes++) {
@@ -90,12 +96,11 @@ export function fixAll(text: string, collect: (text: string) => Fix[], maxPasses
     if (fixes.length === 0) break;
     const chosen = compatibleFixes(fixes);
     if (chosen.length === 0) break;
-    const next = applyEdits(
-      text,
-      chosen.flatMap((fix) => fix.edits),
-    );
+    const edits = chosen.flatMap((fix) => fix.edits);
+    const next = applyEdits(text, edits);
     applied += chosen.length;
     if (next === text) break;
+    onPass?.(edits);
     text = next;
   }
   return { text, applied, passes };

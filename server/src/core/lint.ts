@@ -6,7 +6,7 @@
 import type { Plugin } from 'unified';
 import type { VFile } from 'vfile';
 import type { Severity, TranscriptConfig } from './config.ts';
-import type { Fix } from './fixes.ts';
+import { fixAll, type Fix, type FixAllResult, type TextEdit } from './fixes.ts';
 import type { Finding, Rule } from './rule.ts';
 import type { Point, Root } from './types.ts';
 import { sharedDefaultCodebook, type Codebook } from './codebook.ts';
@@ -224,12 +224,41 @@ function collectSilences(session: Session): Map<number, Set<string>> {
 
 /** The safe fixes of a text's findings, for `--fix` and `source.fixAll`. */
 export function safeFixes(text: string, options: AnalyzeOptions): Fix[] {
+  return safeFixesOf(analyze(text, options).messages);
+}
+
+/** The first safe fix of each message. */
+export function safeFixesOf(messages: readonly LintMessage[]): Fix[] {
   const fixes: Fix[] = [];
-  for (const message of analyze(text, options).messages) {
+  for (const message of messages) {
     const fix = message.fixes.find((f) => f.safe);
     if (fix) fixes.push(fix);
   }
   return fixes;
+}
+
+export interface FixedAnalysis extends FixAllResult {
+  /** The analysis of the fixed text (what is left to report). */
+  analysis: Analysis;
+}
+
+/**
+ * Apply every safe fix until none is left, and return the analysis of the
+ * result: the last pass already analysed it, so it is not analysed twice.
+ */
+export function fixAndAnalyze(text: string, options: AnalyzeOptions, onPass?: (edits: TextEdit[]) => void): FixedAnalysis {
+  let last: Analysis | undefined;
+  const result = fixAll(
+    text,
+    (current) => {
+      last = analyze(current, options);
+      return safeFixesOf(last.messages);
+    },
+    undefined,
+    onPass,
+  );
+  const analysis = last && last.session.text === result.text ? last : analyze(result.text, options);
+  return { ...result, analysis };
 }
 
 const VFILE_SEVERITY = { error: true, warn: false, info: undefined } as const;

@@ -2,16 +2,22 @@
  * Quick fixes for diagnostics and `source.fixAll.transcript`, from the fixes
  * the core attaches to each finding.
  */
-import { CodeActionKind, type CodeAction, type CodeActionParams, type Diagnostic } from 'vscode-languageserver';
+import { CodeActionKind, type CodeAction, type CodeActionParams, type Diagnostic, type WorkspaceEdit } from 'vscode-languageserver';
 import type { TextDocument } from 'vscode-languageserver-textdocument';
 import type { DocumentAnalysis } from './analysis.ts';
 import { rangesEqual, rangesOverlap, toDiagnostic, toLspEdit, toRange } from './convert.ts';
 import { fixAll, type Fix } from '../core/fixes.ts';
-import { safeFixes, SOURCE } from '../core/lint.ts';
+import { safeFixes, safeFixesOf, SOURCE } from '../core/lint.ts';
 
 export const FIX_ALL_KIND = `${CodeActionKind.SourceFixAll}.transcript`;
 
-export function quickFixes(document: TextDocument, analysis: DocumentAnalysis, params: CodeActionParams): CodeAction[] {
+/**
+ * Quick fixes for the findings under the cursor, and "fix all". Fixing all
+ * analyses the document once per pass, so when the client can resolve code
+ * actions (`lazyEdits`), the quick-fix menu's "fix all" gets its edit only
+ * when it is chosen.
+ */
+export function quickFixes(document: TextDocument, analysis: DocumentAnalysis, params: CodeActionParams, lazyEdits = false): CodeAction[] {
   const actions: CodeAction[] = [];
   const only = params.context.only;
   const wants = (kind: string) => !only || only.some((o) => kind === o || kind.startsWith(`${o}.`));
@@ -30,7 +36,7 @@ export function quickFixes(document: TextDocument, analysis: DocumentAnalysis, p
       }
     }
     if (anySafe) {
-      const all = fixAllAction(document, analysis, CodeActionKind.QuickFix);
+      const all = lazyEdits ? unresolvedFixAll(document, analysis) : fixAllAction(document, analysis, CodeActionKind.QuickFix);
       if (all) actions.push(all);
     }
   }
@@ -54,16 +60,36 @@ function fixAction(document: TextDocument, fix: Fix, diagnostic: Diagnostic): Co
 
 /** Every safe fix in the document, applied until none is left, as one minimal edit. */
 export function fixAllAction(document: TextDocument, analysis: DocumentAnalysis, kind: string): CodeAction | undefined {
+  const edit = fixAllEdit(document, analysis);
+  if (!edit) return undefined;
+  return { title: `Fix all safe problems in this transcript (${edit.applied})`, kind, edit: edit.edit };
+}
+
+/** "Fix all", to be resolved (`resolveFixAll`) when chosen; titled with the fixes found now. */
+function unresolvedFixAll(document: TextDocument, analysis: DocumentAnalysis): CodeAction {
+  const count = safeFixesOf(analysis.messages).length;
+  return {
+    title: `Fix all safe problems in this transcript (${count})`,
+    kind: CodeActionKind.QuickFix,
+    data: { fixAll: { uri: document.uri, version: document.version } },
+  };
+}
+
+/** Give a "fix all" action its edit, if the document is still the version it was offered for. */
+export function resolveFixAll(action: CodeAction, document: TextDocument | undefined, analysis: DocumentAnalysis | undefined): CodeAction {
+  const wanted = (action.data as { fixAll?: { uri: string; version: number } } | undefined)?.fixAll;
+  if (!wanted || !document || !analysis || document.version !== wanted.version) return action;
+  const edit = fixAllEdit(document, analysis);
+  return edit ? { ...action, edit: edit.edit } : action;
+}
+
+function fixAllEdit(document: TextDocument, analysis: DocumentAnalysis): { edit: WorkspaceEdit; applied: number } | undefined {
   const original = document.getText();
   const options = { config: analysis.settings.config, codebook: analysis.settings.codebook };
-  const result = fixAll(original, (text) => safeFixes(text, options));
+  // The first pass's fixes are those of the analysis in hand.
+  const result = fixAll(original, (text) => (text === original ? safeFixesOf(analysis.messages) : safeFixes(text, options)));
   if (result.text === original) return undefined;
-  const edit = minimalEdit(original, result.text);
-  return {
-    title: `Fix all safe problems in this transcript (${result.applied})`,
-    kind,
-    edit: { changes: { [document.uri]: [toLspEdit(document, edit)] } },
-  };
+  return { edit: { changes: { [document.uri]: [toLspEdit(document, minimalEdit(original, result.text))] } }, applied: result.applied };
 }
 
 /** One edit that turns `before` into `after`, touching only what differs. */
