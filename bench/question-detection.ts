@@ -15,18 +15,9 @@ import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { detectQuestion, looksLikeReflection } from '../server/src/core/question.ts';
+import { ANNOMI_DIR, labelsByFile, type LabelRow } from '../test/helpers/data.ts';
 
-interface Label {
-  file: string;
-  turn: number;
-  line: number;
-  speaker: 'therapist' | 'client';
-  behaviour: string | null;
-  question: boolean | null;
-  question_type: 'open' | 'closed' | null;
-  reflection: boolean | null;
-  reflection_type: string | null;
-}
+type Label = LabelRow;
 
 interface Turn {
   file: string;
@@ -47,7 +38,7 @@ interface Example {
 // Arguments
 
 const args = process.argv.slice(2);
-let corpus = process.env['ANNOMI_DIR'] ?? '/work/shared/corpora/annomi';
+let corpus = process.env['ANNOMI_DIR'] ?? ANNOMI_DIR;
 let errorsPerKind = 0;
 let devOnly = false;
 for (let i = 0; i < args.length; i++) {
@@ -96,14 +87,7 @@ function parseTurns(file: string, source: string): Turn[] {
   return turns;
 }
 
-const labelsByFile = new Map<string, Label[]>();
-for (const raw of readFileSync(join(corpus, 'labels.jsonl'), 'utf8').split('\n')) {
-  if (raw.trim() === '') continue;
-  const l = JSON.parse(raw) as Label;
-  let list = labelsByFile.get(l.file);
-  if (!list) labelsByFile.set(l.file, (list = []));
-  list.push(l);
-}
+const labelsOf = labelsByFile(corpus);
 
 const dev: Example[] = [];
 const test: Example[] = [];
@@ -111,7 +95,7 @@ const problems: string[] = [];
 let sessions = 0;
 const files = readdirSync(corpus).filter((f) => /^annomi-\d+-\w+\.transcript$/.test(f)).sort();
 for (const file of files) {
-  const labels = (labelsByFile.get(file) ?? []).slice().sort((a, b) => a.turn - b.turn);
+  const labels = (labelsOf.get(file) ?? []).slice().sort((a, b) => a.turn - b.turn);
   const turns = parseTurns(file, readFileSync(join(corpus, file), 'utf8'));
   if (turns.length !== labels.length) {
     problems.push(`${file}: ${turns.length} turns but ${labels.length} labels (skipped)`);

@@ -21,11 +21,11 @@ import { suggestTechniques } from '../server/src/core/suggest.ts';
 import { stripTags, allTags } from '../server/src/core/tags.ts';
 import { applyEdits } from '../server/src/core/fixes.ts';
 import { removeTagEdit } from '../server/src/core/tags.ts';
+import { ANNOMI_DIR, labelsByFile, type LabelRow } from '../test/helpers/data.ts';
 
 const here = path.dirname(fileURLToPath(import.meta.url));
-const root = path.resolve(here, '..');
 const sessionsDir = path.join(here, 'data/technique-sessions');
-const annomiDir = path.resolve(root, '../shared/corpora/annomi');
+const annomiDir = ANNOMI_DIR;
 const showErrors = process.argv.includes('--errors');
 const codebook = defaultCodebook();
 
@@ -107,16 +107,7 @@ for (const [id, s] of [...perId].sort((a, b) => b[1].n - a[1].n)) {
 }
 
 // MI codes against AnnoMI's expert labels.
-interface Label {
-  file: string;
-  turn: number;
-  speaker: string;
-  behaviour: string | null;
-  question_type: string | null;
-  reflection_type: string | null;
-  input_type: string | null;
-}
-function miCode(label: Label): string | undefined {
+function miCode(label: LabelRow): string | undefined {
   if (label.behaviour === 'question') return 'question';
   if (label.behaviour === 'reflection') return label.reflection_type === 'complex' ? 'complex-reflection' : 'simple-reflection';
   if (label.behaviour === 'therapist_input') {
@@ -125,9 +116,7 @@ function miCode(label: Label): string | undefined {
   return undefined;
 }
 if (fs.existsSync(annomiDir)) {
-  const labels = fs.readFileSync(path.join(annomiDir, 'labels.jsonl'), 'utf8').split('\n').filter(Boolean).map((l) => JSON.parse(l) as Label);
-  const byFile = new Map<string, Label[]>();
-  for (const l of labels) byFile.set(l.file, [...(byFile.get(l.file) ?? []), l]);
+  const byFile = labelsByFile(annomiDir);
   const mi = score();
   const miPer = new Map<string, Score>();
   for (const [file, rows] of byFile) {

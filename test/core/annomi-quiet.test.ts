@@ -11,6 +11,7 @@ import { analyze } from '../../server/src/core/lint.ts';
 import { emptyConfig } from '../../server/src/core/config.ts';
 import { allRules } from '../../server/src/core/rules/index.ts';
 import { annomiFiles } from '../helpers/data.ts';
+import { ROOT } from '../helpers/paths.ts';
 
 test('AnnoMI: at most one finding per 1,000 turns (consecutive-turns aside)', (t) => {
   const counts = Object.fromEntries(allRules.map((r) => [r.id, 0])) as Record<string, number>;
@@ -34,4 +35,17 @@ test('AnnoMI: at most one finding per 1,000 turns (consecutive-turns aside)', (t
   for (const w of where) t.diagnostic(w);
   assert.equal(turns, 9699);
   assert.ok(perThousand <= 1, `${flagged} findings in ${turns} turns is more than 1 per 1,000`);
+});
+
+test('the labelled CBT sessions (tagged by another author): 263 tags read, no finding', () => {
+  const dir = path.join(ROOT, 'bench/data/technique-sessions');
+  let tags = 0;
+  const where: string[] = [];
+  for (const name of fs.readdirSync(dir).filter((f) => f.endsWith('.transcript'))) {
+    const { session, messages } = analyze(fs.readFileSync(path.join(dir, name), 'utf8'), { config: emptyConfig() });
+    tags += session.turns.reduce((n, turn) => n + turn.tags.length, 0);
+    for (const m of messages) where.push(`${name}:${m.start.line} ${m.ruleId}`);
+  }
+  assert.equal(tags, 263);
+  assert.deepEqual(where, []);
 });

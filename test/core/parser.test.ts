@@ -5,7 +5,7 @@ import path from 'node:path';
 import { parseTranscript } from '../../server/src/core/parser.ts';
 import { SpeakerTable } from '../../server/src/core/speakers.ts';
 import type { Root, Turn, Paragraph, Text, Tag } from '../../server/src/core/types.ts';
-import { SEED, ANNOMI_DIR, readLabels } from '../helpers/data.ts';
+import { SEED, ANNOMI_DIR, labelsByFile } from '../helpers/data.ts';
 
 const turnsOf = (root: Root) => root.children.filter((c): c is Turn => c.type === 'turn');
 const textsOf = (turn: Turn) =>
@@ -68,13 +68,7 @@ test('the seed session has a header and 48 turns', () => {
 });
 
 test('AnnoMI sessions parse into the turns labels.jsonl lists (Client label)', () => {
-  const labels = readLabels();
-  const byFile = new Map<string, Array<{ line: number; speaker: string }>>();
-  for (const row of labels) {
-    const list = byFile.get(row.file) ?? [];
-    list.push(row);
-    byFile.set(row.file, list);
-  }
+  const byFile = labelsByFile();
   assert.equal(byFile.size, 133);
   for (const [file, rows] of byFile) {
     const source = fs.readFileSync(path.join(ANNOMI_DIR, file), 'utf8');

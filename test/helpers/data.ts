@@ -7,6 +7,7 @@ export const SHARED = process.env.TRANSCRIPT_SHARED_DIR ?? path.resolve(ROOT, '.
 export const SEED = path.join(SHARED, 'fixtures/seed-session.transcript');
 export const ANNOMI_DIR = path.join(SHARED, 'corpora/annomi');
 
+/** One line of AnnoMI's labels.jsonl (see its README). */
 export interface LabelRow {
   file: string;
   turn: number;
@@ -14,15 +15,31 @@ export interface LabelRow {
   speaker: 'therapist' | 'client';
   behaviour: string | null;
   question: boolean | null;
+  question_type: 'open' | 'closed' | null;
   reflection: boolean | null;
+  reflection_type: 'simple' | 'complex' | null;
+  input: boolean | null;
+  input_type: string | null;
+  client_talk: string | null;
 }
 
-export function readLabels(): LabelRow[] {
+export function readLabels(dir = ANNOMI_DIR): LabelRow[] {
   return fs
-    .readFileSync(path.join(ANNOMI_DIR, 'labels.jsonl'), 'utf8')
+    .readFileSync(path.join(dir, 'labels.jsonl'), 'utf8')
     .split('\n')
     .filter(Boolean)
     .map((line) => JSON.parse(line) as LabelRow);
+}
+
+/** The labels grouped by file, each list in turn order. */
+export function labelsByFile(dir = ANNOMI_DIR): Map<string, LabelRow[]> {
+  const byFile = new Map<string, LabelRow[]>();
+  for (const row of readLabels(dir)) {
+    const list = byFile.get(row.file);
+    if (list) list.push(row);
+    else byFile.set(row.file, [row]);
+  }
+  return byFile;
 }
 
 export function annomiFiles(): string[] {
