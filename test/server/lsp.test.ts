@@ -52,11 +52,12 @@ test('document symbols: the header and every turn; folding ranges for turns and 
   assert.ok(folds.some((f) => f.startLine === 32 && f.endLine === 34));
 });
 
-test('incremental change: diagnostics for the new version only, never a stale one', async () => {
+test('incremental changes: the diagnostics of the latest version, with a typo in a label', async () => {
   const uri = 'file:///virtual/edit.transcript';
   client.open(uri, 'Therapist: Hello there.\n\nClient: Hi.\n', 1);
   assert.deepEqual((await client.diagnostics(uri, 1)).diagnostics, []);
-  // Three quick edits: a typo in a label, then two more. Only the last version may be published.
+  // Three quick edits: a typo in a label, then two more. (That nothing is published for a superseded
+  // version is checked where it is decided: test/server/analysis.test.ts.)
   client.change(uri, 2, [{ range: { start: { line: 2, character: 0 }, end: { line: 2, character: 6 } }, text: 'Cleint' }]);
   client.change(uri, 3, [{ range: { start: { line: 2, character: 11 }, end: { line: 2, character: 11 } }, text: ' How are you?' }]);
   client.change(uri, 4, [{ range: { start: { line: 0, character: 23 }, end: { line: 0, character: 23 } }, text: ' Welcome.' }]);
