@@ -96,3 +96,40 @@ test('editing with caches gives the same findings as a fresh analysis', async ()
     { numRuns: 300 },
   );
 });
+
+test('the repeat index kept across edits answers as a fresh one does (exact and near repeats, loops)', async () => {
+  const { Session, FeatureCache } = await import('../../server/src/core/session.ts');
+  const { findRepeats } = await import('../../server/src/core/detect/repeats.ts');
+  const options = { minWords: 6, similarity: 0.6 };
+  const BASE = 'i keep thinking about what my sister said to me at dinner last week';
+  const WORDS = ['really', 'often', 'mother', 'brother', 'today', 'again'];
+  // Variants of one sentence (near repeats of each other), a second loop, and unrelated turns.
+  const line = fc.oneof(
+    fc.tuple(fc.nat(11), fc.constantFrom(...WORDS)).map(([at, word]) => BASE.split(' ').map((w, i) => (i === at ? word : w)).join(' ')),
+    fc.constant(BASE),
+    fc.constant('could we talk about the plan for the next session and what you want from it'),
+    fc.constant('could we talk about the plan for the next session and what you need from it'),
+    fc.constantFrom('Okay.', 'that sounds hard, tell me more about how the week went for you overall'),
+  );
+  const turnText = fc.record({ who: fc.constantFrom('Therapist', 'Client'), text: line }).map((t) => `${t.who}: ${t.text}\n\n`);
+  const edit = fc.tuple(fc.nat(60), fc.nat(3), fc.array(turnText, { maxLength: 3 }));
+  const view = (session: InstanceType<typeof Session>) => findRepeats(session, options).map((r) => `${r.turn}<${r.first} #${r.occurrence} ${r.exact} ${r.similarity.toFixed(3)}`);
+  fc.assert(
+    fc.property(fc.array(turnText, { minLength: 2, maxLength: 40 }), fc.array(edit, { minLength: 1, maxLength: 6 }), (start, edits) => {
+      const turns = [...start];
+      const cache = new FeatureCache();
+      let tree = parseTranscript(turns.join(''), { speakers });
+      view(new Session(turns.join(''), tree, { cache }));
+      for (const [at, remove, insert] of edits) {
+        const before = turns.join('');
+        const from = at % (turns.length + 1);
+        const offset = turns.slice(0, from).join('').length;
+        const removed = turns.splice(from, remove, ...insert).join('').length;
+        const text = turns.join('');
+        tree = reparse({ text: before, tree }, text, addChange(undefined, offset, offset + removed, insert.join('').length), speakers) ?? parseTranscript(text, { speakers });
+        assert.deepEqual(view(new Session(text, tree, { cache })), view(new Session(text, parseTranscript(text, { speakers }))));
+      }
+    }),
+    { numRuns: 400, seed: 20261126 },
+  );
+});

@@ -44,6 +44,8 @@ export class SessionTurn {
   }
 
   private bandKeyCache?: number[];
+  /** The generation of the latest session (of an editor's cache) that holds this turn. */
+  alive = -1;
   /** Findings of the turn rules, relative to the turn's line start, for these settings. */
   localFindings?: { signature: string; list: Array<{ rule: number; finding: Finding }> };
 
@@ -254,9 +256,39 @@ export class FeatureCache {
 
   turn(node: Turn): SessionTurn {
     let turn = this.byNode.get(node);
-    if (!turn) this.byNode.set(node, (turn = new SessionTurn(node, this)));
-    else turn.features.generation = this.generation;
+    if (!turn) {
+      this.byNode.set(node, (turn = new SessionTurn(node, this)));
+      this.created.push(turn);
+    } else turn.features.generation = this.generation;
+    turn.alive = this.generation;
     return turn;
+  }
+
+  /** Session turns made since the log was last cleared, in the order they were made. */
+  private created: SessionTurn[] = [];
+  /** How many turns were logged before `created[0]`. */
+  private createdBase = 0;
+
+  /** The current generation: the one the next session's turns are marked with. */
+  get currentGeneration(): number {
+    return this.generation;
+  }
+
+  /**
+   * The turns made since `cursor` (a number this returned before), and the
+   * cursor to pass next time; `undefined` when that part of the log is gone
+   * (the caller looks at every turn instead). Some may not be in the latest
+   * session: check `alive`.
+   */
+  createdSince(cursor: number): { turns: SessionTurn[]; cursor: number } | undefined {
+    const end = this.createdBase + this.created.length;
+    if (cursor < this.createdBase) return undefined;
+    return { turns: this.created.slice(cursor - this.createdBase), cursor: end };
+  }
+
+  /** A cursor for `createdSince`: everything up to now counts as seen. */
+  get createdCursor(): number {
+    return this.createdBase + this.created.length;
   }
 
   private readonly kept = new Map<string, unknown>();
@@ -269,6 +301,10 @@ export class FeatureCache {
 
   /** After an analysis: forget features no turn used lately, when they pile up. */
   sweep(turns: number): void {
+    if (this.created.length > 2 * turns + 1024) {
+      this.createdBase += this.created.length;
+      this.created = [];
+    }
     if (this.byText.size > 2 * turns + 1024) {
       for (const [text, features] of this.byText) if (features.generation !== this.generation) this.byText.delete(text);
     }
@@ -302,6 +338,8 @@ export class Session {
   readonly speakers: SpeakerTable;
   /** The editor's cache for this document, if any. */
   readonly cache: FeatureCache | undefined;
+  /** The cache generation this session's turns are marked with (`SessionTurn.alive`). */
+  readonly generation: number;
   private readonly memo = new Map<string, unknown>();
 
   constructor(text: string, tree: Root, options: SessionOptions = {}) {
@@ -313,6 +351,7 @@ export class Session {
     this.speakers = options.speakers ?? new SpeakerTable();
     this.header = tree.children[0]?.type === 'header' ? tree.children[0] : undefined;
     this.turns = [];
+    this.generation = cache ? cache.currentGeneration : -1;
     for (const node of tree.children) {
       if (node.type !== 'turn') continue;
       this.turns.push(cache ? cache.turn(node) : new SessionTurn(node, undefined));

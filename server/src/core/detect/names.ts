@@ -5,7 +5,8 @@
  * patient, and the other way round; the majority decides.
  */
 import type { Role } from '../types.ts';
-import type { Session } from '../session.ts';
+import type { Session, SessionTurn } from '../session.ts';
+import { drain, keptTurnResults } from '../kept.ts';
 
 export interface NameUse {
   name: string;
@@ -64,7 +65,13 @@ function vocativesIn(value: string): Array<{ name: string; start: number }> {
   return found.sort((a, b) => a.start - b.start);
 }
 
+/** Names learnt from the session (memoised on it: `session.get('names', findNames)`). */
 export function findNames(session: Session): SessionNames {
+  return drain(nameSteps(session));
+}
+
+/** `findNames` in steps. */
+export function* nameSteps(session: Session): Generator<void, SessionNames> {
   const votes = new Map<string, { therapist: number; patient: number }>();
   const vote = (name: string, role: Role) => {
     if (role === 'other') return;
@@ -73,11 +80,9 @@ export function findNames(session: Session): SessionNames {
     v[role]++;
   };
   const vocatives: NameUse[] = [];
-  for (const turn of session.turns) {
-    if (turn.role === 'other') continue;
+  const addressing = yield* keptTurnResults(session, 'vocatives', '', turnVocatives);
+  for (const { turn, value: found } of addressing) {
     const addressee: Role = turn.role === 'therapist' ? 'patient' : 'therapist';
-    const found = (turn.features.slots.vocatives ??= turn.texts.map((text) => vocativesIn(text.value)));
-    if (found.every((uses) => uses.length === 0)) continue;
     found.forEach((uses, i) => {
       const base = turn.texts[i]!.position.start.offset!;
       for (const use of uses) {
@@ -102,4 +107,11 @@ export function findNames(session: Session): SessionNames {
   }
   vocatives.sort((a, b) => a.start - b.start);
   return { roles, vocatives };
+}
+
+/** The names a turn addresses someone by, per text (offsets into it); undefined when none. */
+function turnVocatives(turn: SessionTurn): Array<Array<{ name: string; start: number }>> | undefined {
+  if (turn.role === 'other') return undefined;
+  const found = (turn.features.slots.vocatives ??= turn.texts.map((text) => vocativesIn(text.value)));
+  return found.every((uses) => uses.length === 0) ? undefined : found;
 }

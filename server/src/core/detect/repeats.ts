@@ -4,6 +4,13 @@
  * found by their normalised text, near repeats by locality-sensitive hashing
  * of MinHash sketches (bands of two bins), and only the few candidates that
  * share a band are compared.
+ *
+ * Every turn's answer ("which earlier turn do I repeat?") depends only on the
+ * earlier turns that share one of its keys (its exact text or a band) and on
+ * the answers of the turns it points at. An editor keeps the answers between
+ * analyses and, after an edit, answers again only for the turns whose keys
+ * or references changed: a keystroke costs what it touches, not what the
+ * session holds. A one-off run answers every turn once, in order.
  */
 import type { Session, SessionTurn } from '../session.ts';
 
@@ -26,81 +33,191 @@ export interface Repeat {
   similarity: number;
 }
 
-/** How many earlier turns a band bucket remembers; bounds the work per turn. */
+/** How many of the latest earlier turns sharing a band a turn is compared with; bounds the work per turn. */
 const BUCKET_LIMIT = 16;
 
+/** What was decided for one turn. */
+interface Answer {
+  /** The earlier turn this one repeats (the first of its exact text, or its best near match), if any. */
+  ref: SessionTurn | undefined;
+  /** The first occurrence of the loop: `ref`'s root, or the turn itself. */
+  root: SessionTurn;
+  exact: boolean;
+  similarity: number;
+  /** Turns whose `ref` is this one: they are answered again when this answer changes. */
+  dependents: Set<SessionTurn> | undefined;
+  /** The last `update` that saw the turn. */
+  seen: number;
+}
+
 /**
- * Which turns can take part in a repeat at all: those that share their exact
- * text or a sketch band with another turn of the same speaker. Kept across
- * analyses of one document and updated with the turns that came and went, so
- * an edit costs what it changes, not what the session holds.
+ * The repeat answers of one document's turns, with the turns of each key in
+ * session order. Turn objects are the editor's (kept across analyses while a
+ * turn is unchanged), so the relative order of kept turns never changes.
  */
-class RepeatIndex {
+export class RepeatIndex {
   private readonly members = new Map<string | number, SessionTurn[]>();
-  /** Indexed turns, with how many shared keys each has (involved when > 0). */
-  private readonly state = new Map<SessionTurn, { seen: number; shared: number }>();
-  private involvedCount = 0;
+  private readonly answers = new Map<SessionTurn, Answer>();
+  /** Turns to answer again, in session order once sorted. */
+  private pending: SessionTurn[] = [];
+  private readonly queued = new Set<SessionTurn>();
+  /** The turns that repeat another (their `ref` is set). */
+  private readonly repeating = new Set<SessionTurn>();
   private generation = 0;
 
-  constructor(private readonly minWords: number) {}
+  constructor(private readonly options: RepeatOptions) {}
 
+  /** Bring the index to the session's turns: drop the turns that went, add the new ones. */
   update(turns: readonly SessionTurn[]): void {
     const generation = ++this.generation;
+    const added: SessionTurn[] = [];
+    let kept = 0;
     for (const turn of turns) {
-      if (turn.features.words < this.minWords) continue;
-      const known = this.state.get(turn);
-      if (known) known.seen = generation;
-      else this.add(turn, generation);
+      if (turn.features.words < this.options.minWords) continue;
+      const answer = this.answers.get(turn);
+      if (answer) {
+        answer.seen = generation;
+        kept++;
+      } else added.push(turn);
     }
-    for (const [turn, state] of this.state) if (state.seen !== generation) this.remove(turn);
+    if (kept < this.answers.size) {
+      for (const [turn, answer] of this.answers) if (answer.seen !== generation) this.remove(turn, answer);
+    }
+    for (const turn of added) this.add(turn, generation);
   }
 
-  /** The turns that share a key with another, in session order. */
-  involved(turns: readonly SessionTurn[]): SessionTurn[] {
-    const order = new Int32Array(this.involvedCount);
-    let n = 0;
-    for (const [turn, state] of this.state) if (state.shared > 0) order[n++] = turn.index;
-    order.sort();
-    const result: SessionTurn[] = new Array(n);
-    for (let i = 0; i < n; i++) result[i] = turns[order[i]!]!;
-    return result;
+  /**
+   * Answer the pending turns, earliest first, in steps. Work left when the
+   * caller gives up (the text changed) stays pending for the next call.
+   */
+  *settle(): Generator<void, void> {
+    if (this.pending.length === 0) return;
+    // Indexes may have moved since turns were queued; their order is taken now.
+    this.pending = this.pending.filter((turn) => this.answers.has(turn)).sort((a, b) => b.index - a.index);
+    let step = 0;
+    while (this.pending.length > 0) {
+      if (++step % 2048 === 0) yield;
+      // The earliest pending turn: dependents queued below are always later ones.
+      const turn = this.pending.pop()!;
+      this.queued.delete(turn);
+      const answer = this.answers.get(turn);
+      if (answer) this.answer(turn, answer);
+    }
+  }
+
+  /** The repeats, in session order, with their occurrence numbers. */
+  repeats(): Repeat[] {
+    const repeating = [...this.repeating];
+    repeating.sort((a, b) => a.index - b.index);
+    const occurrences = new Map<SessionTurn, number>();
+    return repeating.map((turn) => {
+      const { root, exact, similarity } = this.answers.get(turn)!;
+      const occurrence = (occurrences.get(root) ?? 1) + 1;
+      occurrences.set(root, occurrence);
+      return { turn: turn.index, first: root.index, occurrence, exact, similarity };
+    });
   }
 
   private add(turn: SessionTurn, generation: number): void {
-    this.state.set(turn, { seen: generation, shared: 0 });
-    this.each(turn, (key) => {
+    this.answers.set(turn, { ref: undefined, root: turn, exact: false, similarity: 0, dependents: undefined, seen: generation });
+    this.queue(turn);
+    this.eachKey(turn, (key) => {
       let list = this.members.get(key);
       if (!list) this.members.set(key, (list = []));
-      list.push(turn);
-      if (list.length === 2) this.bump(list[0]!, 1);
-      if (list.length >= 2) this.bump(turn, 1);
+      const at = countBefore(list, turn.index);
+      list.splice(at, 0, turn);
+      // Later turns sharing the key now see this one.
+      for (let i = at + 1; i < list.length; i++) this.queue(list[i]!);
     });
   }
 
-  private remove(turn: SessionTurn): void {
-    this.each(turn, (key) => {
+  private remove(turn: SessionTurn, answer: Answer): void {
+    this.answers.delete(turn);
+    this.repeating.delete(turn);
+    if (answer.ref) this.answers.get(answer.ref)?.dependents?.delete(turn);
+    for (const dependent of answer.dependents ?? []) this.queue(dependent);
+    this.eachKey(turn, (key) => {
       const list = this.members.get(key)!;
-      if (list.length >= 2) this.bump(turn, -1);
       list.splice(list.indexOf(turn), 1);
-      if (list.length === 1) this.bump(list[0]!, -1);
       if (list.length === 0) this.members.delete(key);
+      // The turn's own index is stale now: every turn left under the key is answered again.
+      for (const other of list) this.queue(other);
     });
-    if (this.state.get(turn)!.shared > 0) this.involvedCount--;
-    this.state.delete(turn);
   }
 
-  private each(turn: SessionTurn, visit: (key: string | number) => void): void {
+  private queue(turn: SessionTurn): void {
+    if (this.queued.has(turn)) return;
+    this.queued.add(turn);
+    this.pending.push(turn);
+  }
+
+  private eachKey(turn: SessionTurn, visit: (key: string | number) => void): void {
     visit(turn.exactGroup);
     for (const key of turn.bandKeys) visit(key);
   }
 
-  private bump(turn: SessionTurn, by: number): void {
-    const state = this.state.get(turn)!;
-    const before = state.shared;
-    state.shared += by;
-    if (before === 0 && state.shared > 0) this.involvedCount++;
-    else if (before > 0 && state.shared === 0) this.involvedCount--;
+  /** Decide what `turn` repeats, from the answers of earlier turns; queue its dependents if that changed. */
+  private answer(turn: SessionTurn, answer: Answer): void {
+    const index = turn.index;
+    let ref: SessionTurn | undefined;
+    let exact = false;
+    let similarity = 0;
+    // The first earlier turn with the same words: this one repeats whatever that one is.
+    const leader = this.members.get(turn.exactGroup)![0]!;
+    if (leader !== turn && leader.index < index) {
+      ref = leader;
+      const led = this.answers.get(leader)!;
+      exact = led.ref === undefined || led.exact;
+      similarity = led.ref === undefined ? 1 : led.similarity;
+    } else if (this.options.similarity < 1) {
+      // The best of the latest earlier turns sharing a band (ties: the band and turn met first).
+      const features = turn.features;
+      const seen: SessionTurn[] = [];
+      for (const key of turn.bandKeys) {
+        const list = this.members.get(key)!;
+        const end = countBefore(list, index);
+        for (let i = Math.max(0, end - BUCKET_LIMIT); i < end; i++) {
+          const candidate = list[i]!;
+          if (seen.includes(candidate)) continue;
+          seen.push(candidate);
+          const s = features.similarityTo(candidate.features, this.options.similarity);
+          if (s >= this.options.similarity && s > similarity) {
+            similarity = s;
+            ref = candidate;
+          }
+        }
+      }
+      exact = ref !== undefined && similarity === 1;
+    }
+    const root = ref ? this.answers.get(ref)!.root : turn;
+    if (answer.ref === ref && answer.root === root && answer.exact === exact && answer.similarity === similarity) return;
+    if (answer.ref !== ref) {
+      if (answer.ref) this.answers.get(answer.ref)?.dependents?.delete(turn);
+      if (ref) {
+        const target = this.answers.get(ref)!;
+        (target.dependents ??= new Set()).add(turn);
+      }
+    }
+    if (ref) this.repeating.add(turn);
+    else this.repeating.delete(turn);
+    answer.ref = ref;
+    answer.root = root;
+    answer.exact = exact;
+    answer.similarity = similarity;
+    for (const dependent of answer.dependents ?? []) this.queue(dependent);
   }
+}
+
+/** How many turns of an index-sorted list come before `index`. */
+function countBefore(list: readonly SessionTurn[], index: number): number {
+  let low = 0;
+  let high = list.length;
+  while (low < high) {
+    const mid = (low + high) >> 1;
+    if (list[mid]!.index < index) low = mid + 1;
+    else high = mid;
+  }
+  return low;
 }
 
 export function findRepeats(session: Session, options: RepeatOptions): Repeat[] {
@@ -111,72 +228,16 @@ export function findRepeats(session: Session, options: RepeatOptions): Repeat[] 
   }
 }
 
-/** `findRepeats` in steps of a few thousand turns (see `lintSteps`). */
+/**
+ * `findRepeats` in steps of a few thousand turns (see `lintSteps`). In an
+ * editor the index is kept with the document, so only what an edit touched
+ * is answered again.
+ */
 export function* repeatSteps(session: Session, options: RepeatOptions): Generator<void, Repeat[]> {
-  // In an editor, only turns that share a key with another (kept up to date
-  // across edits) can repeat or be repeated; a one-off run looks at them all.
-  let candidates: readonly SessionTurn[];
-  if (session.cache) {
-    const index = session.cache.keep(`repeat-index:${options.minWords}`, () => new RepeatIndex(options.minWords));
-    index.update(session.turns);
-    candidates = index.involved(session.turns);
-  } else {
-    candidates = session.turns.filter((turn) => turn.features.words >= options.minWords);
-  }
-
-  /** First occurrence of each exact text, per speaker. */
-  const exactFirst = new Map<string, number>();
-  const buckets = new Map<number, number[]>();
-  /** Cluster (first occurrence) of every turn seen so far. */
-  const clusterOf = new Map<number, number>();
-  const occurrences = new Map<number, number>();
-  const repeats: Repeat[] = [];
-  const turns = session.turns;
-
-  let step = 0;
-  const seen: number[] = [];
-  for (const turn of candidates) {
-    if (++step % 4096 === 0) yield;
-    const features = turn.features;
-    const exactKey = turn.exactGroup;
-    let first = exactFirst.get(exactKey);
-    let exact = first !== undefined;
-    let similarity = exact ? 1 : 0;
-    const bandKeys = turn.bandKeys;
-
-    if (first === undefined && options.similarity < 1) {
-      // The best earlier candidate sharing a band (a few at most: buckets are bounded).
-      seen.length = 0;
-      for (const key of bandKeys) {
-        for (const candidate of buckets.get(key) ?? []) {
-          if (seen.includes(candidate)) continue;
-          seen.push(candidate);
-          const s = features.similarityTo(turns[candidate]!.features, options.similarity);
-          if (s >= options.similarity && s > similarity) {
-            similarity = s;
-            first = clusterOf.get(candidate) ?? candidate;
-          }
-        }
-      }
-    }
-
-    if (first === undefined) {
-      exactFirst.set(exactKey, turn.index);
-      clusterOf.set(turn.index, turn.index);
-    } else {
-      exact ||= similarity === 1;
-      clusterOf.set(turn.index, first);
-      const occurrence = (occurrences.get(first) ?? 1) + 1;
-      occurrences.set(first, occurrence);
-      repeats.push({ turn: turn.index, first, occurrence, exact, similarity });
-      if (!exactFirst.has(exactKey)) exactFirst.set(exactKey, first);
-    }
-    for (const key of bandKeys) {
-      let bucket = buckets.get(key);
-      if (!bucket) buckets.set(key, (bucket = []));
-      bucket.push(turn.index);
-      if (bucket.length > BUCKET_LIMIT) bucket.shift();
-    }
-  }
-  return repeats;
+  const index = session.cache
+    ? session.cache.keep(`repeat-index:${options.minWords}:${options.similarity}`, () => new RepeatIndex(options))
+    : new RepeatIndex(options);
+  index.update(session.turns);
+  yield* index.settle();
+  return index.repeats();
 }

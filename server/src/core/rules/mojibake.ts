@@ -6,6 +6,8 @@
  */
 import { defineRule } from '../rule.ts';
 import type { TextEdit } from '../fixes.ts';
+import { keptTurnResults } from '../kept.ts';
+import type { SessionTurn } from '../session.ts';
 
 /** Windows-1252 characters for bytes 0x80–0x9F (undefined bytes map to C1 controls, as decoders do). */
 const CP1252_HIGH = '€\u0081‚ƒ„…†‡ˆ‰Š‹Œ\u008DŽ\u008F\u0090‘’“”•–—˜™š›œ\u009DžŸ';
@@ -57,17 +59,17 @@ export default defineRule({
   description: 'UTF-8 text that was decoded as Windows-1252 and saved again ("â€”", "â€™", "Ã©").',
   defaultSeverity: 'warn',
   defaultOptions: {},
-  check({ session, report }) {
-    // Runs in the header, the labels and every turn's text, each turn's found once and remembered.
+  *check({ session, report }) {
+    // Runs in the header, the labels and every turn's text; a turn's runs are found once and kept.
     const runs: Array<TextEdit & { run: string }> = [];
     const scan = (value: string, base: number) => {
       for (const r of findMojibake(value)) runs.push({ ...r, start: r.start + base, end: r.end + base });
     };
     for (const line of session.header?.children ?? []) scan(line.value, line.position.start.offset!);
-    for (const turn of session.turns) {
-      scan(turn.node.speaker, turn.node.position.start.offset!);
-      const found = (turn.features.slots.mojibake ??= turn.texts.map((text) => findMojibake(text.value)));
-      found.forEach((list, i) => {
+    const garbled = yield* keptTurnResults(session, 'mojibake', '', turnMojibake);
+    for (const { turn, value } of garbled) {
+      for (const r of value.label) runs.push({ ...r, start: r.start + turn.node.position.start.offset!, end: r.end + turn.node.position.start.offset! });
+      value.texts.forEach((list, i) => {
         const base = turn.texts[i]!.position.start.offset!;
         for (const r of list) runs.push({ ...r, start: r.start + base, end: r.end + base });
       });
@@ -85,3 +87,13 @@ export default defineRule({
     }
   },
 });
+
+type Runs = Array<TextEdit & { run: string }>;
+
+/** A turn's runs, relative to its label and to each of its texts; undefined when there are none. */
+function turnMojibake(turn: SessionTurn): { label: Runs; texts: Runs[] } | undefined {
+  const texts = (turn.features.slots.mojibake ??= turn.texts.map((text) => findMojibake(text.value)));
+  const label = findMojibake(turn.node.speaker);
+  if (label.length === 0 && texts.every((list) => list.length === 0)) return undefined;
+  return { label, texts };
+}

@@ -9,7 +9,8 @@
  *   Naomi is making progress", "the client is making progress".
  */
 import { defineRule } from '../rule.ts';
-import { findNames } from '../detect/names.ts';
+import { findNames, nameSteps } from '../detect/names.ts';
+import { keptTurnResults } from '../kept.ts';
 import type { Role } from '../types.ts';
 
 const THIRD_PERSON_VERBS =
@@ -23,6 +24,10 @@ export default defineRule({
   defaultSeverity: 'warn',
   defaultOptions: {},
   *check({ session, report }) {
+    if (!session.has('names')) {
+      const learnt = yield* nameSteps(session);
+      session.get('names', () => learnt);
+    }
     const names = session.get('names', findNames);
     const roleOf = (name: string) => names.roles.get(name);
 
@@ -44,12 +49,14 @@ export default defineRule({
     // Whether a text can narrate at all (most cannot): one scan for the possible subjects.
     const subjectRe = new RegExp(`\\b(?:${subjects})\\b`);
     const mentions = (value: string) => subjectRe.test(value);
-    // Per-turn results depend on the patient's names too: key the memo by them.
+    // Per-turn results depend on the patient's names too: key the memo (and the kept results) by them.
     const key = `role-confusion:${patientNames.join('|')}`;
-    for (const turn of session.turns) {
-      if (turn.index % 4096 === 4095) yield;
-      if (turn.role === 'other') continue;
+    const slipping = yield* keptTurnResults(session, 'role-confusion', key, (turn) => {
+      if (turn.role === 'other') return undefined;
       const found = turn.features.recall<Slip[][]>(key) ?? turn.features.remember(key, turn.texts.map((text) => voiceSlips(text.value, turn.role, mentions, narration)));
+      return found.every((slips) => slips.length === 0) ? undefined : found;
+    });
+    for (const { turn, value: found } of slipping) {
       found.forEach((slips, i) => {
         const base = turn.texts[i]!.position.start.offset!;
         for (const slip of slips) {

@@ -9,7 +9,8 @@
  * `canned-refusal`.
  */
 import { defineRule } from '../rule.ts';
-import type { Session } from '../session.ts';
+import type { Session, SessionTurn } from '../session.ts';
+import { keptTurnResults } from '../kept.ts';
 import { detectQuestion } from '../question.ts';
 import { prepareRepeats, sessionRepeats } from './repeated-turn.ts';
 import { turnRefusals } from './canned-refusal.ts';
@@ -31,19 +32,28 @@ export default defineRule({
   defaultOptions: {},
   prepare: (session) => prepareRepeats(session),
   *check({ session, report }) {
-    const repeatOf = new Map(sessionRepeats(session).map((r) => [r.turn, r] as const));
     const turns = session.turns;
-    for (let i = 0; i < turns.length; i++) {
-      if (i % 4096 === 4095) yield;
+    const repeatOf = new Map(sessionRepeats(session).map((r) => [r.turn, r] as const));
+    const generated = yield* keptTurnResults(session, 'generated-text', '', (turn) => generatedText(session, turn));
+    // Replies that take nothing up: refusals, meta-text, repeats (a few among thousands of turns).
+    const replies: number[] = [];
+    for (const { turn, value } of generated) if (value.refusal || value.meta) replies.push(turn.index);
+    for (const index of repeatOf.keys()) replies.push(index);
+    replies.sort((a, b) => a - b);
+    const last = turns.length - 1;
+    // A recorded session may stop mid-talk; only a generated one "ends" on an unanswered question.
+    if (last > 0 && (repeatOf.size > 0 || generated.length > 0)) replies.push(last + 1);
+    let step = 0;
+    for (let r = 0; r < replies.length; r++) {
+      const i = replies[r]! - 1;
+      if (i < 0 || replies[r] === replies[r - 1]) continue;
+      if (++step % 4096 === 0) yield;
       const turn = turns[i]!;
       if (turn.role === 'other' || turn.texts.length === 0) continue;
-      // First the cheap part: is the reply one that takes nothing up?
       const reply = turns[i + 1];
       let why: string | undefined;
-      if (!reply) {
-        // A recorded session may stop mid-talk; only a generated one "ends" on an unanswered question.
-        if (i > 0 && session.get('looks-generated', looksGenerated)) why = 'the session ends here, without a reply';
-      } else if (reply.speakerKey !== turn.speakerKey) {
+      if (!reply) why = 'the session ends here, without a reply';
+      else if (reply.speakerKey !== turn.speakerKey) {
         const repeat = repeatOf.get(i + 1);
         if (turnRefusals(session, i + 1).length > 0) why = `the reply on line ${session.lineOfTurn(i + 1)} is a canned refusal`;
         else if (repeat) why = `the reply on line ${session.lineOfTurn(i + 1)} repeats line ${session.lineOfTurn(repeat.first)} instead`;
@@ -54,7 +64,7 @@ export default defineRule({
       if (turnRefusals(session, turn.index).length > 0) continue;
       const questions = turnQuestions(session, turn.index);
       let lastText = -1;
-      for (let i = questions.length - 1; i >= 0 && lastText < 0; i--) if (questions[i]) lastText = i;
+      for (let q = questions.length - 1; q >= 0 && lastText < 0; q--) if (questions[q]) lastText = q;
       if (lastText < 0) continue;
       const q = questions[lastText]!;
       const span = q.spans[q.spans.length - 1]!;
@@ -71,17 +81,15 @@ export default defineRule({
   },
 });
 
+/** Signs of generated text in a turn: a refusal, meta-text, any artifact; undefined when none. */
+function generatedText(session: Session, turn: SessionTurn): { refusal: boolean; meta: boolean } | undefined {
+  const refusal = turnRefusals(session, turn.index).length > 0;
+  const artifacts = turnArtifacts(session, turn.index);
+  return refusal || artifacts.length > 0 ? { refusal, meta: isMeta(artifacts) } : undefined;
+}
+
 /** Artifacts other than a leaked label make a reply meta-text. */
 function isMeta(artifacts: readonly ArtifactMatch[]): boolean {
   for (const a of artifacts) if (a.kind !== 'leaked-label') return true;
-  return false;
-}
-
-/** A session with refusals, loops or artifacts is a generated one. */
-function looksGenerated(session: Session): boolean {
-  if (sessionRepeats(session).length > 0) return true;
-  for (const turn of session.turns) {
-    if (turnRefusals(session, turn.index).length > 0 || turnArtifacts(session, turn.index).length > 0) return true;
-  }
   return false;
 }
