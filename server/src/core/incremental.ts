@@ -41,25 +41,28 @@ function countLineBreaks(text: string, from: number, to: number): number {
 /** Move every point of a turn once (nodes share their boundary points, so collect distinct ones first). */
 function shiftTurn(turn: Turn, lines: number, offset: number, scratch: Point[]): void {
   scratch.length = 0;
-  const add = (point: Point) => {
-    if (!scratch.includes(point)) scratch.push(point);
-  };
-  add(turn.position.start);
-  add(turn.position.end);
+  collect(scratch, turn.position.start);
+  collect(scratch, turn.position.end);
   for (const child of turn.children) {
-    add(child.position.start);
-    add(child.position.end);
+    collect(scratch, child.position.start);
+    collect(scratch, child.position.end);
     if (child.type === 'paragraph') {
       for (const inner of child.children) {
-        add(inner.position.start);
-        add(inner.position.end);
+        collect(scratch, inner.position.start);
+        collect(scratch, inner.position.end);
       }
     }
   }
-  for (const point of scratch) {
+  for (let i = 0; i < scratch.length; i++) {
+    const point = scratch[i]!;
     point.line += lines;
     point.offset! += offset;
   }
+}
+
+function collect(points: Point[], point: Point): void {
+  for (let i = 0; i < points.length; i++) if (points[i] === point) return;
+  points.push(point);
 }
 
 export function reparse(previous: { text: string; tree: Root }, text: string, dirty: DirtyRange, speakers: SpeakerTable): Root | undefined {

@@ -12,16 +12,16 @@ const STEP = 4096;
 
 class KeptResults<T> {
   private key: string | undefined;
-  private cursor = 0;
   private readonly held = new Map<SessionTurn, T>();
+  /** New turns read from the cache's log and not yet computed (an analysis may stop half-way). */
+  private unread: SessionTurn[] = [];
 
   *update(session: Session, key: string, compute: (turn: SessionTurn) => T | undefined): Generator<void, Array<{ turn: SessionTurn; value: T }>> {
-    const cache = session.cache!;
-    const since = this.key === key ? cache.createdSince(this.cursor) : undefined;
-    const cursor = cache.createdCursor;
-    if (!since) {
+    const fresh = session.cache!.newTurns(this);
+    if (!fresh || this.key !== key) {
       // Everything, once: until it is done, nothing kept is trusted.
       this.key = undefined;
+      this.unread = [];
       this.held.clear();
       let step = 0;
       for (const turn of session.turns) {
@@ -32,16 +32,19 @@ class KeptResults<T> {
       this.key = key;
     } else {
       for (const [turn] of this.held) if (turn.alive !== session.generation) this.held.delete(turn);
+      for (const turn of fresh) this.unread.push(turn);
       let step = 0;
-      for (const turn of since.turns) {
-        if (turn.alive !== session.generation) continue;
-        if (++step % STEP === 0) yield;
-        const value = compute(turn);
-        if (value !== undefined) this.held.set(turn, value);
-        else this.held.delete(turn);
+      while (this.unread.length > 0) {
+        const turn = this.unread[this.unread.length - 1]!;
+        if (turn.alive === session.generation) {
+          if (++step % STEP === 0) yield;
+          const value = compute(turn);
+          if (value !== undefined) this.held.set(turn, value);
+          else this.held.delete(turn);
+        }
+        this.unread.pop();
       }
     }
-    this.cursor = cursor;
     const list: Array<{ turn: SessionTurn; value: T }> = [];
     for (const [turn, value] of this.held) list.push({ turn, value });
     return list.sort((a, b) => a.turn.index - b.turn.index);

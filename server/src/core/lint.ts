@@ -14,6 +14,7 @@ import { FeatureCache, Session } from './session.ts';
 import { parseTranscript } from './parser.ts';
 import { SpeakerTable, editDistance } from './speakers.ts';
 import { allRules } from './rules/index.ts';
+import { keptTurnResults } from './kept.ts';
 
 export const SOURCE = 'transcript-lint';
 
@@ -96,9 +97,6 @@ export function lintTree(tree: Root, text: string, options: AnalyzeOptions, spea
   }
 }
 
-/** How many turns a step handles before it yields. */
-const TURNS_PER_STEP = 4096;
-
 /**
  * `lintTree` in steps: it yields between rules and every few thousand turns,
  * so an editor can answer requests, and give up when the text changes, while
@@ -109,7 +107,7 @@ export function* lintSteps(tree: Root, text: string, options: AnalyzeOptions, sp
   const session = new Session(text, tree, { cache: options.cache, codebook, speakers });
   yield;
   const { active, problems } = resolveRules(options.config, options.rules);
-  const silenced = collectSilences(session);
+  const silenced = yield* collectSilences(session);
   const messages: LintMessage[] = [];
   const max = options.maxFindingsPerRule ?? DEFAULT_MAX_FINDINGS_PER_RULE;
   const counts = new Map<string, { count: number; firstOver?: Finding }>();
@@ -128,23 +126,22 @@ export function* lintSteps(tree: Root, text: string, options: AnalyzeOptions, sp
     messages.push(toMessage(session, rule.id, severity, finding));
   };
 
-  // Turn rules: findings cached on each session turn, relative to its line, while the
-  // turn and the settings stay the same (an editor's edit touches a few turns).
+  // Turn rules: findings kept per turn, relative to its line, while the turn and the
+  // settings stay the same (an editor's edit touches a few turns).
   const local = active.filter((a) => a.rule.checkTurn);
   if (local.length > 0) {
     const signature = `${codebookId(codebook)}|${local.map((a) => `${a.rule.id}:${a.severity}:${JSON.stringify(a.options)}`).join('|')}`;
-    for (const turn of session.turns) {
-      if (turn.index % TURNS_PER_STEP === TURNS_PER_STEP - 1) yield;
-      let cached = turn.localFindings;
+    const flagged = yield* keptTurnResults(session, 'turn-rules', signature, (turn) => {
       const base = turn.lineStart;
-      if (!cached || cached.signature !== signature) {
-        const list: Array<{ rule: number; finding: Finding }> = [];
-        local.forEach((a, rule) => {
-          a.rule.checkTurn!({ session, options: a.options, report: (f) => list.push({ rule, finding: shiftFinding(f, -base) }) }, turn);
-        });
-        turn.localFindings = cached = { signature, list };
-      }
-      for (const { rule, finding } of cached.list) emit(local[rule]!, { ...shiftFinding(finding, base), turn: turn.index });
+      let list: Array<{ rule: number; finding: Finding }> | undefined;
+      local.forEach((a, rule) => {
+        a.rule.checkTurn!({ session, options: a.options, report: (f) => (list ??= []).push({ rule, finding: shiftFinding(f, -base) }) }, turn);
+      });
+      return list;
+    });
+    for (const { turn, value } of flagged) {
+      const base = turn.lineStart;
+      for (const { rule, finding } of value) emit(local[rule]!, { ...shiftFinding(finding, base), turn: turn.index });
     }
   }
   // Session rules (and the session-wide part of turn rules, such as the header).
@@ -209,16 +206,14 @@ function toMessage(session: Session, ruleId: string, severity: ActiveRule['sever
 }
 
 /** `[ignore:rule-id]` (or `[ignore:all]`) tags, by turn index. */
-function collectSilences(session: Session): Map<number, Set<string>> {
+function* collectSilences(session: Session): Generator<void, Map<number, Set<string>>> {
   const silenced = new Map<number, Set<string>>();
-  for (const turn of session.turns) {
-    for (const tag of turn.tags) {
-      if (tag.namespace !== 'ignore') continue;
-      let set = silenced.get(turn.index);
-      if (!set) silenced.set(turn.index, (set = new Set()));
-      set.add(tag.id);
-    }
-  }
+  const kept = yield* keptTurnResults(session, 'silences', '', (turn) => {
+    let set: Set<string> | undefined;
+    for (const tag of turn.tags) if (tag.namespace === 'ignore') (set ??= new Set()).add(tag.id);
+    return set;
+  });
+  for (const { turn, value } of kept) silenced.set(turn.index, value);
   return silenced;
 }
 

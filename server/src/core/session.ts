@@ -6,7 +6,6 @@
  */
 import type { Header, Point, Root, Role, Tag, Text, Turn } from './types.ts';
 import type { Codebook } from './codebook.ts';
-import type { Finding } from './rule.ts';
 import { SpeakerTable } from './speakers.ts';
 import { hashString, mixHash, wordHashes } from './text.ts';
 
@@ -46,8 +45,6 @@ export class SessionTurn {
   private bandKeyCache?: number[];
   /** The generation of the latest session (of an editor's cache) that holds this turn. */
   alive = -1;
-  /** Findings of the turn rules, relative to the turn's line start, for these settings. */
-  localFindings?: { signature: string; list: Array<{ rule: number; finding: Finding }> };
 
   private exactGroupCache?: string;
 
@@ -88,7 +85,6 @@ export class TurnFeatures {
   private shingleSet?: Uint32Array;
   private sketchBins?: Uint32Array;
   private bandHashes?: Uint32Array;
-  private similar?: WeakMap<TurnFeatures, number>;
   /**
    * Results of the detectors every analysis reads, as plain fields (faster
    * than keyed lookups on 50,000 turns). Filled by the detectors themselves.
@@ -180,18 +176,15 @@ export class TurnFeatures {
   }
 
   /**
-   * Jaccard similarity of the two turns' words and word pairs, remembered (an
-   * editor re-analyses the same pairs after every keystroke). Pairs whose
-   * sizes alone rule out `threshold` are answered without comparing.
+   * Jaccard similarity of the two turns' words and word pairs. Pairs whose
+   * sizes alone rule out `threshold` are answered without comparing. (Not
+   * remembered: an editor's repeat index compares only the turns an edit
+   * touched.)
    */
   similarityTo(other: TurnFeatures, threshold: number): number {
-    const known = this.similar?.get(other);
-    if (known !== undefined) return known;
     const a = this.shingles.length;
     const b = other.shingles.length;
-    const s = Math.min(a, b) / Math.max(a, b) < threshold ? 0 : jaccard(this.shingles, other.shingles);
-    (this.similar ??= new WeakMap()).set(other, s);
-    return s;
+    return Math.min(a, b) / Math.max(a, b) < threshold ? 0 : jaccard(this.shingles, other.shingles);
   }
 
   /**
@@ -259,15 +252,17 @@ export class FeatureCache {
     if (!turn) {
       this.byNode.set(node, (turn = new SessionTurn(node, this)));
       this.created.push(turn);
-    } else turn.features.generation = this.generation;
+    }
     turn.alive = this.generation;
     return turn;
   }
 
-  /** Session turns made since the log was last cleared, in the order they were made. */
+  /** Session turns made lately, in the order they were made (see `newTurns`). */
   private created: SessionTurn[] = [];
   /** How many turns were logged before `created[0]`. */
   private createdBase = 0;
+  /** How far each reader of the log has read. */
+  private readonly readers = new Map<object, number>();
 
   /** The current generation: the one the next session's turns are marked with. */
   get currentGeneration(): number {
@@ -275,20 +270,23 @@ export class FeatureCache {
   }
 
   /**
-   * The turns made since `cursor` (a number this returned before), and the
-   * cursor to pass next time; `undefined` when that part of the log is gone
-   * (the caller looks at every turn instead). Some may not be in the latest
-   * session: check `alive`.
+   * The turns made since `reader` last asked, or `undefined` when it never
+   * asked or the log no longer reaches back that far (it must then look at
+   * every turn). Some may not be in the latest session: check `alive`. The
+   * log keeps only what some reader has not read yet.
    */
-  createdSince(cursor: number): { turns: SessionTurn[]; cursor: number } | undefined {
+  newTurns(reader: object): SessionTurn[] | undefined {
     const end = this.createdBase + this.created.length;
-    if (cursor < this.createdBase) return undefined;
-    return { turns: this.created.slice(cursor - this.createdBase), cursor: end };
-  }
-
-  /** A cursor for `createdSince`: everything up to now counts as seen. */
-  get createdCursor(): number {
-    return this.createdBase + this.created.length;
+    const from = this.readers.get(reader);
+    this.readers.set(reader, end);
+    const turns = from === undefined || from < this.createdBase ? undefined : this.created.slice(from - this.createdBase);
+    let unread = end;
+    for (const position of this.readers.values()) unread = Math.min(unread, position);
+    if (unread - this.createdBase > 1024) {
+      this.created = this.created.slice(unread - this.createdBase);
+      this.createdBase = unread;
+    }
+    return turns;
   }
 
   private readonly kept = new Map<string, unknown>();
@@ -300,12 +298,13 @@ export class FeatureCache {
   }
 
   /** After an analysis: forget features no turn used lately, when they pile up. */
-  sweep(turns: number): void {
-    if (this.created.length > 2 * turns + 1024) {
+  sweep(turns: readonly SessionTurn[]): void {
+    if (this.created.length > 2 * turns.length + 1024) {
       this.createdBase += this.created.length;
       this.created = [];
     }
-    if (this.byText.size > 2 * turns + 1024) {
+    if (this.byText.size > 2 * turns.length + 1024) {
+      for (const turn of turns) turn.features.generation = this.generation;
       for (const [text, features] of this.byText) if (features.generation !== this.generation) this.byText.delete(text);
     }
     this.generation++;
@@ -356,7 +355,7 @@ export class Session {
       if (node.type !== 'turn') continue;
       this.turns.push(cache ? cache.turn(node) : new SessionTurn(node, undefined));
     }
-    cache?.sweep(this.turns.length);
+    cache?.sweep(this.turns);
   }
 
   /**
@@ -383,9 +382,17 @@ export class Session {
     return { line, column: offset - lineStart + 1, offset };
   }
 
+  /** The turn `turnAt` found last: findings come in runs on the same or the next turn. */
+  private lastTurnAt = 0;
+
   /** Index of the turn containing `offset`, if any. */
   turnAt(offset: number): number | undefined {
     const turns = this.turns;
+    // The turn found last, or the one after it, before a search over them all.
+    const near = this.lastTurnAt;
+    for (let i = near; i < near + 2 && i < turns.length; i++) {
+      if (turns[i]!.lineStart <= offset && (i + 1 === turns.length || offset < turns[i + 1]!.lineStart)) return i;
+    }
     let low = 0;
     let high = turns.length - 1;
     let found: number | undefined;
@@ -398,7 +405,9 @@ export class Session {
     }
     if (found === undefined) return undefined;
     const next = turns[found + 1];
-    return next === undefined || offset < next.lineStart ? found : undefined;
+    if (next !== undefined && offset >= next.lineStart) return undefined;
+    this.lastTurnAt = found;
+    return found;
   }
 
   /** Has a session-wide analysis been memoised under this key? */

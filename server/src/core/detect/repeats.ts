@@ -68,20 +68,32 @@ export class RepeatIndex {
   constructor(private readonly options: RepeatOptions) {}
 
   /** Bring the index to the session's turns: drop the turns that went, add the new ones. */
-  update(turns: readonly SessionTurn[]): void {
+  update(session: Session): void {
     const generation = ++this.generation;
+    const minWords = this.options.minWords;
+    const cache = session.cache;
+    // An editor's cache logs the turns it made: the others are known (or gone).
+    const fresh = cache?.newTurns(this);
     const added: SessionTurn[] = [];
-    let kept = 0;
-    for (const turn of turns) {
-      if (turn.features.words < this.options.minWords) continue;
-      const answer = this.answers.get(turn);
-      if (answer) {
-        answer.seen = generation;
-        kept++;
-      } else added.push(turn);
-    }
-    if (kept < this.answers.size) {
-      for (const [turn, answer] of this.answers) if (answer.seen !== generation) this.remove(turn, answer);
+    if (fresh) {
+      for (const [turn, answer] of this.answers) if (turn.alive !== session.generation) this.remove(turn, answer);
+      for (const turn of fresh) {
+        if (turn.alive === session.generation && turn.features.words >= minWords && !this.answers.has(turn)) added.push(turn);
+      }
+      added.sort((a, b) => a.index - b.index);
+    } else {
+      let kept = 0;
+      for (const turn of session.turns) {
+        if (turn.features.words < minWords) continue;
+        const answer = this.answers.get(turn);
+        if (answer) {
+          answer.seen = generation;
+          kept++;
+        } else added.push(turn);
+      }
+      if (kept < this.answers.size) {
+        for (const [turn, answer] of this.answers) if (answer.seen !== generation) this.remove(turn, answer);
+      }
     }
     for (const turn of added) this.add(turn, generation);
   }
@@ -237,7 +249,7 @@ export function* repeatSteps(session: Session, options: RepeatOptions): Generato
   const index = session.cache
     ? session.cache.keep(`repeat-index:${options.minWords}:${options.similarity}`, () => new RepeatIndex(options))
     : new RepeatIndex(options);
-  index.update(session.turns);
+  index.update(session);
   yield* index.settle();
   return index.repeats();
 }
