@@ -115,7 +115,7 @@ test('the repeat index kept across edits answers as a fresh one does (exact and 
   const edit = fc.tuple(fc.nat(60), fc.nat(3), fc.array(turnText, { maxLength: 3 }));
   const view = (session: InstanceType<typeof Session>) => findRepeats(session, options).map((r) => `${r.turn}<${r.first} #${r.occurrence} ${r.exact} ${r.similarity.toFixed(3)}`);
   fc.assert(
-    fc.property(fc.array(turnText, { minLength: 2, maxLength: 40 }), fc.array(edit, { minLength: 1, maxLength: 6 }), (start, edits) => {
+    fc.property(fc.array(turnText, { minLength: 16, maxLength: 50 }), fc.array(edit, { minLength: 1, maxLength: 6 }), (start, edits) => {
       const turns = [...start];
       const cache = new FeatureCache();
       let tree = parseTranscript(turns.join(''), { speakers });

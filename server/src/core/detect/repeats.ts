@@ -46,8 +46,6 @@ interface Answer {
   similarity: number;
   /** Turns whose `ref` is this one: they are answered again when this answer changes. */
   dependents: Set<SessionTurn> | undefined;
-  /** The last `update` that saw the turn. */
-  seen: number;
 }
 
 /**
@@ -63,39 +61,39 @@ export class RepeatIndex {
   private readonly queued = new Set<SessionTurn>();
   /** The turns that repeat another (their `ref` is set). */
   private readonly repeating = new Set<SessionTurn>();
-  private generation = 0;
-
   constructor(private readonly options: RepeatOptions) {}
 
-  /** Bring the index to the session's turns: drop the turns that went, add the new ones. */
-  update(session: Session): void {
-    const generation = ++this.generation;
+  /** Turns to add, in session order, from `addAt` on (an analysis may stop half-way). */
+  private toAdd: SessionTurn[] = [];
+  private addAt = 0;
+
+  /** Bring the index to the session's turns: drop the turns that went, add the new ones (in steps). */
+  *update(session: Session): Generator<void, void> {
     const minWords = this.options.minWords;
-    const cache = session.cache;
     // An editor's cache logs the turns it made: the others are known (or gone).
-    const fresh = cache?.newTurns(this);
-    const added: SessionTurn[] = [];
-    if (fresh) {
-      for (const [turn, answer] of this.answers) if (turn.alive !== session.generation) this.remove(turn, answer);
-      for (const turn of fresh) {
-        if (turn.alive === session.generation && turn.features.words >= minWords && !this.answers.has(turn)) added.push(turn);
-      }
-      added.sort((a, b) => a.index - b.index);
+    const fresh = session.cache?.newTurns(this);
+    if (!fresh || fresh.length > session.turns.length / 2) {
+      // A first or a full parse: start over (cheaper than removing every turn one by one).
+      this.members.clear();
+      this.answers.clear();
+      this.pending = [];
+      this.queued.clear();
+      this.repeating.clear();
+      this.toAdd = session.turns.filter((turn) => turn.features.words >= minWords);
+      this.addAt = 0;
     } else {
-      let kept = 0;
-      for (const turn of session.turns) {
-        if (turn.features.words < minWords) continue;
-        const answer = this.answers.get(turn);
-        if (answer) {
-          answer.seen = generation;
-          kept++;
-        } else added.push(turn);
-      }
-      if (kept < this.answers.size) {
-        for (const [turn, answer] of this.answers) if (answer.seen !== generation) this.remove(turn, answer);
-      }
+      for (const [turn, answer] of this.answers) if (turn.alive !== session.generation) this.remove(turn, answer);
+      const waiting = this.toAdd.slice(this.addAt);
+      for (const turn of fresh) if (turn.features.words >= minWords) waiting.push(turn);
+      this.toAdd = waiting.filter((turn) => turn.alive === session.generation && !this.answers.has(turn)).sort((a, b) => a.index - b.index);
+      this.addAt = 0;
     }
-    for (const turn of added) this.add(turn, generation);
+    while (this.addAt < this.toAdd.length) {
+      if (this.addAt % 4096 === 4095) yield;
+      this.add(this.toAdd[this.addAt++]!);
+    }
+    this.toAdd = [];
+    this.addAt = 0;
   }
 
   /**
@@ -130,8 +128,8 @@ export class RepeatIndex {
     });
   }
 
-  private add(turn: SessionTurn, generation: number): void {
-    this.answers.set(turn, { ref: undefined, root: turn, exact: false, similarity: 0, dependents: undefined, seen: generation });
+  private add(turn: SessionTurn): void {
+    this.answers.set(turn, { ref: undefined, root: turn, exact: false, similarity: 0, dependents: undefined });
     this.queue(turn);
     this.eachKey(turn, (key) => {
       let list = this.members.get(key);
@@ -249,7 +247,7 @@ export function* repeatSteps(session: Session, options: RepeatOptions): Generato
   const index = session.cache
     ? session.cache.keep(`repeat-index:${options.minWords}:${options.similarity}`, () => new RepeatIndex(options))
     : new RepeatIndex(options);
-  index.update(session);
+  yield* index.update(session);
   yield* index.settle();
   return index.repeats();
 }
