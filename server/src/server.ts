@@ -26,7 +26,7 @@ import { prepareRename, references, rename, workspaceSymbols } from './features/
 import { RANK_TECHNIQUES_COMMAND, SERVER_COMMANDS, STRIP_TAGS_COMMAND, SUMMARY_COMMAND, rankTechniques, strippedText, summaryMarkdown } from './features/commands.ts';
 import { codeLenses } from './features/codeLens.ts';
 import { SettingsResolver } from './core/resolve.ts';
-import { SETTINGS_SECTION, settingsToConfig, type ClientSettings } from './settings.ts';
+import { SETTINGS_SECTION, maxProblemsOf, settingsToConfig, type ClientSettings } from './settings.ts';
 
 export const LANGUAGE_ID = 'therapy-transcript';
 
@@ -102,6 +102,7 @@ export function startServer(connection: Connection, options: ServerOptions = {})
   function applySettings(settings: ClientSettings | null | undefined) {
     const { config, problems } = settingsToConfig(settings, workspaceDir);
     resolver.update({ base: config });
+    store.maxFindingsPerRule = maxProblemsOf(settings);
     for (const problem of problems) connection.console.warn(problem);
     store.invalidate();
   }

@@ -256,3 +256,20 @@ test('findings per rule are capped, the rest summed up in one message', () => {
   assert.equal(empty[5]!.reason, '…and 15 more empty-turn findings from here on: only the first 5 of this file are listed.');
   assert.equal(empty[5]!.start.line, 12);
 });
+
+test('a capped rule counts the rest by place alone, and silenced turns are not counted', async () => {
+  const { SEED } = await import('../helpers/data.ts');
+  const seed = (await import('node:fs')).readFileSync(SEED, 'utf8');
+  const all = analyze(seed, { config: emptyConfig() }).messages.filter((m) => m.ruleId === 'repeated-turn');
+  const capped = analyze(seed, { config: emptyConfig(), maxFindingsPerRule: 3 }).messages.filter((m) => m.ruleId === 'repeated-turn');
+  assert.equal(all.length, 35);
+  assert.deepEqual(capped.slice(0, 3), all.slice(0, 3));
+  assert.equal(capped[3]!.reason, '…and 32 more repeated-turn findings from here on: only the first 3 of this file are listed.');
+  // The summary sits where the first unlisted repeat is.
+  assert.deepEqual(capped[3]!.start, all[3]!.start);
+  // A repeat silenced with [ignore:repeated-turn] is neither listed nor counted.
+  const label = seed.indexOf(':', all[10]!.start.offset!) + 1;
+  const silenced = `${seed.slice(0, label)} [ignore:repeated-turn]${seed.slice(label)}`;
+  const rest = analyze(silenced, { config: emptyConfig(), maxFindingsPerRule: 3 }).messages.filter((m) => m.ruleId === 'repeated-turn');
+  assert.equal(rest[3]!.reason, '…and 31 more repeated-turn findings from here on: only the first 3 of this file are listed.');
+});

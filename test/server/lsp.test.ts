@@ -135,6 +135,19 @@ test('a .transcriptrc.json beside the file sets speakers and severities; setting
   }
 });
 
+test('therapyTranscript.maxProblemsPerRule caps the problems of each rule in an open document', async () => {
+  const capped = await startClient({ capabilities: { workspace: { configuration: true } }, configuration: { maxProblemsPerRule: 4 } });
+  try {
+    capped.open(SEED_URI, seed, 1);
+    const repeats = (await capped.diagnostics(SEED_URI, 1)).diagnostics.filter((d) => d.code === 'repeated-turn');
+    assert.equal(repeats.length, 5);
+    assert.equal(repeats[4]!.message, '…and 31 more repeated-turn findings from here on: only the first 4 of this file are listed.');
+    assert.equal(repeats[4]!.severity, 3);
+  } finally {
+    await capped.stop();
+  }
+});
+
 test('bad input does not crash the server: binary-looking text, a 1 MB line, an empty document', async () => {
   const uri = 'file:///virtual/odd.transcript';
   client.open(uri, `\u0000\u0001PK\u0003\u0004 Therapist: ${'x'.repeat(1_000_000)}\nClient:`, 1);

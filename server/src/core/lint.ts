@@ -149,7 +149,15 @@ export function* lintSteps(tree: Root, text: string, options: AnalyzeOptions, sp
     if (!a.rule.check) continue;
     if (a.rule.prepare) yield* a.rule.prepare(session, a.options);
     yield;
-    const running = a.rule.check({ session, options: a.options, report: (f) => emit(a, f) });
+    const context = {
+      session,
+      options: a.options,
+      report: (f: Finding) => emit(a, f),
+      get capped() {
+        return (counts.get(a.rule.id)?.count ?? 0) >= max;
+      },
+    };
+    const running = a.rule.check(context);
     if (running) yield* running;
   }
 

@@ -33,6 +33,12 @@ export interface RuleContext<Options> {
   session: Session;
   options: Options;
   report(finding: Finding): void;
+  /**
+   * True once the rule has as many findings as a file lists (see
+   * `maxFindingsPerRule`): the rest are only counted, so a rule may report
+   * them with their place and turn alone.
+   */
+  readonly capped?: boolean;
 }
 
 export interface Rule<Options extends object = object> {

@@ -6,6 +6,7 @@
 import { URI } from 'vscode-uri';
 import type { TextDocument } from 'vscode-languageserver-textdocument';
 import { lintSteps, type Analysis } from '../core/lint.ts';
+import { DEFAULT_MAX_PROBLEMS_PER_RULE } from '../settings.ts';
 import type { Root } from '../core/types.ts';
 import { FeatureCache } from '../core/session.ts';
 import { parseSteps } from '../core/parser.ts';
@@ -48,6 +49,9 @@ export class AnalysisStore {
   private readonly dirty = new Map<string, DirtyRange | null>();
   /** Edits seen per document (to know whether any came during a full parse). */
   private readonly edits = new Map<string, number>();
+
+  /** Findings listed per rule and document; the rest are summed up in one (see `therapyTranscript.maxProblemsPerRule`). */
+  maxFindingsPerRule = DEFAULT_MAX_PROBLEMS_PER_RULE;
 
   constructor(private readonly resolver: SettingsResolver) {}
 
@@ -122,7 +126,7 @@ export class AnalysisStore {
     }
     const editsBefore = this.edits.get(uri) ?? 0;
     const version = document.version;
-    const { latest, jobs, bases, edits, dirty: dirtyRanges } = this;
+    const { latest, jobs, bases, edits, dirty: dirtyRanges, maxFindingsPerRule } = this;
     const job: Job = { version, steps: undefined as unknown as Job['steps'] };
     job.steps = (function* (): Generator<void, DocumentAnalysis> {
       let tree = reused;
@@ -132,7 +136,7 @@ export class AnalysisStore {
         // No edit since: the next job may reparse from this tree.
         if ((edits.get(uri) ?? 0) === editsBefore) dirtyRanges.delete(uri);
       }
-      const analysis = yield* lintSteps(tree, text, { config: settings.config, codebook: settings.codebook, cache }, speakers);
+      const analysis = yield* lintSteps(tree, text, { config: settings.config, codebook: settings.codebook, cache, maxFindingsPerRule }, speakers);
       const result: DocumentAnalysis = {
         ...analysis,
         problems: [...settings.problems, ...analysis.problems],

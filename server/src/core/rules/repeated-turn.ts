@@ -39,7 +39,8 @@ export default defineRule({
   defaultSeverity: 'warn',
   defaultOptions: DEFAULT_REPEAT_OPTIONS,
   prepare: (session, options) => prepareRepeats(session, optionsOf(options)),
-  *check({ session, options, report }) {
+  *check(context) {
+    const { session, options, report } = context;
     const repeats = sessionRepeats(session, optionsOf(options));
     const byCluster = new Map<number, Repeat[]>();
     for (const r of repeats) {
@@ -52,6 +53,11 @@ export default defineRule({
     let step = 0;
     for (const r of repeats) {
       if (++step % 2048 === 0) yield;
+      if (context.capped) {
+        // Counted, not listed: the place is enough.
+        report({ reason: '', ...session.turnHead(r.turn), turn: r.turn });
+        continue;
+      }
       const turn = session.turns[r.turn]!;
       const who = turn.role === 'other' ? turn.node.speaker : turn.role;
       const firstLine = session.lineOfTurn(r.first);
