@@ -93,7 +93,17 @@ test('editing with caches gives the same findings as a fresh analysis', async ()
         assert.deepEqual(view(incremental.messages), view(analyze(text, { config: emptyConfig() }).messages));
       }
     }),
-    { numRuns: 300 },
+    {
+      numRuns: 500,
+      // Found by this test: deleting a label makes the turn before take in the next one's
+      // text, so the question two turns up is now answered by a refusal.
+      examples: [
+        [
+          'Therapist: Okay.\n\nTherapist: How have things been since we last met, and did you get a chance to try the breathing exercise we practised?\n\nPatient:\n\nTherapist: I cannot continue a conversation that discusses self-harm. Please call 1-800-273-8255. Is there anything else I can help you with?\n',
+          [[155, 4, '']],
+        ],
+      ],
+    },
   );
 });
 

@@ -4,11 +4,22 @@
  * the edit made are computed, and only the turns with a result are visited:
  * a rule that reads a few hundred flagged turns out of 50,000 costs what it
  * reads. Without an editor's cache every turn is computed once.
+ *
+ * A result may depend on the turn and on its two neighbours. The incremental
+ * parser re-makes the turns an edit touches and one more on each side; the
+ * one after keeps its text, but the one before may take in the next turn's
+ * text (the edit deleted that turn's label). So the turn before each new turn
+ * is computed again too, and every kept turn has neighbours with the text it
+ * was computed with. Anything else (line numbers, other turns) is read when
+ * reporting.
  */
 import type { Session, SessionTurn } from './session.ts';
 
 /** How many turns are computed between yields. */
 const STEP = 4096;
+
+/** The turns with a result, by turn. */
+export type TurnResults<T> = ReadonlyMap<SessionTurn, T>;
 
 class KeptResults<T> {
   private key: string | undefined;
@@ -16,7 +27,7 @@ class KeptResults<T> {
   /** New turns read from the cache's log and not yet computed (an analysis may stop half-way). */
   private unread: SessionTurn[] = [];
 
-  *update(session: Session, key: string, compute: (turn: SessionTurn) => T | undefined): Generator<void, Array<{ turn: SessionTurn; value: T }>> {
+  *update(session: Session, key: string, compute: (turn: SessionTurn) => T | undefined): Generator<void, TurnResults<T>> {
     const fresh = session.cache!.newTurns(this);
     if (!fresh || this.key !== key) {
       // Everything, once: until it is done, nothing kept is trusted.
@@ -32,7 +43,12 @@ class KeptResults<T> {
       this.key = key;
     } else {
       for (const [turn] of this.held) if (turn.alive !== session.generation) this.held.delete(turn);
-      for (const turn of fresh) this.unread.push(turn);
+      for (const turn of fresh) {
+        this.unread.push(turn);
+        // Its neighbour before may have a result that depends on it.
+        const before = turn.alive === session.generation ? session.turns[turn.index - 1] : undefined;
+        if (before) this.unread.push(before);
+      }
       let step = 0;
       while (this.unread.length > 0) {
         const turn = this.unread[this.unread.length - 1]!;
@@ -45,33 +61,44 @@ class KeptResults<T> {
         this.unread.pop();
       }
     }
-    const list: Array<{ turn: SessionTurn; value: T }> = [];
-    for (const [turn, value] of this.held) list.push({ turn, value });
-    return list.sort((a, b) => a.turn.index - b.turn.index);
+    return this.held;
   }
 }
 
 /**
- * The turns for which `compute` has a result, in session order. `name`
- * identifies the rule's results in the document's cache; `key` is what else
- * they depend on (options, names learnt from the session): when it changes,
- * every turn is computed again.
+ * The turns for which `compute` has a result. `name` identifies the rule's
+ * results in the document's cache; `key` is what else they depend on
+ * (options, names learnt from the session): when it changes, every turn is
+ * computed again.
  */
+export function* keptTurnMap<T>(session: Session, name: string, key: string, compute: (turn: SessionTurn) => T | undefined): Generator<void, TurnResults<T>> {
+  if (session.cache) return yield* session.cache.keep(`kept:${name}`, () => new KeptResults<T>()).update(session, key, compute);
+  const found = new Map<SessionTurn, T>();
+  let step = 0;
+  for (const turn of session.turns) {
+    if (++step % STEP === 0) yield;
+    const value = compute(turn);
+    if (value !== undefined) found.set(turn, value);
+  }
+  return found;
+}
+
+/** `keptTurnMap` as a list in session order. */
 export function* keptTurnResults<T>(
   session: Session,
   name: string,
   key: string,
   compute: (turn: SessionTurn) => T | undefined,
 ): Generator<void, Array<{ turn: SessionTurn; value: T }>> {
-  if (session.cache) return yield* session.cache.keep(`kept:${name}`, () => new KeptResults<T>()).update(session, key, compute);
+  const found = yield* keptTurnMap(session, name, key, compute);
+  return inOrder(found);
+}
+
+/** Entries of a turn map in session order. */
+export function inOrder<T>(found: TurnResults<T>): Array<{ turn: SessionTurn; value: T }> {
   const list: Array<{ turn: SessionTurn; value: T }> = [];
-  let step = 0;
-  for (const turn of session.turns) {
-    if (++step % STEP === 0) yield;
-    const value = compute(turn);
-    if (value !== undefined) list.push({ turn, value });
-  }
-  return list;
+  for (const [turn, value] of found) list.push({ turn, value });
+  return list.sort((a, b) => a.turn.index - b.turn.index);
 }
 
 /** Run a stepped computation to its end (for callers that cannot yield). */

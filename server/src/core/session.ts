@@ -21,8 +21,12 @@ export class SessionTurn {
   readonly tags: Tag[];
   readonly features: TurnFeatures;
 
+  /** The editor's cache that made this turn, if any. */
+  readonly cache: FeatureCache | undefined;
+
   constructor(node: Turn, cache: FeatureCache | undefined) {
     this.node = node;
+    this.cache = cache;
     this.role = node.role;
     this.speakerKey = node.role === 'other' ? `other:${node.speaker.toLowerCase()}` : node.role;
     const texts: Text[] = [];
@@ -237,7 +241,6 @@ export function jaccard(a: Uint32Array, b: Uint32Array): number {
  */
 export class FeatureCache {
   private readonly byText = new Map<string, TurnFeatures>();
-  private readonly byNode = new WeakMap<Turn, SessionTurn>();
   private generation = 0;
 
   features(text: string): TurnFeatures {
@@ -248,9 +251,12 @@ export class FeatureCache {
   }
 
   turn(node: Turn): SessionTurn {
-    let turn = this.byNode.get(node);
-    if (!turn) {
-      this.byNode.set(node, (turn = new SessionTurn(node, this)));
+    // The session turn rides on its node (a hidden property: faster than a WeakMap
+    // lookup for every turn of every analysis); a node belongs to one document.
+    let turn = (node as TurnWithSession)[SESSION_TURN];
+    if (!turn || turn.cache !== this) {
+      turn = new SessionTurn(node, this);
+      Object.defineProperty(node, SESSION_TURN, { value: turn, writable: true, configurable: true, enumerable: false });
       this.created.push(turn);
     }
     turn.alive = this.generation;
@@ -310,6 +316,9 @@ export class FeatureCache {
     this.generation++;
   }
 }
+
+const SESSION_TURN = Symbol('session turn');
+type TurnWithSession = Turn & { [SESSION_TURN]?: SessionTurn };
 
 /** Per-turn detector results, relative to each text node of the turn. */
 export interface DetectorSlots {

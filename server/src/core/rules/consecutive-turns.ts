@@ -7,17 +7,22 @@
  * applied by `--fix`: only a reader can tell a lost turn from a split one).
  */
 import { defineRule } from '../rule.ts';
+import { keptTurnResults } from '../kept.ts';
 
 export default defineRule({
   id: 'consecutive-turns',
   description: 'Two turns in a row by the same speaker.',
   defaultSeverity: 'info',
   defaultOptions: {},
-  check({ session, report }) {
-    for (let i = 1; i < session.turns.length; i++) {
-      const previous = session.turns[i - 1]!;
-      const turn = session.turns[i]!;
-      if (turn.speakerKey !== previous.speakerKey) continue;
+  *check({ session, report }) {
+    // A turn's flag depends on it and the turn before: an edit re-makes the turns
+    // around it, so a kept flag stays right for every turn it did not re-make.
+    const flagged = yield* keptTurnResults(session, 'consecutive-turns', '', (turn) => {
+      const previous = session.turns[turn.index - 1];
+      return previous && previous.speakerKey === turn.speakerKey ? true : undefined;
+    });
+    for (const { turn } of flagged) {
+      const i = turn.index;
       const label = turn.node.children[0]!.position;
       const who = turn.role === 'other' ? turn.node.speaker : turn.role;
       const firstContent = turn.node.children[1];

@@ -10,7 +10,7 @@
  */
 import { defineRule } from '../rule.ts';
 import type { Session, SessionTurn } from '../session.ts';
-import { keptTurnResults } from '../kept.ts';
+import { keptTurnMap } from '../kept.ts';
 import { detectQuestion } from '../question.ts';
 import { prepareRepeats, sessionRepeats } from './repeated-turn.ts';
 import { turnRefusals } from './canned-refusal.ts';
@@ -34,58 +34,81 @@ export default defineRule({
   *check({ session, report }) {
     const turns = session.turns;
     const repeatOf = new Map(sessionRepeats(session).map((r) => [r.turn, r] as const));
-    const generated = yield* keptTurnResults(session, 'generated-text', '', (turn) => generatedText(session, turn));
-    // Replies that take nothing up: refusals, meta-text, repeats (a few among thousands of turns).
-    const replies: number[] = [];
-    for (const { turn, value } of generated) if (value.refusal || value.meta) replies.push(turn.index);
-    for (const index of repeatOf.keys()) replies.push(index);
-    replies.sort((a, b) => a - b);
-    const last = turns.length - 1;
+    // Every turn that asks the other speaker something, with the kind of reply it gets
+    // (a result of the turn and the next one, so an editor keeps it for untouched turns).
+    const asks = yield* keptTurnMap(session, 'asks', '', (turn) => askOf(session, turn));
+    const generated = yield* keptTurnMap(session, 'generated-text', '', (turn) => generatedText(session, turn));
+    // The asks whose reply takes nothing up: a refusal, meta-text, no reply, or a repeat.
+    const unanswered: SessionTurn[] = [];
+    for (const [turn, ask] of asks) if (ask.reply !== 'answer') unanswered.push(turn);
+    for (const index of repeatOf.keys()) {
+      const asker = turns[index - 1];
+      if (asker && asks.get(asker)?.reply === 'answer') unanswered.push(asker);
+    }
+    unanswered.sort((a, b) => a.index - b.index);
     // A recorded session may stop mid-talk; only a generated one "ends" on an unanswered question.
-    if (last > 0 && (repeatOf.size > 0 || generated.length > 0)) replies.push(last + 1);
+    const looksGenerated = repeatOf.size > 0 || generated.size > 0;
     let step = 0;
-    for (let r = 0; r < replies.length; r++) {
-      const i = replies[r]! - 1;
-      if (i < 0 || replies[r] === replies[r - 1]) continue;
+    for (const turn of unanswered) {
       if (++step % 4096 === 0) yield;
-      const turn = turns[i]!;
-      if (turn.role === 'other' || turn.texts.length === 0) continue;
+      const ask = asks.get(turn)!;
+      const i = turn.index;
       const reply = turns[i + 1];
+      const repeat = repeatOf.get(i + 1);
       let why: string | undefined;
-      if (!reply) why = 'the session ends here, without a reply';
-      else if (reply.speakerKey !== turn.speakerKey) {
-        const repeat = repeatOf.get(i + 1);
-        if (turnRefusals(session, i + 1).length > 0) why = `the reply on line ${session.lineOfTurn(i + 1)} is a canned refusal`;
-        else if (repeat) why = `the reply on line ${session.lineOfTurn(i + 1)} repeats line ${session.lineOfTurn(repeat.first)} instead`;
-        else if (isMeta(turnArtifacts(session, i + 1))) why = `the reply on line ${session.lineOfTurn(i + 1)} is about the transcript, not an answer`;
-      }
+      if (!reply) {
+        if (i > 0 && looksGenerated) why = 'the session ends here, without a reply';
+      } else if (ask.reply === 'refusal') why = `the reply on line ${session.lineOfTurn(i + 1)} is a canned refusal`;
+      else if (repeat) why = `the reply on line ${session.lineOfTurn(i + 1)} repeats line ${session.lineOfTurn(repeat.first)} instead`;
+      else if (ask.reply === 'meta') why = `the reply on line ${session.lineOfTurn(i + 1)} is about the transcript, not an answer`;
       if (!why) continue;
-      // Then: did this turn ask something (outside a canned refusal's boilerplate)?
-      if (turnRefusals(session, turn.index).length > 0) continue;
-      const questions = turnQuestions(session, turn.index);
-      let lastText = -1;
-      for (let q = questions.length - 1; q >= 0 && lastText < 0; q--) if (questions[q]) lastText = q;
-      if (lastText < 0) continue;
-      const q = questions[lastText]!;
-      const span = q.spans[q.spans.length - 1]!;
-      const base = turn.texts[lastText]!.position.start.offset!;
+      const base = turn.texts[ask.textIndex]!.position.start.offset!;
       const asker = turn.role === 'therapist' ? "The therapist's" : "The patient's";
       report({
         reason: `${asker} question goes unanswered: ${why}.`,
-        start: base + span.start,
-        end: base + span.end,
-        turn: turn.index,
+        start: base + ask.start,
+        end: base + ask.end,
+        turn: i,
         related: reply ? [{ ...session.turnHead(reply.index), message: 'The reply' }] : [],
       });
     }
   },
 });
 
-/** Signs of generated text in a turn: a refusal, meta-text, any artifact; undefined when none. */
-function generatedText(session: Session, turn: SessionTurn): { refusal: boolean; meta: boolean } | undefined {
-  const refusal = turnRefusals(session, turn.index).length > 0;
-  const artifacts = turnArtifacts(session, turn.index);
-  return refusal || artifacts.length > 0 ? { refusal, meta: isMeta(artifacts) } : undefined;
+interface Ask {
+  /** The text node of the turn's last question, and the question's span in it. */
+  textIndex: number;
+  start: number;
+  end: number;
+  /** What the next turn is: no turn, a canned refusal, meta-text, or anything else. */
+  reply: 'none' | 'refusal' | 'meta' | 'answer';
+}
+
+/** The last question a turn asks the other speaker (outside a canned refusal's boilerplate), if any. */
+function askOf(session: Session, turn: SessionTurn): Ask | undefined {
+  if (turn.role === 'other' || turn.texts.length === 0) return undefined;
+  const reply = session.turns[turn.index + 1];
+  if (reply && reply.speakerKey === turn.speakerKey) return undefined;
+  if (turnRefusals(session, turn.index).length > 0) return undefined;
+  const questions = turnQuestions(session, turn.index);
+  let textIndex = -1;
+  for (let q = questions.length - 1; q >= 0 && textIndex < 0; q--) if (questions[q]) textIndex = q;
+  if (textIndex < 0) return undefined;
+  const spans = questions[textIndex]!.spans;
+  const span = spans[spans.length - 1]!;
+  const kind = !reply
+    ? 'none'
+    : turnRefusals(session, reply.index).length > 0
+      ? 'refusal'
+      : isMeta(turnArtifacts(session, reply.index))
+        ? 'meta'
+        : 'answer';
+  return { textIndex, start: span.start, end: span.end, reply: kind };
+}
+
+/** Does a turn show signs of generated text (a refusal, any artifact)? */
+function generatedText(session: Session, turn: SessionTurn): true | undefined {
+  return turnRefusals(session, turn.index).length > 0 || turnArtifacts(session, turn.index).length > 0 ? true : undefined;
 }
 
 /** Artifacts other than a leaked label make a reply meta-text. */
