@@ -66,6 +66,8 @@ export class RepeatIndex {
   /** Turns to add, in session order, from `addAt` on (an analysis may stop half-way). */
   private toAdd: SessionTurn[] = [];
   private addAt = 0;
+  /** `toAdd` holds every turn of a fresh start: each is answered as it is added. */
+  private inOrder = false;
 
   /** Bring the index to the session's turns: drop the turns that went, add the new ones (in steps). */
   *update(session: Session): Generator<void, void> {
@@ -81,19 +83,42 @@ export class RepeatIndex {
       this.repeating.clear();
       this.toAdd = session.turns.filter((turn) => turn.features.words >= minWords);
       this.addAt = 0;
+      this.inOrder = true;
     } else {
       for (const [turn, answer] of this.answers) if (turn.alive !== session.generation) this.remove(turn, answer);
       const waiting = this.toAdd.slice(this.addAt);
       for (const turn of fresh) if (turn.features.words >= minWords) waiting.push(turn);
       this.toAdd = waiting.filter((turn) => turn.alive === session.generation && !this.answers.has(turn)).sort((a, b) => a.index - b.index);
       this.addAt = 0;
+      this.inOrder = false;
     }
     while (this.addAt < this.toAdd.length) {
       if (this.addAt % 4096 === 4095) yield;
-      this.add(this.toAdd[this.addAt++]!);
+      const turn = this.toAdd[this.addAt++]!;
+      if (this.inOrder) this.append(turn);
+      else this.add(turn);
     }
     this.toAdd = [];
     this.addAt = 0;
+  }
+
+  /**
+   * Add a turn that comes after every indexed one, and answer it at once:
+   * what a fresh start does for each turn in order (no queue, no search).
+   */
+  private append(turn: SessionTurn): void {
+    const answer: Answer = { ref: undefined, root: turn, exact: false, similarity: 0, dependents: undefined };
+    this.answers.set(turn, answer);
+    const group = turn.exactGroup;
+    let list = this.members.get(group);
+    if (!list) this.members.set(group, (list = []));
+    list.push(turn);
+    for (const key of turn.bandKeys) {
+      list = this.members.get(key);
+      if (!list) this.members.set(key, (list = []));
+      list.push(turn);
+    }
+    this.answer(turn, answer);
   }
 
   /**
@@ -131,14 +156,14 @@ export class RepeatIndex {
   private add(turn: SessionTurn): void {
     this.answers.set(turn, { ref: undefined, root: turn, exact: false, similarity: 0, dependents: undefined });
     this.queue(turn);
-    this.eachKey(turn, (key) => {
+    for (const key of keysOf(turn)) {
       let list = this.members.get(key);
       if (!list) this.members.set(key, (list = []));
       const at = countBefore(list, turn.index);
       list.splice(at, 0, turn);
       // Later turns sharing the key now see this one.
       for (let i = at + 1; i < list.length; i++) this.queue(list[i]!);
-    });
+    }
   }
 
   private remove(turn: SessionTurn, answer: Answer): void {
@@ -146,13 +171,13 @@ export class RepeatIndex {
     this.repeating.delete(turn);
     if (answer.ref) this.answers.get(answer.ref)?.dependents?.delete(turn);
     for (const dependent of answer.dependents ?? []) this.queue(dependent);
-    this.eachKey(turn, (key) => {
+    for (const key of keysOf(turn)) {
       const list = this.members.get(key)!;
       list.splice(list.indexOf(turn), 1);
       if (list.length === 0) this.members.delete(key);
       // The turn's own index is stale now: every turn left under the key is answered again.
       for (const other of list) this.queue(other);
-    });
+    }
   }
 
   private queue(turn: SessionTurn): void {
@@ -161,10 +186,6 @@ export class RepeatIndex {
     this.pending.push(turn);
   }
 
-  private eachKey(turn: SessionTurn, visit: (key: string | number) => void): void {
-    visit(turn.exactGroup);
-    for (const key of turn.bandKeys) visit(key);
-  }
 
   /** Decide what `turn` repeats, from the answers of earlier turns; queue its dependents if that changed. */
   private answer(turn: SessionTurn, answer: Answer): void {
@@ -216,6 +237,11 @@ export class RepeatIndex {
     answer.similarity = similarity;
     for (const dependent of answer.dependents ?? []) this.queue(dependent);
   }
+}
+
+/** The keys a turn is indexed under: its exact text and its bands. */
+function keysOf(turn: SessionTurn): Array<string | number> {
+  return [turn.exactGroup, ...turn.bandKeys];
 }
 
 /** How many turns of an index-sorted list come before `index`. */

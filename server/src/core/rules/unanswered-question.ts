@@ -34,40 +34,46 @@ export default defineRule({
   *check({ session, report }) {
     const turns = session.turns;
     const repeatOf = new Map(sessionRepeats(session).map((r) => [r.turn, r] as const));
-    // Every turn that asks the other speaker something, with the kind of reply it gets
-    // (a result of the turn and the next one, so an editor keeps it for untouched turns).
-    const asks = yield* keptTurnMap(session, 'asks', '', (turn) => askOf(session, turn));
+    // Turns whose reply takes nothing up: a refusal, meta-text or no reply (a result of the
+    // turn and the next one, so an editor keeps it for the turns an edit did not re-make).
+    const replies = yield* keptTurnMap(session, 'non-answers', '', (turn) => nonAnswerOf(session, turn));
     const generated = yield* keptTurnMap(session, 'generated-text', '', (turn) => generatedText(session, turn));
-    // The asks whose reply takes nothing up: a refusal, meta-text, no reply, or a repeat.
-    const unanswered: SessionTurn[] = [];
-    for (const [turn, ask] of asks) if (ask.reply !== 'answer') unanswered.push(turn);
+    // …and turns answered by a repeat.
+    const askers: SessionTurn[] = [...replies.keys()];
     for (const index of repeatOf.keys()) {
       const asker = turns[index - 1];
-      if (asker && asks.get(asker)?.reply === 'answer') unanswered.push(asker);
+      if (asker && !replies.has(asker) && asks(session, asker)) askers.push(asker);
     }
-    unanswered.sort((a, b) => a.index - b.index);
+    askers.sort((a, b) => a.index - b.index);
     // A recorded session may stop mid-talk; only a generated one "ends" on an unanswered question.
     const looksGenerated = repeatOf.size > 0 || generated.size > 0;
     let step = 0;
-    for (const turn of unanswered) {
+    for (const turn of askers) {
       if (++step % 4096 === 0) yield;
-      const ask = asks.get(turn)!;
+      const kind = replies.get(turn);
       const i = turn.index;
       const reply = turns[i + 1];
       const repeat = repeatOf.get(i + 1);
       let why: string | undefined;
       if (!reply) {
         if (i > 0 && looksGenerated) why = 'the session ends here, without a reply';
-      } else if (ask.reply === 'refusal') why = `the reply on line ${session.lineOfTurn(i + 1)} is a canned refusal`;
+      } else if (kind === 'refusal') why = `the reply on line ${session.lineOfTurn(i + 1)} is a canned refusal`;
       else if (repeat) why = `the reply on line ${session.lineOfTurn(i + 1)} repeats line ${session.lineOfTurn(repeat.first)} instead`;
-      else if (ask.reply === 'meta') why = `the reply on line ${session.lineOfTurn(i + 1)} is about the transcript, not an answer`;
+      else if (kind === 'meta') why = `the reply on line ${session.lineOfTurn(i + 1)} is about the transcript, not an answer`;
       if (!why) continue;
-      const base = turn.texts[ask.textIndex]!.position.start.offset!;
+      // Then, and only then (question detection is the costly part): did this turn ask something?
+      const questions = turnQuestions(session, i);
+      let lastText = -1;
+      for (let q = questions.length - 1; q >= 0 && lastText < 0; q--) if (questions[q]) lastText = q;
+      if (lastText < 0) continue;
+      const spans = questions[lastText]!.spans;
+      const span = spans[spans.length - 1]!;
+      const base = turn.texts[lastText]!.position.start.offset!;
       const asker = turn.role === 'therapist' ? "The therapist's" : "The patient's";
       report({
         reason: `${asker} question goes unanswered: ${why}.`,
-        start: base + ask.start,
-        end: base + ask.end,
+        start: base + span.start,
+        end: base + span.end,
         turn: i,
         related: reply ? [{ ...session.turnHead(reply.index), message: 'The reply' }] : [],
       });
@@ -75,35 +81,24 @@ export default defineRule({
   },
 });
 
-interface Ask {
-  /** The text node of the turn's last question, and the question's span in it. */
-  textIndex: number;
-  start: number;
-  end: number;
-  /** What the next turn is: no turn, a canned refusal, meta-text, or anything else. */
-  reply: 'none' | 'refusal' | 'meta' | 'answer';
+/**
+ * Can this turn ask the next speaker something: a therapist or patient turn
+ * with text, followed by the other speaker or by nothing, and not a canned
+ * refusal (whose "Is there anything else…?" is boilerplate)?
+ */
+function asks(session: Session, turn: SessionTurn): boolean {
+  if (turn.role === 'other' || turn.texts.length === 0) return false;
+  const reply = session.turns[turn.index + 1];
+  if (reply && reply.speakerKey === turn.speakerKey) return false;
+  return turnRefusals(session, turn.index).length === 0;
 }
 
-/** The last question a turn asks the other speaker (outside a canned refusal's boilerplate), if any. */
-function askOf(session: Session, turn: SessionTurn): Ask | undefined {
-  if (turn.role === 'other' || turn.texts.length === 0) return undefined;
+/** What the reply to an asking turn is when it takes nothing up; undefined otherwise. */
+function nonAnswerOf(session: Session, turn: SessionTurn): 'none' | 'refusal' | 'meta' | undefined {
   const reply = session.turns[turn.index + 1];
-  if (reply && reply.speakerKey === turn.speakerKey) return undefined;
-  if (turnRefusals(session, turn.index).length > 0) return undefined;
-  const questions = turnQuestions(session, turn.index);
-  let textIndex = -1;
-  for (let q = questions.length - 1; q >= 0 && textIndex < 0; q--) if (questions[q]) textIndex = q;
-  if (textIndex < 0) return undefined;
-  const spans = questions[textIndex]!.spans;
-  const span = spans[spans.length - 1]!;
-  const kind = !reply
-    ? 'none'
-    : turnRefusals(session, reply.index).length > 0
-      ? 'refusal'
-      : isMeta(turnArtifacts(session, reply.index))
-        ? 'meta'
-        : 'answer';
-  return { textIndex, start: span.start, end: span.end, reply: kind };
+  // The cheap part first: most replies are answers.
+  const kind = !reply ? 'none' : turnRefusals(session, reply.index).length > 0 ? 'refusal' : isMeta(turnArtifacts(session, reply.index)) ? 'meta' : undefined;
+  return kind && asks(session, turn) ? kind : undefined;
 }
 
 /** Does a turn show signs of generated text (a refusal, any artifact)? */
