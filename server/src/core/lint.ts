@@ -131,12 +131,18 @@ export function* lintSteps(tree: Root, text: string, options: AnalyzeOptions, sp
   const local = active.filter((a) => a.rule.checkTurn);
   if (local.length > 0) {
     const signature = `${codebookId(codebook)}|${local.map((a) => `${a.rule.id}:${a.severity}:${JSON.stringify(a.options)}`).join('|')}`;
-    const flagged = yield* keptTurnResults(session, 'turn-rules', signature, (turn) => {
-      const base = turn.lineStart;
-      let list: Array<{ rule: number; finding: Finding }> | undefined;
-      local.forEach((a, rule) => {
-        a.rule.checkTurn!({ session, options: a.options, report: (f) => (list ??= []).push({ rule, finding: shiftFinding(f, -base) }) }, turn);
-      });
+    // One context per rule for every turn (a large session has hundreds of thousands).
+    let list: Array<{ rule: number; finding: Finding }> | undefined;
+    let base = 0;
+    const contexts = local.map((a, rule) => ({
+      session,
+      options: a.options,
+      report: (f: Finding) => (list ??= []).push({ rule, finding: shiftFinding(f, -base) }),
+    }));
+    const flagged = yield* keptTurnResults<Array<{ rule: number; finding: Finding }>>(session, 'turn-rules', signature, (turn) => {
+      base = turn.lineStart;
+      list = undefined;
+      for (let rule = 0; rule < local.length; rule++) local[rule]!.rule.checkTurn!(contexts[rule]!, turn);
       return list;
     });
     for (const { turn, value } of flagged) {

@@ -202,3 +202,36 @@ export function excerpt(text: string, max = 60): string {
   const space = cut.lastIndexOf(' ');
   return `${space > max * 0.6 ? cut.slice(0, space) : cut}…`;
 }
+
+/** One shared, frozen empty list: what most turns have for each detector. */
+export const NO_MATCHES: readonly never[] = Object.freeze([]);
+
+/**
+ * A detector's matches in each text of a turn, tagged with the text's index;
+ * the shared empty list when there are none (most turns), so a large session
+ * does not allocate a list per turn and detector.
+ */
+export function matchesPerText<M extends object>(texts: ReadonlyArray<{ value: string }>, find: (value: string) => readonly M[]): Array<M & { textIndex: number }> {
+  let all: Array<M & { textIndex: number }> | undefined;
+  for (let i = 0; i < texts.length; i++) {
+    const found = find(texts[i]!.value);
+    for (let j = 0; j < found.length; j++) (all ??= []).push({ ...found[j]!, textIndex: i });
+  }
+  return all ?? (NO_MATCHES as never[]);
+}
+
+/** A detector's results for each text of a turn, or the shared empty list when every text has none. */
+export function resultsPerText<M>(texts: ReadonlyArray<{ value: string }>, find: (value: string) => M[]): M[][] {
+  let all: M[][] | undefined;
+  for (let i = 0; i < texts.length; i++) {
+    const found = find(texts[i]!.value);
+    if (found.length === 0 && !all) continue;
+    if (!all) {
+      all = [];
+      for (let j = 0; j < i; j++) all.push(NO_MATCHES as never[]);
+    }
+    all.push(found);
+  }
+  if (all) while (all.length < texts.length) all.push(NO_MATCHES as never[]);
+  return all ?? (NO_MATCHES as never[]);
+}

@@ -7,6 +7,7 @@
 import type { Role } from '../types.ts';
 import type { Session, SessionTurn } from '../session.ts';
 import { drain, keptTurnResults } from '../kept.ts';
+import { NO_MATCHES, resultsPerText } from '../text.ts';
 
 export interface NameUse {
   name: string;
@@ -49,10 +50,10 @@ const NOT_NAMES = new Set(
 
 /** Names used to address someone in one text (offsets into it). */
 function vocativesIn(value: string): Array<{ name: string; start: number }> {
-  const found: Array<{ name: string; start: number }> = [];
   const comma = value.includes(', ');
   const greeting = GREETING_GATE.test(value);
-  if (!comma && !greeting) return found;
+  if (!comma && !greeting) return NO_MATCHES as never[];
+  const found: Array<{ name: string; start: number }> = [];
   for (const re of greeting ? VOCATIVE_RES : COMMA_VOCATIVES) {
     re.lastIndex = 0;
     for (let m = re.exec(value); m; m = re.exec(value)) {
@@ -112,6 +113,6 @@ export function* nameSteps(session: Session): Generator<void, SessionNames> {
 /** The names a turn addresses someone by, per text (offsets into it); undefined when none. */
 function turnVocatives(turn: SessionTurn): Array<Array<{ name: string; start: number }>> | undefined {
   if (turn.role === 'other') return undefined;
-  const found = (turn.features.slots.vocatives ??= turn.texts.map((text) => vocativesIn(text.value)));
+  const found = (turn.features.slots.vocatives ??= resultsPerText(turn.texts, vocativesIn));
   return found.every((uses) => uses.length === 0) ? undefined : found;
 }

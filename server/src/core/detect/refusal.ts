@@ -30,6 +30,8 @@ export interface RefusalMatch extends Span {
 
 /** Refusal sentences in `text` (offsets into `text`), in order, not overlapping. */
 export function findRefusals(text: string, extraPhrases: readonly string[] = []): RefusalMatch[] {
+  // Most texts: nothing to look for (and nothing allocated).
+  if (extraPhrases.length === 0 && !REFUSAL_GATE.test(text)) return [];
   const found: RefusalMatch[] = [];
   const lower = extraPhrases.length > 0 ? text.toLowerCase().replace(/’/g, "'") : '';
   const add = (start: number, end: number) => {

@@ -54,7 +54,8 @@ interface Answer {
  * turn is unchanged), so the relative order of kept turns never changes.
  */
 export class RepeatIndex {
-  private readonly members = new Map<string | number, SessionTurn[]>();
+  /** The turns under each key, in session order: a key most turns alone have holds the turn itself. */
+  private readonly members = new Map<string | number, SessionTurn | SessionTurn[]>();
   private readonly answers = new Map<SessionTurn, Answer>();
   /** Turns to answer again, in session order once sorted. */
   private pending: SessionTurn[] = [];
@@ -102,6 +103,23 @@ export class RepeatIndex {
     this.addAt = 0;
   }
 
+  /** Add a turn at the end of a key's list. */
+  private push(key: string | number, turn: SessionTurn): void {
+    const known = this.members.get(key);
+    if (known === undefined) this.members.set(key, turn);
+    else if (Array.isArray(known)) known.push(turn);
+    else this.members.set(key, [known, turn]);
+  }
+
+  /** A key's list as an array (made one, for a key held by one turn). */
+  private list(key: string | number): SessionTurn[] {
+    const known = this.members.get(key);
+    if (Array.isArray(known)) return known;
+    const list = known === undefined ? [] : [known];
+    this.members.set(key, list);
+    return list;
+  }
+
   /**
    * Add a turn that comes after every indexed one, and answer it at once:
    * what a fresh start does for each turn in order (no queue, no search).
@@ -109,15 +127,8 @@ export class RepeatIndex {
   private append(turn: SessionTurn): void {
     const answer: Answer = { ref: undefined, root: turn, exact: false, similarity: 0, dependents: undefined };
     this.answers.set(turn, answer);
-    const group = turn.exactGroup;
-    let list = this.members.get(group);
-    if (!list) this.members.set(group, (list = []));
-    list.push(turn);
-    for (const key of turn.bandKeys) {
-      list = this.members.get(key);
-      if (!list) this.members.set(key, (list = []));
-      list.push(turn);
-    }
+    this.push(turn.exactGroup, turn);
+    for (const key of turn.bandKeys) this.push(key, turn);
     this.answer(turn, answer);
   }
 
@@ -157,8 +168,7 @@ export class RepeatIndex {
     this.answers.set(turn, { ref: undefined, root: turn, exact: false, similarity: 0, dependents: undefined });
     this.queue(turn);
     for (const key of keysOf(turn)) {
-      let list = this.members.get(key);
-      if (!list) this.members.set(key, (list = []));
+      const list = this.list(key);
       const at = countBefore(list, turn.index);
       list.splice(at, 0, turn);
       // Later turns sharing the key now see this one.
@@ -172,7 +182,7 @@ export class RepeatIndex {
     if (answer.ref) this.answers.get(answer.ref)?.dependents?.delete(turn);
     for (const dependent of answer.dependents ?? []) this.queue(dependent);
     for (const key of keysOf(turn)) {
-      const list = this.members.get(key)!;
+      const list = this.list(key);
       list.splice(list.indexOf(turn), 1);
       if (list.length === 0) this.members.delete(key);
       // The turn's own index is stale now: every turn left under the key is answered again.
@@ -194,7 +204,8 @@ export class RepeatIndex {
     let exact = false;
     let similarity = 0;
     // The first earlier turn with the same words: this one repeats whatever that one is.
-    const leader = this.members.get(turn.exactGroup)![0]!;
+    const group = this.members.get(turn.exactGroup)!;
+    const leader = Array.isArray(group) ? group[0]! : group;
     if (leader !== turn && leader.index < index) {
       ref = leader;
       const led = this.answers.get(leader)!;
@@ -206,6 +217,8 @@ export class RepeatIndex {
       const seen: SessionTurn[] = [];
       for (const key of turn.bandKeys) {
         const list = this.members.get(key)!;
+        // A key only this turn has: nothing to compare with.
+        if (!Array.isArray(list)) continue;
         const end = countBefore(list, index);
         for (let i = Math.max(0, end - BUCKET_LIMIT); i < end; i++) {
           const candidate = list[i]!;

@@ -6,6 +6,7 @@
 import { defineRule } from '../rule.ts';
 import type { Session } from '../session.ts';
 import { findRefusals, type RefusalMatch } from '../detect/refusal.ts';
+import { matchesPerText } from '../text.ts';
 
 export interface RefusalOptions {
   /** Extra phrases that mark a refusal in this dataset (matched case-insensitively). */
@@ -15,7 +16,7 @@ export interface RefusalOptions {
 /** Refusal sentences of a turn, offsets relative to each text node, memoised per turn text. */
 export function turnRefusals(session: Session, index: number, phrases: readonly string[] = []): Array<RefusalMatch & { textIndex: number }> {
   const turn = session.turns[index]!;
-  const find = () => turn.texts.flatMap((text, textIndex) => findRefusals(text.value, phrases).map((m) => ({ ...m, textIndex })));
+  const find = () => matchesPerText(turn.texts, (value) => findRefusals(value, phrases));
   if (phrases.length === 0) return (turn.features.slots.refusals ??= find());
   const key = `refusals:${phrases.join('\u0000')}`;
   return turn.features.recall<Array<RefusalMatch & { textIndex: number }>>(key) ?? turn.features.remember(key, find());

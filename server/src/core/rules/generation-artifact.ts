@@ -9,14 +9,15 @@ import { defineRule } from '../rule.ts';
 import type { Fix } from '../fixes.ts';
 import type { Session } from '../session.ts';
 import { findArtifacts, type ArtifactMatch } from '../detect/artifacts.ts';
+import { matchesPerText } from '../text.ts';
 import { removalSpan } from '../detect/sentence.ts';
 
 /** Artifacts of a turn, offsets relative to each text node, memoised per turn text. */
 export function turnArtifacts(session: Session, index: number): Array<ArtifactMatch & { textIndex: number }> {
   const turn = session.turns[index]!;
-  return (turn.features.slots.artifacts ??= turn.texts.flatMap((text, textIndex) =>
-    findArtifacts(text.value, session.speakers).map((m) => ({ ...m, textIndex })),
-  )) as Array<ArtifactMatch & { textIndex: number }>;
+  return (turn.features.slots.artifacts ??= matchesPerText(turn.texts, (value) => findArtifacts(value, session.speakers))) as Array<
+    ArtifactMatch & { textIndex: number }
+  >;
 }
 
 const DESCRIBE: Record<ArtifactMatch['kind'], string> = {

@@ -7,6 +7,7 @@
 import { defineRule } from '../rule.ts';
 import type { TextEdit } from '../fixes.ts';
 import { keptTurnResults } from '../kept.ts';
+import { NO_MATCHES, resultsPerText } from '../text.ts';
 import type { SessionTurn } from '../session.ts';
 
 /** Windows-1252 characters for bytes 0x80–0x9F (undefined bytes map to C1 controls, as decoders do). */
@@ -38,8 +39,8 @@ export function repairMojibake(run: string): string | undefined {
 
 /** Mojibake runs in a text, with their repair. */
 export function findMojibake(text: string): Array<TextEdit & { run: string }> {
+  if (!LEAD.test(text)) return NO_MATCHES as never[];
   const found: Array<TextEdit & { run: string }> = [];
-  if (!LEAD.test(text)) return found;
   SEQUENCE.lastIndex = 0;
   for (let m = SEQUENCE.exec(text); m; m = SEQUENCE.exec(text)) {
     // Shrink from the end until the run decodes (a trailing "Â" may be real).
@@ -92,7 +93,7 @@ type Runs = Array<TextEdit & { run: string }>;
 
 /** A turn's runs, relative to its label and to each of its texts; undefined when there are none. */
 function turnMojibake(turn: SessionTurn): { label: Runs; texts: Runs[] } | undefined {
-  const texts = (turn.features.slots.mojibake ??= turn.texts.map((text) => findMojibake(text.value)));
+  const texts = (turn.features.slots.mojibake ??= resultsPerText(turn.texts, findMojibake));
   const label = findMojibake(turn.node.speaker);
   if (label.length === 0 && texts.every((list) => list.length === 0)) return undefined;
   return { label, texts };

@@ -11,6 +11,7 @@
 import { defineRule } from '../rule.ts';
 import { findNames, nameSteps } from '../detect/names.ts';
 import { keptTurnResults } from '../kept.ts';
+import { NO_MATCHES, resultsPerText } from '../text.ts';
 import type { Role } from '../types.ts';
 
 const THIRD_PERSON_VERBS =
@@ -53,7 +54,7 @@ export default defineRule({
     const key = `role-confusion:${patientNames.join('|')}`;
     const slipping = yield* keptTurnResults(session, 'role-confusion', key, (turn) => {
       if (turn.role === 'other') return undefined;
-      const found = turn.features.recall<Slip[][]>(key) ?? turn.features.remember(key, turn.texts.map((text) => voiceSlips(text.value, turn.role, mentions, narration)));
+      const found = turn.features.recall<Slip[][]>(key) ?? turn.features.remember(key, resultsPerText(turn.texts, (value) => voiceSlips(value, turn.role, mentions, narration)));
       return found.every((slips) => slips.length === 0) ? undefined : found;
     });
     for (const { turn, value: found } of slipping) {
@@ -83,6 +84,8 @@ interface Slip {
 
 /** "My therapist" from the therapist, and third-person narration, in one text. */
 function voiceSlips(value: string, role: Role, mentions: (value: string) => boolean, narration: RegExp): Slip[] {
+  const mine = role === 'therapist' && (value.includes('herapist') || value.includes('ounsel'));
+  if (!mine && !mentions(value)) return NO_MATCHES as never[];
   const slips: Slip[] = [];
   if (role === 'therapist' && (value.includes('herapist') || value.includes('ounsel')) && /my (?:therapist|counsel|psychotherapist)/i.test(value)) {
     const mine = /\bmy (?:therapist|counsell?or|psychotherapist)\b/gi;
