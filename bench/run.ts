@@ -138,10 +138,13 @@ async function main() {
 }
 
 export interface ServerFigures {
-  /** Time to first diagnostics of the 5 MB session, one fresh server per run. */
-  open5mb: { ms: number; runs: number[]; diagnostics: number };
+  /**
+   * Time to first diagnostics of the 5 MB session (its turn rules' problems),
+   * and to all of them, one fresh server per run.
+   */
+  open5mb: { ms: number; runs: number[]; completeMs: number; completeRuns: number[]; diagnostics: number };
   edit5mb?: EditFigures | undefined;
-  open50k?: { ms: number; diagnostics: number } | undefined;
+  open50k?: { ms: number; completeMs: number; diagnostics: number } | undefined;
   edit50k?: EditFigures | undefined;
   /** Peak RSS of the server with both documents open. */
   rssMB?: number | undefined;
@@ -154,14 +157,15 @@ export interface ServerFigures {
 async function measureServer(corpus: Corpus, usageFile: string): Promise<ServerFigures> {
   log('Language server over stdio…');
   const openDocumentsMB = (fs.statSync(corpus.session5mb).size + fs.statSync(corpus.turns50k).size) / 1e6;
-  const figures: ServerFigures = { open5mb: { ms: NaN, runs: [], diagnostics: 0 }, openDocumentsMB: round(openDocumentsMB, 2) };
+  const figures: ServerFigures = { open5mb: { ms: NaN, runs: [], completeMs: NaN, completeRuns: [], diagnostics: 0 }, openDocumentsMB: round(openDocumentsMB, 2) };
   try {
     // Cold opens: a fresh server each time.
     for (let i = 0; i < REPS - 1; i++) {
       const server = await startServer(usageFile, TIMEOUT_MS);
       const opened = await server.open(corpus.session5mb);
       figures.open5mb.runs.push(opened.ms);
-      log(`  open 5 MB run ${i + 1}/${REPS}: ${opened.ms} ms`);
+      figures.open5mb.completeRuns.push(opened.completeMs);
+      log(`  open 5 MB run ${i + 1}/${REPS}: first diagnostics ${opened.ms} ms, all ${opened.completeMs} ms`);
       await server.stop();
     }
     // The last open starts the editing session.
@@ -171,13 +175,15 @@ async function measureServer(corpus: Corpus, usageFile: string): Promise<ServerF
     const server = await startServer(usageFile, TIMEOUT_MS);
     const opened = await server.open(corpus.session5mb);
     figures.open5mb.runs.push(opened.ms);
+    figures.open5mb.completeRuns.push(opened.completeMs);
     figures.open5mb.diagnostics = opened.diagnostics;
-    log(`  open 5 MB run ${REPS}/${REPS}: ${opened.ms} ms (${opened.diagnostics} diagnostics)`);
+    log(`  open 5 MB run ${REPS}/${REPS}: first diagnostics ${opened.ms} ms, all ${opened.completeMs} ms (${opened.diagnostics} diagnostics)`);
     figures.open5mb.ms = median(figures.open5mb.runs);
+    figures.open5mb.completeMs = median(figures.open5mb.completeRuns);
     figures.edit5mb = await server.edits(corpus.session5mb, EDITS, 5, GAP_MS);
     log(`  ${EDITS} edits in the 5 MB session: median ${figures.edit5mb.median} ms, worst ${figures.edit5mb.worst} ms`);
     figures.open50k = await server.open(corpus.turns50k);
-    log(`  open 50,000 turns: ${figures.open50k.ms} ms`);
+    log(`  open 50,000 turns: first diagnostics ${figures.open50k.ms} ms, all ${figures.open50k.completeMs} ms`);
     figures.edit50k = await server.edits(corpus.turns50k, EDITS, 50, GAP_MS);
     log(`  ${EDITS} edits in the 50,000-turn session: median ${figures.edit50k.median} ms, worst ${figures.edit50k.worst} ms`);
     const usage = await server.stop();
@@ -223,7 +229,12 @@ function tableRows(results: Results, corpus: Corpus): Row[] {
   }
   if (lsp) {
     const server = (name: string, ms: number | undefined, size?: number): Row => ({ name, seconds: ms === undefined ? undefined : ms / 1000, bytes: size, otherCores: lsp.otherCores });
-    if (!Number.isNaN(lsp.open5mb.ms)) rows.push(server('server: 5 MB open → first diagnostics', lsp.open5mb.ms, bytes.session5mb));
+    if (!Number.isNaN(lsp.open5mb.ms)) {
+      rows.push(
+        server('server: 5 MB open → first diagnostics', lsp.open5mb.ms, bytes.session5mb),
+        server('server: 5 MB open → all diagnostics', lsp.open5mb.completeMs, bytes.session5mb),
+      );
+    }
     if (lsp.edit5mb) {
       rows.push(
         server('server: 5 MB edit → diagnostics (median)', lsp.edit5mb.median, bytes.session5mb),
@@ -231,7 +242,12 @@ function tableRows(results: Results, corpus: Corpus): Row[] {
         server('server: request during analysis (worst)', lsp.edit5mb.ping.worst),
       );
     }
-    if (lsp.open50k) rows.push(server('server: 50,000 turns open → diagnostics', lsp.open50k.ms, bytes.turns50k));
+    if (lsp.open50k) {
+      rows.push(
+        server('server: 50,000 turns open → first diagnostics', lsp.open50k.ms, bytes.turns50k),
+        server('server: 50,000 turns open → all diagnostics', lsp.open50k.completeMs, bytes.turns50k),
+      );
+    }
     if (lsp.edit50k) rows.push(server('server: 50,000 turns edit (median)', lsp.edit50k.median, bytes.turns50k));
     if (lsp.rssMB !== undefined) rows.push({ ...server(`server: peak RSS, ${lsp.openDocumentsMB} MB open`, undefined), rssMB: lsp.rssMB });
   }

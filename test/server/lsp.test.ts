@@ -148,6 +148,51 @@ test('therapyTranscript.maxProblemsPerRule caps the problems of each rule in an 
   }
 });
 
+test('a large session shows its turn problems first, with progress, then all of them', async () => {
+  const progressing = await startClient({ capabilities: { window: { workDoneProgress: true } } });
+  try {
+    const events: string[] = [];
+    progressing.connection.onRequest('window/workDoneProgress/create', () => {
+      events.push('create');
+      return null;
+    });
+    progressing.connection.onNotification('$/progress', (params: { value: { kind: string } }) => {
+      events.push(params.value.kind);
+    });
+    const uri = 'file:///virtual/year.transcript';
+    // Seventy copies of the seed: over the size at which a full analysis shows progress.
+    const year = Array.from({ length: 70 }, () => seed).join('\n');
+    assert.ok(year.length >= 2_000_000);
+    const sessionRules = new Set(['repeated-turn', 'unanswered-question', 'consecutive-turns', 'role-confusion', 'mojibake']);
+    const first = progressing.diagnostics(uri, 1);
+    const complete = progressing.nextDiagnostics(uri, (p) => p.diagnostics.some((d) => d.code === 'repeated-turn'));
+    progressing.open(uri, year, 1);
+    const early = await first;
+    events.push('first');
+    const all = await complete;
+    events.push('all');
+    // The turn rules' problems, and nothing from the rules that read the whole session.
+    assert.ok(early.diagnostics.some((d) => d.code === 'canned-refusal'));
+    assert.ok(early.diagnostics.every((d) => !sessionRules.has(String(d.code))), 'only turn rules first');
+    assert.equal(all.version, 1);
+    // Every early problem is still there at the end, with the session rules' own.
+    const key = (d: Diagnostic) => `${d.code} ${d.range.start.line}:${d.range.start.character} ${d.message}`;
+    const final = new Set(all.diagnostics.map(key));
+    assert.ok(early.diagnostics.every((d) => final.has(key(d))));
+    assert.ok(all.diagnostics.length > early.diagnostics.length);
+    await new Promise<void>((resolve) => {
+      const wait = () => (events.includes('end') ? resolve() : setTimeout(wait, 10));
+      wait();
+    });
+    // One progress, asked for before the first problems and ended after the last ones.
+    const at = (event: string) => events.indexOf(event);
+    assert.deepEqual(['create', 'begin', 'end'].map((e) => events.filter((x) => x === e).length), [1, 1, 1], events.join(' '));
+    assert.ok(at('create') < at('first') && at('begin') < at('end') && at('all') < at('end'), events.join(' '));
+  } finally {
+    await progressing.stop();
+  }
+});
+
 test('bad input does not crash the server: binary-looking text, a 1 MB line, an empty document', async () => {
   const uri = 'file:///virtual/odd.transcript';
   client.open(uri, `\u0000\u0001PK\u0003\u0004 Therapist: ${'x'.repeat(1_000_000)}\nClient:`, 1);

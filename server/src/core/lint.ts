@@ -71,6 +71,12 @@ export interface AnalyzeOptions {
    * within memory.
    */
   maxFindingsPerRule?: number;
+  /**
+   * Called once the turn rules are done, before the session-wide ones (repeats,
+   * neighbours, names), with what is found so far, in order: an editor can
+   * show those problems of a large session while the rest is worked out.
+   */
+  onTurnFindings?: (messages: readonly LintMessage[], problems: readonly string[]) => void;
 }
 
 export const DEFAULT_MAX_FINDINGS_PER_RULE = 5000;
@@ -104,7 +110,7 @@ export function lintTree(tree: Root, text: string, options: AnalyzeOptions, spea
  */
 export function* lintSteps(tree: Root, text: string, options: AnalyzeOptions, speakers = new SpeakerTable(options.config.speakers)): Generator<void, Analysis> {
   const codebook = options.codebook ?? sharedDefaultCodebook();
-  const session = new Session(text, tree, { cache: options.cache, codebook, speakers });
+  const session = yield* Session.steps(text, tree, { cache: options.cache, codebook, speakers });
   yield;
   const { active, problems } = resolveRules(options.config, options.rules);
   const silenced = yield* collectSilences(session);
@@ -150,6 +156,7 @@ export function* lintSteps(tree: Root, text: string, options: AnalyzeOptions, sp
       for (const { rule, finding } of value) emit(local[rule]!, { ...shiftFinding(finding, base), turn: turn.index });
     }
   }
+  if (options.onTurnFindings) options.onTurnFindings(sortMessages([...messages]), problems);
   // Session rules (and the session-wide part of turn rules, such as the header).
   for (const a of active) {
     if (!a.rule.check) continue;
@@ -179,8 +186,12 @@ export function* lintSteps(tree: Root, text: string, options: AnalyzeOptions, sp
       }),
     );
   }
-  messages.sort((a, b) => a.start.offset! - b.start.offset! || a.ruleId.localeCompare(b.ruleId));
-  return { session, messages, problems };
+  return { session, messages: sortMessages(messages), problems };
+}
+
+/** Messages in document order (then by rule). */
+function sortMessages(messages: LintMessage[]): LintMessage[] {
+  return messages.sort((a, b) => a.start.offset! - b.start.offset! || a.ruleId.localeCompare(b.ruleId));
 }
 
 /** A number per codebook object: turn findings cached with one codebook are not valid with another. */

@@ -8,6 +8,7 @@ import type { Header, Point, Root, Role, Tag, Text, Turn } from './types.ts';
 import type { Codebook } from './codebook.ts';
 import { SpeakerTable } from './speakers.ts';
 import { hashString, mixHash, wordHashes } from './text.ts';
+import { drain } from './kept.ts';
 
 /** A turn as rules see it. Reused across analyses while its node is unchanged. */
 export class SessionTurn {
@@ -317,6 +318,22 @@ export class FeatureCache {
   }
 }
 
+/** The session turns of a tree's turn nodes (the cache's, when it has them). */
+function* sessionTurns(tree: Root, cache: FeatureCache | undefined): Generator<void, SessionTurn[]> {
+  const turns: SessionTurn[] = [];
+  let made = 0;
+  for (const node of tree.children) {
+    if (node.type !== 'turn') continue;
+    if (cache) {
+      const known = (node as TurnWithSession)[SESSION_TURN];
+      // New turns cost more than known ones: yield every few thousand new ones.
+      if ((!known || known.cache !== cache) && ++made % 4096 === 0) yield;
+      turns.push(cache.turn(node));
+    } else turns.push(new SessionTurn(node, undefined));
+  }
+  return turns;
+}
+
 const SESSION_TURN = Symbol('session turn');
 type TurnWithSession = Turn & { [SESSION_TURN]?: SessionTurn };
 
@@ -350,7 +367,7 @@ export class Session {
   readonly generation: number;
   private readonly memo = new Map<string, unknown>();
 
-  constructor(text: string, tree: Root, options: SessionOptions = {}) {
+  constructor(text: string, tree: Root, options: SessionOptions = {}, turns?: SessionTurn[]) {
     const { cache } = options;
     this.text = text;
     this.tree = tree;
@@ -358,13 +375,15 @@ export class Session {
     this.cache = cache;
     this.speakers = options.speakers ?? new SpeakerTable();
     this.header = tree.children[0]?.type === 'header' ? tree.children[0] : undefined;
-    this.turns = [];
     this.generation = cache ? cache.currentGeneration : -1;
-    for (const node of tree.children) {
-      if (node.type !== 'turn') continue;
-      this.turns.push(cache ? cache.turn(node) : new SessionTurn(node, undefined));
-    }
+    this.turns = turns ?? drain(sessionTurns(tree, cache));
     cache?.sweep(this.turns);
+  }
+
+  /** A session, its turns made in steps (a full parse of a large session makes 50,000 of them). */
+  static *steps(text: string, tree: Root, options: SessionOptions = {}): Generator<void, Session> {
+    const turns = yield* sessionTurns(tree, options.cache);
+    return new Session(text, tree, options, turns);
   }
 
   /**

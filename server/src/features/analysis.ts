@@ -5,7 +5,7 @@
  */
 import { URI } from 'vscode-uri';
 import type { TextDocument } from 'vscode-languageserver-textdocument';
-import { lintSteps, type Analysis } from '../core/lint.ts';
+import { lintSteps, type Analysis, type LintMessage } from '../core/lint.ts';
 import { DEFAULT_MAX_PROBLEMS_PER_RULE } from '../settings.ts';
 import type { Root } from '../core/types.ts';
 import { FeatureCache } from '../core/session.ts';
@@ -35,7 +35,22 @@ interface Base {
 interface Job {
   version: number;
   steps: Generator<void, DocumentAnalysis>;
+  /** A full analysis of a large document: worth showing the turn rules' problems first. */
+  long: boolean;
+  /** Who wants the turn rules' problems as soon as they are known. */
+  onTurnFindings?: ((messages: readonly LintMessage[], problems: string[]) => void) | undefined;
 }
+
+/** What a caller of `getInSlices` may want to hear about before the analysis is done. */
+export interface SliceHooks {
+  /** The analysis is a full one of a large document (it will take a while). Called at once. */
+  long?(): void;
+  /** The turn rules' problems of a long analysis, before the session-wide rules run. */
+  turnFindings?(messages: readonly LintMessage[], problems: string[]): void;
+}
+
+/** A full analysis of a document this long publishes its turn rules' problems first. */
+export const LONG_ANALYSIS_CHARS = 2_000_000;
 
 /** How long an analysis runs before it lets the server answer other requests. */
 const SLICE_MS = 12;
@@ -85,10 +100,14 @@ export class AnalysisStore {
    * the server keeps answering requests meanwhile. Resolves `undefined` when
    * `wanted()` turns false (the document has moved on): the work is dropped.
    */
-  async getInSlices(document: TextDocument, wanted: () => boolean): Promise<DocumentAnalysis | undefined> {
+  async getInSlices(document: TextDocument, wanted: () => boolean, hooks?: SliceHooks): Promise<DocumentAnalysis | undefined> {
     const known = this.latest.get(document.uri);
     if (known && known.version === document.version) return known;
     const job = this.job(document);
+    if (job.long && hooks) {
+      hooks.long?.();
+      job.onTurnFindings = hooks.turnFindings;
+    }
     let sliceStart = performance.now();
     for (;;) {
       const step = job.steps.next();
@@ -127,7 +146,10 @@ export class AnalysisStore {
     const editsBefore = this.edits.get(uri) ?? 0;
     const version = document.version;
     const { latest, jobs, bases, edits, dirty: dirtyRanges, maxFindingsPerRule } = this;
-    const job: Job = { version, steps: undefined as unknown as Job['steps'] };
+    const job: Job = { version, steps: undefined as unknown as Job['steps'], long: !reused && text.length >= LONG_ANALYSIS_CHARS };
+    const onTurnFindings = job.long
+      ? (messages: readonly LintMessage[], problems: readonly string[]) => job.onTurnFindings?.(messages, [...settings.problems, ...problems])
+      : undefined;
     job.steps = (function* (): Generator<void, DocumentAnalysis> {
       let tree = reused;
       if (!tree) {
@@ -136,7 +158,7 @@ export class AnalysisStore {
         // No edit since: the next job may reparse from this tree.
         if ((edits.get(uri) ?? 0) === editsBefore) dirtyRanges.delete(uri);
       }
-      const analysis = yield* lintSteps(tree, text, { config: settings.config, codebook: settings.codebook, cache, maxFindingsPerRule }, speakers);
+      const analysis = yield* lintSteps(tree, text, { config: settings.config, codebook: settings.codebook, cache, maxFindingsPerRule, onTurnFindings }, speakers);
       const result: DocumentAnalysis = {
         ...analysis,
         problems: [...settings.problems, ...analysis.problems],

@@ -6,11 +6,11 @@
  */
 import type { Connection, Diagnostic, TextDocuments } from 'vscode-languageserver';
 import type { TextDocument } from 'vscode-languageserver-textdocument';
-import type { AnalysisStore, DocumentAnalysis } from './analysis.ts';
+import type { AnalysisStore, SliceHooks } from './analysis.ts';
 import { toDiagnostic } from './convert.ts';
-import { SOURCE } from '../core/lint.ts';
+import { SOURCE, type LintMessage } from '../core/lint.ts';
 
-export function diagnosticsOf(analysis: DocumentAnalysis): Diagnostic[] {
+export function diagnosticsOf(analysis: { uri: string; messages: readonly LintMessage[]; problems: readonly string[] }): Diagnostic[] {
   const diagnostics = analysis.messages.map((m) => toDiagnostic(analysis.uri, m));
   for (const problem of analysis.problems) {
     diagnostics.unshift({
@@ -86,11 +86,28 @@ export class DiagnosticsFeature {
     const document = this.documents.get(uri);
     if (!document) return;
     const version = document.version;
+    const current = () => this.documents.get(uri)?.version === version;
+    // A long analysis (a full one of a large session) shows progress, and the turn
+    // rules' problems as soon as they are known; the rest replace them when done.
+    let progress: Promise<{ done(): void }> | undefined;
+    const hooks: SliceHooks = {
+      long: () => {
+        progress = this.connection.window.createWorkDoneProgress().then((reporter) => {
+          reporter.begin('Checking the transcript', undefined, 'repeats, questions and names across the session…');
+          return reporter;
+        });
+      },
+      turnFindings: (messages, problems) => {
+        if (current()) void this.connection.sendDiagnostics({ uri, version, diagnostics: diagnosticsOf({ uri, messages, problems }) });
+      },
+    };
     // Analyse in slices; give up as soon as the document changes again (a new run is scheduled).
-    void this.store.getInSlices(document, () => this.documents.get(uri)?.version === version).then((analysis) => {
+    void this.store.getInSlices(document, current, hooks).then((analysis) => {
       // Never publish for a version the editor has already moved past.
-      if (!analysis || this.documents.get(uri)?.version !== analysis.version) return;
-      void this.connection.sendDiagnostics({ uri, version: analysis.version, diagnostics: diagnosticsOf(analysis) });
+      if (analysis && this.documents.get(uri)?.version === analysis.version) {
+        void this.connection.sendDiagnostics({ uri, version: analysis.version, diagnostics: diagnosticsOf(analysis) });
+      }
+      void progress?.then((reporter) => reporter.done());
     });
   }
 
