@@ -16,7 +16,7 @@
 import type { Session, SessionTurn } from './session.ts';
 
 /** How many turns are computed between yields. */
-const STEP = 4096;
+const STEP = 1024;
 
 /** The turns with a result, by turn. */
 export type TurnResults<T> = ReadonlyMap<SessionTurn, T>;

@@ -142,7 +142,7 @@ export function* parseSteps(text: string, options: ParseOptions = {}): Generator
   if (header) root.children.push(header);
   yield;
   for (let t = 0; t < starts.length; t++) {
-    if (t % 4096 === 4095) yield;
+    if (t % 1024 === 1023) yield;
     const to = t + 1 < starts.length ? starts[t + 1]!.line : lines.count;
     root.children.push(buildTurn(text, lines, starts[t]!, to, t));
   }

@@ -327,7 +327,7 @@ function* sessionTurns(tree: Root, cache: FeatureCache | undefined): Generator<v
     if (cache) {
       const known = (node as TurnWithSession)[SESSION_TURN];
       // New turns cost more than known ones: yield every few thousand new ones.
-      if ((!known || known.cache !== cache) && ++made % 4096 === 0) yield;
+      if ((!known || known.cache !== cache) && ++made % 1024 === 0) yield;
       turns.push(cache.turn(node));
     } else turns.push(new SessionTurn(node, undefined));
   }

@@ -94,7 +94,7 @@ export class RepeatIndex {
       this.inOrder = false;
     }
     while (this.addAt < this.toAdd.length) {
-      if (this.addAt % 4096 === 4095) yield;
+      if (this.addAt % 1024 === 1023) yield;
       const turn = this.toAdd[this.addAt++]!;
       if (this.inOrder) this.append(turn);
       else this.add(turn);
@@ -142,7 +142,7 @@ export class RepeatIndex {
     this.pending = this.pending.filter((turn) => this.answers.has(turn)).sort((a, b) => b.index - a.index);
     let step = 0;
     while (this.pending.length > 0) {
-      if (++step % 2048 === 0) yield;
+      if (++step % 512 === 0) yield;
       // The earliest pending turn: dependents queued below are always later ones.
       const turn = this.pending.pop()!;
       this.queued.delete(turn);
