@@ -126,7 +126,8 @@ export function* lintSteps(tree: Root, text: string, options: AnalyzeOptions, sp
     let state = counts.get(rule.id);
     if (!state) counts.set(rule.id, (state = { count: 0 }));
     if (++state.count > max) {
-      state.firstOver ??= finding;
+      // A counted-only finding may leave its place out: then it is its turn's head.
+      state.firstOver ??= finding.start >= 0 || finding.turn === undefined ? finding : { ...finding, ...session.turnHead(finding.turn) };
       return;
     }
     messages.push(toMessage(session, rule.id, severity, finding));

@@ -36,7 +36,8 @@ export interface RuleContext<Options> {
   /**
    * True once the rule has as many findings as a file lists (see
    * `maxFindingsPerRule`): the rest are only counted, so a rule may report
-   * them with their place and turn alone.
+   * them with their turn alone (`start` and `end` -1: the turn's head is
+   * the place of the summary when it is the first one left out).
    */
   readonly capped?: boolean;
 }

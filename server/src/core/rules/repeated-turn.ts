@@ -54,8 +54,8 @@ export default defineRule({
     for (const r of repeats) {
       if (++step % 2048 === 0) yield;
       if (context.capped) {
-        // Counted, not listed: the place is enough.
-        report({ reason: '', ...session.turnHead(r.turn), turn: r.turn });
+        // Counted, not listed: the turn is enough.
+        report({ reason: '', start: -1, end: -1, turn: r.turn });
         continue;
       }
       const turn = session.turns[r.turn]!;
