@@ -49,3 +49,29 @@ test('a sliced analysis gives up when the document changes, and the next one is 
   assert.equal(second.version, 2);
   assert.deepEqual(view(second.messages), view(analyze(document.getText(), { config: emptyConfig() }).messages));
 });
+
+test('edits that overtake each other mid-analysis (turns still being moved) end in the findings of a fresh analysis', async () => {
+  // One step per slice: an edit comes while the turns after the previous one are still moving.
+  const store = new AnalysisStore(new SettingsResolver({ noConfig: true }), { sliceMs: 0 });
+  // Enough turns that moving those after an edit takes several steps.
+  const big = Array.from({ length: 200 }, () => seed).join('\n\n');
+  const document = TextDocument.create('file:///virtual/year.transcript', 'therapy-transcript', 1, big);
+  store.get(document);
+  const pending: Array<Promise<unknown>> = [];
+  for (const [i, text] of ['x', '\n\n', 'Client: Okay.\n\n', 'y'].entries()) {
+    // Each edit lands early in the session (most turns move), and the next one comes
+    // while its analysis is still under way.
+    const at = document.getText().indexOf('Welcome back', 1000 * i);
+    edit(store, document, at, text);
+    const version = document.version;
+    pending.push(store.getInSlices(document, () => document.version === version));
+    await new Promise((resolve) => setImmediate(resolve));
+  }
+  const results = await Promise.all(pending);
+  assert.ok(results.slice(0, -1).some((r) => r === undefined), 'some analyses were overtaken');
+  const last = store.get(document);
+  assert.equal(last.version, 5);
+  assert.equal(last.incremental, true);
+  // (The editor lists fewer findings per rule than the CLI.)
+  assert.deepEqual(view(last.messages), view(analyze(document.getText(), { config: emptyConfig(), maxFindingsPerRule: store.maxFindingsPerRule }).messages));
+});

@@ -9,6 +9,7 @@
 import type { Point, Root, Turn } from './types.ts';
 import { hasUnknownLabelLines, parseTranscript } from './parser.ts';
 import type { SpeakerTable } from './speakers.ts';
+import { drain } from './kept.ts';
 
 /** What changed since the last parse: `[start, end)` of the new text replaced `[start, end - delta)` of the old. */
 export interface DirtyRange {
@@ -66,6 +67,24 @@ function collect(points: Point[], point: Point): void {
 }
 
 export function reparse(previous: { text: string; tree: Root }, text: string, dirty: DirtyRange, speakers: SpeakerTable): Root | undefined {
+  const result = reparseInSteps(previous, text, dirty, speakers);
+  if (!result) return undefined;
+  drain(result.settle);
+  return result.tree;
+}
+
+/**
+ * `reparse`, with the turns after the edit moved (new lines, offsets and
+ * indexes) by `settle`, in steps: on a session of 50,000 turns moving them is
+ * most of the work, and an editor can answer a request in between. The tree
+ * must not be read until `settle` is done.
+ */
+export function reparseInSteps(
+  previous: { text: string; tree: Root },
+  text: string,
+  dirty: DirtyRange,
+  speakers: SpeakerTable,
+): { tree: Root; settle: Generator<void, void> } | undefined {
   const oldText = previous.text;
   const children = previous.tree.children;
   const firstTurn = children[0]?.type === 'header' ? 1 : 0;
@@ -116,9 +135,9 @@ export function reparse(previous: { text: string; tree: Root }, text: string, di
   // Shift the turns after the region.
   const lineDelta = countLineBreaks(text, regionStart, newRegionEnd) - countLineBreaks(oldText, regionStart, oldRegionEnd);
   const after = turns.slice(last + 1);
-  if (dirty.delta !== 0 || lineDelta !== 0) for (const turn of after) shiftTurn(turn, lineDelta, dirty.delta, scratch);
   const newTurns = [...turns.slice(0, first), ...(mini.children as Turn[]), ...after];
-  for (let i = first; i < newTurns.length; i++) newTurns[i]!.index = i;
+  const afterStart = first + mini.children.length;
+  for (let i = first; i < afterStart; i++) newTurns[i]!.index = i;
   const root: Root = {
     type: 'root',
     children: firstTurn ? [children[0]!, ...newTurns] : newTurns,
@@ -129,7 +148,18 @@ export function reparse(previous: { text: string; tree: Root }, text: string, di
   };
   // The last line's column changes when the region reaches the end of the text.
   if (newRegionEnd === text.length) root.position.end = endPoint(text, root.position.end.line);
-  return root;
+  const settle = (function* (): Generator<void, void> {
+    const move = dirty.delta !== 0 || lineDelta !== 0;
+    const reindex = afterStart !== last + 1;
+    if (!move && !reindex) return;
+    for (let i = 0; i < after.length; i++) {
+      if (i % 2048 === 2047) yield;
+      const turn = after[i]!;
+      if (move) shiftTurn(turn, lineDelta, dirty.delta, scratch);
+      if (reindex) turn.index = afterStart + i;
+    }
+  })();
+  return { tree: root, settle };
 }
 
 /** The point at the end of `text`, knowing its line. */

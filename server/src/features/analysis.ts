@@ -11,7 +11,8 @@ import type { Root } from '../core/types.ts';
 import { FeatureCache } from '../core/session.ts';
 import { parseSteps } from '../core/parser.ts';
 import { SpeakerTable } from '../core/speakers.ts';
-import { addChange, reparse, type DirtyRange } from '../core/incremental.ts';
+import { addChange, reparseInSteps, type DirtyRange } from '../core/incremental.ts';
+import { drain } from '../core/kept.ts';
 import type { SettingsResolver, ResolvedFileSettings } from '../core/resolve.ts';
 
 export interface DocumentAnalysis extends Analysis {
@@ -53,7 +54,7 @@ export interface SliceHooks {
 export const LONG_ANALYSIS_CHARS = 2_000_000;
 
 /** How long an analysis runs before it lets the server answer other requests. */
-const SLICE_MS = 12;
+const SLICE_MS = 6;
 
 export class AnalysisStore {
   private readonly latest = new Map<string, DocumentAnalysis>();
@@ -64,11 +65,21 @@ export class AnalysisStore {
   private readonly dirty = new Map<string, DirtyRange | null>();
   /** Edits seen per document (to know whether any came during a full parse). */
   private readonly edits = new Map<string, number>();
+  /** Turns of a document's base still to be moved after an edit (see `reparseInSteps`). */
+  private readonly moving = new Map<string, Generator<void, void>>();
 
   /** Findings listed per rule and document; the rest are summed up in one (see `therapyTranscript.maxProblemsPerRule`). */
   maxFindingsPerRule = DEFAULT_MAX_PROBLEMS_PER_RULE;
 
-  constructor(private readonly resolver: SettingsResolver) {}
+  /** How long an analysis runs before it lets the server answer other requests (tests: 0, a step at a time). */
+  private readonly sliceMs: number;
+
+  constructor(
+    private readonly resolver: SettingsResolver,
+    options: { sliceMs?: number } = {},
+  ) {
+    this.sliceMs = options.sliceMs ?? SLICE_MS;
+  }
 
   /** An edit replaced `[start, end)` of the current text with `inserted` characters. */
   changed(uri: string, start: number, end: number, inserted: number): void {
@@ -112,7 +123,7 @@ export class AnalysisStore {
     for (;;) {
       const step = job.steps.next();
       if (step.done) return step.value;
-      if (performance.now() - sliceStart < SLICE_MS) continue;
+      if (performance.now() - sliceStart < this.sliceMs) continue;
       await new Promise((resolve) => setImmediate(resolve));
       if (!wanted() || this.jobs.get(document.uri) !== job) return undefined;
       sliceStart = performance.now();
@@ -134,7 +145,15 @@ export class AnalysisStore {
     const base = this.bases.get(uri);
     const dirty = this.dirty.get(uri);
     this.dirty.delete(uri);
-    const reused = base && dirty && base.settings === settings ? reparse(base, text, dirty, speakers) : undefined;
+    // The base's turns after an edit are moved in steps by the job that reparsed it: finish that first.
+    const moving = this.moving.get(uri);
+    if (moving) {
+      drain(moving);
+      this.moving.delete(uri);
+    }
+    const reparsed = base && dirty && base.settings === settings ? reparseInSteps(base, text, dirty, speakers) : undefined;
+    const reused = reparsed?.tree;
+    if (reparsed) this.moving.set(uri, reparsed.settle);
     if (reused) {
       // The reparse reused (and moved) the base's nodes: this is the base from now on.
       this.bases.set(uri, { text, tree: reused, settings });
@@ -145,13 +164,18 @@ export class AnalysisStore {
     }
     const editsBefore = this.edits.get(uri) ?? 0;
     const version = document.version;
-    const { latest, jobs, bases, edits, dirty: dirtyRanges, maxFindingsPerRule } = this;
+    const { latest, jobs, bases, edits, dirty: dirtyRanges, maxFindingsPerRule, moving: movingTurns } = this;
     const job: Job = { version, steps: undefined as unknown as Job['steps'], long: !reused && text.length >= LONG_ANALYSIS_CHARS };
     const onTurnFindings = job.long
       ? (messages: readonly LintMessage[], problems: readonly string[]) => job.onTurnFindings?.(messages, [...settings.problems, ...problems])
       : undefined;
     job.steps = (function* (): Generator<void, DocumentAnalysis> {
       let tree = reused;
+      if (reparsed) {
+        // Move the turns after the edit (in steps; a later job finishes it if this one is dropped).
+        yield* reparsed.settle;
+        if (movingTurns.get(uri) === reparsed.settle) movingTurns.delete(uri);
+      }
       if (!tree) {
         tree = yield* parseSteps(text, { speakers });
         bases.set(uri, { text, tree, settings });
@@ -183,6 +207,7 @@ export class AnalysisStore {
   }
 
   forget(uri: string): void {
+    this.moving.delete(uri);
     this.latest.delete(uri);
     this.caches.delete(uri);
     this.dirty.delete(uri);
@@ -193,6 +218,7 @@ export class AnalysisStore {
 
   /** Settings changed: every analysis must be redone, in full. */
   invalidate(): void {
+    this.moving.clear();
     this.latest.clear();
     this.dirty.clear();
     this.bases.clear();
