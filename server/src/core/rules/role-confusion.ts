@@ -84,15 +84,16 @@ interface Slip {
 
 /** "My therapist" from the therapist, and third-person narration, in one text. */
 function voiceSlips(value: string, role: Role, mentions: (value: string) => boolean, narration: RegExp): Slip[] {
-  const mine = role === 'therapist' && (value.includes('herapist') || value.includes('ounsel'));
-  if (!mine && !mentions(value)) return NO_MATCHES as never[];
+  const aboutTherapists = role === 'therapist' && (value.includes('herapist') || value.includes('ounsel'));
+  // Only a text that mentions a patient's name or "the patient/client" can narrate.
+  const mentioned = mentions(value);
+  if (!aboutTherapists && !mentioned) return NO_MATCHES as never[];
   const slips: Slip[] = [];
-  if (role === 'therapist' && (value.includes('herapist') || value.includes('ounsel')) && /my (?:therapist|counsel|psychotherapist)/i.test(value)) {
+  if (aboutTherapists && /my (?:therapist|counsel|psychotherapist)/i.test(value)) {
     const mine = /\bmy (?:therapist|counsell?or|psychotherapist)\b/gi;
     for (let m = mine.exec(value); m; m = mine.exec(value)) slips.push({ kind: 'my-therapist', start: m.index, text: m[0] });
   }
-  // Only a text that mentions a patient's name or "the patient/client" can narrate.
-  if (!mentions(value)) return slips;
+  if (!mentioned) return slips;
   narration.lastIndex = 0;
   for (let m = narration.exec(value); m; m = narration.exec(value)) {
     // "the client" in the patient's own turn is ordinary: only the therapist narrates so.
