@@ -143,3 +143,35 @@ test('the repeat index kept across edits answers as a fresh one does (exact and 
     { numRuns: 400, seed: 20261126 },
   );
 });
+
+test('an analysis dropped while its session turns are made leaves nothing behind for the next one', async () => {
+  const { lintTree, lintSteps, analyze } = await import('../../server/src/core/lint.ts');
+  const { FeatureCache } = await import('../../server/src/core/session.ts');
+  const { emptyConfig } = await import('../../server/src/core/config.ts');
+  const body = Array.from({ length: 3000 }, (_, i) => `${i % 3 === 0 ? 'Therapist' : 'Patient'}: turn number ${i} says something${i % 50 === 7 ? ' itâ€™s broken' : ''} about topic ${(i * 7919) % 1000}.`).join('\n\n');
+  const view = (messages: Array<{ ruleId: string; start: { offset?: number }; reason: string }>) => messages.map((m) => `${m.start.offset} ${m.ruleId} ${m.reason}`);
+  for (const next of ['a full parse', 'an incremental one']) {
+    const cache = new FeatureCache();
+    const options = { config: emptyConfig(), cache };
+    let text = `Session notes\n\n${body}\n`;
+    let tree = parseTranscript(text, { speakers });
+    lintTree(tree, text, options, speakers);
+    // An edit to the header (a full parse), whose analysis stops after two steps (~2,000 turns made).
+    text = `Session notes!\n\n${body}\n`;
+    tree = parseTranscript(text, { speakers });
+    const dropped = lintSteps(tree, text, options, speakers);
+    dropped.next();
+    dropped.next();
+    let after: string;
+    if (next === 'a full parse') {
+      after = `Session notes!!\n\n${body}\n`;
+      tree = parseTranscript(after, { speakers });
+    } else {
+      const at = text.indexOf('itâ€™s broken');
+      after = `${text.slice(0, at)}it's broken${text.slice(at + 'itâ€™s broken'.length)}`;
+      tree = reparse({ text, tree }, after, addChange(undefined, at, at + 'itâ€™s broken'.length, "it's broken".length), speakers)!;
+      assert.ok(tree, 'the fix of the garbled text is reparsed incrementally');
+    }
+    assert.deepEqual(view(lintTree(tree, after, options, speakers).messages), view(analyze(after, { config: emptyConfig() }).messages), next);
+  }
+});

@@ -273,3 +273,12 @@ test('a capped rule counts the rest by place alone, and silenced turns are not c
   const rest = analyze(silenced, { config: emptyConfig(), maxFindingsPerRule: 3 }).messages.filter((m) => m.ruleId === 'repeated-turn');
   assert.equal(rest[3]!.reason, '…and 31 more repeated-turn findings from here on: only the first 3 of this file are listed.');
 });
+
+test('role-confusion: the same words from a patient and then a therapist are judged by role, with or without a cache', async () => {
+  const { FeatureCache } = await import('../../server/src/core/session.ts');
+  const text = 'Patient: Honestly my therapist told me to slow down and breathe more.\n\nTherapist: Honestly my therapist told me to slow down and breathe more.\n';
+  const slips = (cache?: InstanceType<typeof FeatureCache>) =>
+    analyze(text, { config: emptyConfig(), ...(cache ? { cache } : {}) }).messages.filter((m) => m.ruleId === 'role-confusion').map((m) => m.start.line);
+  assert.deepEqual(slips(), [3]);
+  assert.deepEqual(slips(new FeatureCache()), [3]);
+});

@@ -75,3 +75,14 @@ test('edits that overtake each other mid-analysis (turns still being moved) end 
   // (The editor lists fewer findings per rule than the CLI.)
   assert.deepEqual(view(last.messages), view(analyze(document.getText(), { config: emptyConfig(), maxFindingsPerRule: store.maxFindingsPerRule }).messages));
 });
+
+test('an analysis a request finishes meanwhile is still the one the slices resolve with', async () => {
+  const store = new AnalysisStore(new SettingsResolver({ noConfig: true }), { sliceMs: 0 });
+  const big = Array.from({ length: 12 }, () => seed).join('\n\n');
+  const document = TextDocument.create('file:///virtual/big.transcript', 'therapy-transcript', 1, big);
+  const sliced = store.getInSlices(document, () => true);
+  await new Promise((resolve) => setImmediate(resolve));
+  // A request (symbols, code actions) needs the analysis now and finishes it.
+  const now = store.get(document);
+  assert.equal(await sliced, now);
+});

@@ -29,7 +29,8 @@ class KeptResults<T> {
 
   *update(session: Session, key: string, compute: (turn: SessionTurn) => T | undefined): Generator<void, TurnResults<T>> {
     const fresh = session.cache!.newTurns(this);
-    if (!fresh || this.key !== key) {
+    // A full parse makes every turn new: start over rather than look at each twice.
+    if (!fresh || this.key !== key || fresh.length > session.turns.length / 2) {
       // Everything, once: until it is done, nothing kept is trusted.
       this.key = undefined;
       this.unread = [];

@@ -48,7 +48,7 @@ export class SessionTurn {
   }
 
   private bandKeyCache?: number[];
-  /** The generation of the latest session (of an editor's cache) that holds this turn. */
+  /** The generation of the latest session build (of an editor's cache) that made or reused this turn. */
   alive = -1;
 
   private exactGroupCache?: string;
@@ -271,7 +271,16 @@ export class FeatureCache {
   /** How far each reader of the log has read. */
   private readonly readers = new Map<object, number>();
 
-  /** The current generation: the one the next session's turns are marked with. */
+  /**
+   * Start a session build: its turns are marked with a generation of their
+   * own, so the marks of a build that was dropped half-way never pass for
+   * those of a later session.
+   */
+  begin(): number {
+    return ++this.generation;
+  }
+
+  /** The generation of the latest session build. */
   get currentGeneration(): number {
     return this.generation;
   }
@@ -314,13 +323,13 @@ export class FeatureCache {
       for (const turn of turns) turn.features.generation = this.generation;
       for (const [text, features] of this.byText) if (features.generation !== this.generation) this.byText.delete(text);
     }
-    this.generation++;
   }
 }
 
 /** The session turns of a tree's turn nodes (the cache's, when it has them). */
 function* sessionTurns(tree: Root, cache: FeatureCache | undefined): Generator<void, SessionTurn[]> {
   const turns: SessionTurn[] = [];
+  cache?.begin();
   let made = 0;
   for (const node of tree.children) {
     if (node.type !== 'turn') continue;
@@ -375,8 +384,9 @@ export class Session {
     this.cache = cache;
     this.speakers = options.speakers ?? new SpeakerTable();
     this.header = tree.children[0]?.type === 'header' ? tree.children[0] : undefined;
-    this.generation = cache ? cache.currentGeneration : -1;
     this.turns = turns ?? drain(sessionTurns(tree, cache));
+    // The build that made `turns` is the cache's latest (a session is made right after its turns).
+    this.generation = cache ? cache.currentGeneration : -1;
     cache?.sweep(this.turns);
   }
 

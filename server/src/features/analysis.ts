@@ -40,6 +40,8 @@ interface Job {
   long: boolean;
   /** Who wants the turn rules' problems as soon as they are known. */
   onTurnFindings?: ((messages: readonly LintMessage[], problems: string[]) => void) | undefined;
+  /** The analysis, once done (by whichever caller drove the last step). */
+  result?: DocumentAnalysis;
 }
 
 /** What a caller of `getInSlices` may want to hear about before the analysis is done. */
@@ -122,9 +124,11 @@ export class AnalysisStore {
     let sliceStart = performance.now();
     for (;;) {
       const step = job.steps.next();
-      if (step.done) return step.value;
+      // (A request may have finished the job meanwhile, through `get`: its result is the one.)
+      if (step.done) return job.result ?? step.value;
       if (performance.now() - sliceStart < this.sliceMs) continue;
       await new Promise((resolve) => setImmediate(resolve));
+      if (job.result) return job.result;
       if (!wanted() || this.jobs.get(document.uri) !== job) return undefined;
       sliceStart = performance.now();
     }
@@ -193,6 +197,7 @@ export class AnalysisStore {
         incremental: reused !== undefined,
       };
       latest.set(uri, result);
+      job.result = result;
       if (jobs.get(uri) === job) jobs.delete(uri);
       return result;
     })();

@@ -89,26 +89,36 @@ export class DiagnosticsFeature {
     const current = () => this.documents.get(uri)?.version === version;
     // A long analysis (a full one of a large session) shows progress, and the turn
     // rules' problems as soon as they are known; the rest replace them when done.
-    let progress: Promise<{ done(): void }> | undefined;
+    let progress: Promise<{ done(): void } | undefined> | undefined;
     const hooks: SliceHooks = {
       long: () => {
-        progress = this.connection.window.createWorkDoneProgress().then((reporter) => {
-          reporter.begin('Checking the transcript', undefined, 'repeats, questions and names across the session…');
-          return reporter;
-        });
+        progress = this.connection.window
+          .createWorkDoneProgress()
+          .then((reporter) => {
+            reporter.begin('Checking the transcript', undefined, 'repeats, questions and names across the session…');
+            return reporter;
+          })
+          // A client that refuses a progress just does not show one.
+          .catch(() => undefined);
       },
       turnFindings: (messages, problems) => {
         if (current()) void this.connection.sendDiagnostics({ uri, version, diagnostics: diagnosticsOf({ uri, messages, problems }) });
       },
     };
     // Analyse in slices; give up as soon as the document changes again (a new run is scheduled).
-    void this.store.getInSlices(document, current, hooks).then((analysis) => {
-      // Never publish for a version the editor has already moved past.
-      if (analysis && this.documents.get(uri)?.version === analysis.version) {
-        void this.connection.sendDiagnostics({ uri, version: analysis.version, diagnostics: diagnosticsOf(analysis) });
-      }
-      void progress?.then((reporter) => reporter.done());
-    });
+    void this.store
+      .getInSlices(document, current, hooks)
+      .then((analysis) => {
+        // Never publish for a version the editor has already moved past.
+        if (analysis && this.documents.get(uri)?.version === analysis.version) {
+          void this.connection.sendDiagnostics({ uri, version: analysis.version, diagnostics: diagnosticsOf(analysis) });
+        }
+      })
+      .catch((error: unknown) => this.connection.console.error(`Analysis of ${uri} failed: ${(error as Error)?.stack ?? String(error)}`))
+      .finally(() => {
+        // The progress ends whatever happened (the client would show it forever otherwise).
+        void progress?.then((reporter) => reporter?.done());
+      });
   }
 
   private clear(uri: string): void {

@@ -8,9 +8,11 @@
  * Every turn's answer ("which earlier turn do I repeat?") depends only on the
  * earlier turns that share one of its keys (its exact text or a band) and on
  * the answers of the turns it points at. An editor keeps the answers between
- * analyses and, after an edit, answers again only for the turns whose keys
- * or references changed: a keystroke costs what it touches, not what the
- * session holds. A one-off run answers every turn once, in order.
+ * analyses and, after an edit, answers again only the later turns that share
+ * a key with a turn that came or went, and those that point at a turn whose
+ * answer changed: a keystroke costs what it touches (and one pass over the
+ * indexed turns to find those that went), not a new look at every pair. A
+ * one-off run answers every turn once, in order.
  */
 import type { Session, SessionTurn } from '../session.ts';
 
@@ -60,6 +62,8 @@ export class RepeatIndex {
   /** Turns to answer again, in session order once sorted. */
   private pending: SessionTurn[] = [];
   private readonly queued = new Set<SessionTurn>();
+  /** `settle` is under way: `pending` is sorted (latest first) and kept so. */
+  private settling = false;
   /** The turns that repeat another (their `ref` is set). */
   private readonly repeating = new Set<SessionTurn>();
   constructor(private readonly options: RepeatOptions) {}
@@ -72,6 +76,7 @@ export class RepeatIndex {
 
   /** Bring the index to the session's turns: drop the turns that went, add the new ones (in steps). */
   *update(session: Session): Generator<void, void> {
+    this.settling = false;
     const minWords = this.options.minWords;
     // An editor's cache logs the turns it made: the others are known (or gone).
     const fresh = session.cache?.newTurns(this);
@@ -138,17 +143,24 @@ export class RepeatIndex {
    */
   *settle(): Generator<void, void> {
     if (this.pending.length === 0) return;
-    // Indexes may have moved since turns were queued; their order is taken now.
-    this.pending = this.pending.filter((turn) => this.answers.has(turn)).sort((a, b) => b.index - a.index);
+    // Indexes may have moved since turns were queued; their order is taken now, latest first.
+    const live: SessionTurn[] = [];
+    for (const turn of this.pending) {
+      if (this.answers.has(turn)) live.push(turn);
+      else this.queued.delete(turn);
+    }
+    this.pending = live.sort((a, b) => b.index - a.index);
+    this.settling = true;
     let step = 0;
     while (this.pending.length > 0) {
       if (++step % 512 === 0) yield;
-      // The earliest pending turn: dependents queued below are always later ones.
+      // The earliest pending turn (dependents queued meanwhile are put in their place).
       const turn = this.pending.pop()!;
       this.queued.delete(turn);
       const answer = this.answers.get(turn);
       if (answer) this.answer(turn, answer);
     }
+    this.settling = false;
   }
 
   /** The repeats, in session order, with their occurrence numbers. */
@@ -181,21 +193,34 @@ export class RepeatIndex {
     this.repeating.delete(turn);
     if (answer.ref) this.answers.get(answer.ref)?.dependents?.delete(turn);
     for (const dependent of answer.dependents ?? []) this.queue(dependent);
+    this.queued.delete(turn);
     for (const key of keysOf(turn)) {
       const list = this.list(key);
-      list.splice(list.indexOf(turn), 1);
+      const at = list.indexOf(turn);
+      list.splice(at, 1);
       if (list.length === 0) this.members.delete(key);
-      // The turn's own index is stale now: every turn left under the key is answered again.
-      for (const other of list) this.queue(other);
+      // The turns after it under the key saw it (its place in the list still orders it).
+      for (let i = at; i < list.length; i++) this.queue(list[i]!);
     }
   }
 
   private queue(turn: SessionTurn): void {
     if (this.queued.has(turn)) return;
     this.queued.add(turn);
+    if (this.settling) {
+      // Keep `pending` sorted, latest first, so the earliest turn is always answered next.
+      let low = 0;
+      let high = this.pending.length;
+      while (low < high) {
+        const mid = (low + high) >> 1;
+        if (this.pending[mid]!.index > turn.index) low = mid + 1;
+        else high = mid;
+      }
+      this.pending.splice(low, 0, turn);
+      return;
+    }
     this.pending.push(turn);
   }
-
 
   /** Decide what `turn` repeats, from the answers of earlier turns; queue its dependents if that changed. */
   private answer(turn: SessionTurn, answer: Answer): void {

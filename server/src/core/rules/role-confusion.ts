@@ -51,10 +51,15 @@ export default defineRule({
     const subjectRe = new RegExp(`\\b(?:${subjects})\\b`);
     const mentions = (value: string) => subjectRe.test(value);
     // Per-turn results depend on the patient's names too: key the memo (and the kept results) by them.
+    // The memo is on the turn's text, which a therapist and a patient turn may share: key it by role too.
     const key = `role-confusion:${patientNames.join('|')}`;
+    const memoKeys = { therapist: `${key}:therapist`, patient: `${key}:patient` };
     const slipping = yield* keptTurnResults(session, 'role-confusion', key, (turn) => {
       if (turn.role === 'other') return undefined;
-      const found = turn.features.recall<Slip[][]>(key) ?? turn.features.remember(key, resultsPerText(turn.texts, (value) => voiceSlips(value, turn.role, mentions, narration)));
+      const memoKey = memoKeys[turn.role];
+      const found =
+        turn.features.recall<Slip[][]>(memoKey) ??
+        turn.features.remember(memoKey, resultsPerText(turn.texts, (value) => voiceSlips(value, turn.role, mentions, narration)));
       return found.every((slips) => slips.length === 0) ? undefined : found;
     });
     for (const { turn, value: found } of slipping) {
