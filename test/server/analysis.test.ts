@@ -58,7 +58,9 @@ test('edits that overtake each other mid-analysis (turns still being moved) end 
   const document = TextDocument.create('file:///virtual/year.transcript', 'therapy-transcript', 1, big);
   store.get(document);
   const pending: Array<Promise<unknown>> = [];
+  let overtookAMove = false;
   for (const [i, text] of ['x', '\n\n', 'Client: Okay.\n\n', 'y'].entries()) {
+    overtookAMove ||= store.hasPendingMove(document.uri);
     // Each edit lands early in the session (most turns move), and the next one comes
     // while its analysis is still under way.
     const at = document.getText().indexOf('Welcome back', 1000 * i);
@@ -69,6 +71,7 @@ test('edits that overtake each other mid-analysis (turns still being moved) end 
   }
   const results = await Promise.all(pending);
   assert.ok(results.slice(0, -1).some((r) => r === undefined), 'some analyses were overtaken');
+  assert.ok(overtookAMove, 'an edit came while the turns after the previous one were still moving');
   const last = store.get(document);
   assert.equal(last.version, 5);
   assert.equal(last.incremental, true);
@@ -85,4 +88,22 @@ test('an analysis a request finishes meanwhile is still the one the slices resol
   // A request (symbols, code actions) needs the analysis now and finishes it.
   const now = store.get(document);
   assert.equal(await sliced, now);
+});
+
+test('an analysis that fails (a rule throws) is not left behind: the next one runs', async () => {
+  const { allRules } = await import('../../server/src/core/rules/index.ts');
+  const rule = allRules.find((r) => r.id === 'consecutive-turns')!;
+  const check = rule.check!;
+  const store = new AnalysisStore(new SettingsResolver({ noConfig: true }));
+  const document = TextDocument.create('file:///virtual/seed.transcript', 'therapy-transcript', 1, seed);
+  rule.check = () => {
+    throw new Error('a broken rule');
+  };
+  try {
+    await assert.rejects(store.getInSlices(document, () => true), /a broken rule/);
+    assert.throws(() => store.get(document), /a broken rule/);
+  } finally {
+    rule.check = check;
+  }
+  assert.deepEqual(view(store.get(document).messages), view(analyze(seed, { config: emptyConfig(), maxFindingsPerRule: store.maxFindingsPerRule }).messages));
 });

@@ -352,6 +352,8 @@ export interface DetectorSlots {
   artifacts?: Array<{ start: number; end: number; kind: string; label?: string; textIndex: number }>;
   vocatives?: Array<Array<{ name: string; start: number }>>;
   mojibake?: Array<Array<{ start: number; end: number; text: string; run: string }>>;
+  /** Role-confusion slips per text, for the patient names they were found with (one set at a time). */
+  voiceSlips?: { names: string; slips: Array<Array<{ kind: 'my-therapist' | 'narration'; start: number; text: string }>> };
 }
 
 /** Shared by every turn without tags (most of them). */

@@ -32,7 +32,7 @@ interface Base {
   settings: ResolvedFileSettings;
 }
 
-/** An analysis under way: parsed already, linting in steps. */
+/** An analysis under way, in steps: moving or parsing the turns, then linting. */
 interface Job {
   version: number;
   steps: Generator<void, DocumentAnalysis>;
@@ -101,17 +101,30 @@ export class AnalysisStore {
   get(document: TextDocument): DocumentAnalysis {
     const known = this.latest.get(document.uri);
     if (known && known.version === document.version) return known;
-    const steps = this.job(document).steps;
+    const job = this.job(document);
     for (;;) {
-      const step = steps.next();
-      if (step.done) return step.value;
+      const step = job.steps.next();
+      if (step.done) {
+        const result = job.result ?? step.value;
+        // A job that failed (a rule threw) has no result: say so rather than return nothing.
+        if (!result) throw new Error(`the analysis of ${document.uri} (version ${document.version}) failed`);
+        return result;
+      }
     }
+  }
+
+  /** Are turns of this document's base still to be moved after an edit? (For tests.) */
+  hasPendingMove(uri: string): boolean {
+    return this.moving.has(uri);
   }
 
   /**
    * The analysis of this version, computed in slices of a few milliseconds so
    * the server keeps answering requests meanwhile. Resolves `undefined` when
    * `wanted()` turns false (the document has moved on): the work is dropped.
+   * When a request finished the job meanwhile (through `get`), resolves with
+   * its result, which may then be for a version the document has left:
+   * callers compare versions.
    */
   async getInSlices(document: TextDocument, wanted: () => boolean, hooks?: SliceHooks): Promise<DocumentAnalysis | undefined> {
     const known = this.latest.get(document.uri);
@@ -134,7 +147,7 @@ export class AnalysisStore {
     }
   }
 
-  /** Start (or join) the analysis of the document's current version: parse now, lint in steps. */
+  /** Start (or join) the analysis of the document's current version: reparse around the edits now, the rest in steps. */
   private job(document: TextDocument): Job {
     const uri = document.uri;
     const running = this.jobs.get(uri);
@@ -149,17 +162,19 @@ export class AnalysisStore {
     const base = this.bases.get(uri);
     const dirty = this.dirty.get(uri);
     this.dirty.delete(uri);
-    // The base's turns after an edit are moved in steps by the job that reparsed it: finish that first.
+    const incremental = base && dirty && base.settings === settings;
+    // The base's turns after an edit are moved in steps by the job that reparsed it: finish
+    // that first when this job reparses from the base (a full parse has no use for it).
     const moving = this.moving.get(uri);
     if (moving) {
-      drain(moving);
+      if (incremental) drain(moving);
       this.moving.delete(uri);
     }
-    const reparsed = base && dirty && base.settings === settings ? reparseInSteps(base, text, dirty, speakers) : undefined;
+    const reparsed = incremental ? reparseInSteps(base, text, dirty, speakers) : undefined;
     const reused = reparsed?.tree;
     if (reparsed) this.moving.set(uri, reparsed.settle);
     if (reused) {
-      // The reparse reused (and moved) the base's nodes: this is the base from now on.
+      // The reparse reused the base's nodes (the job moves those after the edit): this is the base from now on.
       this.bases.set(uri, { text, tree: reused, settings });
     } else {
       // A full parse, in steps: until it is done, the next job must parse in full too.
@@ -173,7 +188,7 @@ export class AnalysisStore {
     const onTurnFindings = job.long
       ? (messages: readonly LintMessage[], problems: readonly string[]) => job.onTurnFindings?.(messages, [...settings.problems, ...problems])
       : undefined;
-    job.steps = (function* (): Generator<void, DocumentAnalysis> {
+    const steps = function* (): Generator<void, DocumentAnalysis> {
       let tree = reused;
       if (reparsed) {
         // Move the turns after the edit (in steps; a later job finishes it if this one is dropped).
@@ -198,8 +213,15 @@ export class AnalysisStore {
       };
       latest.set(uri, result);
       job.result = result;
-      if (jobs.get(uri) === job) jobs.delete(uri);
       return result;
+    };
+    job.steps = (function* () {
+      try {
+        return yield* steps();
+      } finally {
+        // Done, or failed (a rule threw): either way the next caller starts afresh.
+        if (jobs.get(uri) === job) jobs.delete(uri);
+      }
     })();
     this.jobs.set(uri, job);
     return job;

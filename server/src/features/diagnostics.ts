@@ -45,7 +45,9 @@ export class DiagnosticsFeature {
       connection.languages.diagnostics.on(async (params) => {
         const document = documents.get(params.textDocument.uri);
         if (!document) return { kind: 'full', items: [] };
-        const analysis = (await store.getInSlices(document, () => true)) ?? store.get(document);
+        const sliced = await store.getInSlices(document, () => true);
+        // (A result a request finished meanwhile may be for a version the document has left.)
+        const analysis = sliced && sliced.version === document.version ? sliced : store.get(document);
         return { kind: 'full', items: diagnosticsOf(analysis) };
       });
     }

@@ -13,6 +13,7 @@ import { findNames, nameSteps } from '../detect/names.ts';
 import { keptTurnResults } from '../kept.ts';
 import { NO_MATCHES, resultsPerText } from '../text.ts';
 import type { Role } from '../types.ts';
+import type { SessionTurn } from '../session.ts';
 
 const THIRD_PERSON_VERBS =
   `is|was|has|had|seems|seemed|appears|appeared|continues|continued|made|makes|shows|showed|needs|feels|felt|` +
@@ -51,15 +52,11 @@ export default defineRule({
     const subjectRe = new RegExp(`\\b(?:${subjects})\\b`);
     const mentions = (value: string) => subjectRe.test(value);
     // Per-turn results depend on the patient's names too: key the memo (and the kept results) by them.
-    // The memo is on the turn's text, which a therapist and a patient turn may share: key it by role too.
-    const key = `role-confusion:${patientNames.join('|')}`;
-    const memoKeys = { therapist: `${key}:therapist`, patient: `${key}:patient` };
+    // Per-turn results depend on the patient's names: kept (and memoised on the text) with them.
+    const key = patientNames.join('|');
     const slipping = yield* keptTurnResults(session, 'role-confusion', key, (turn) => {
       if (turn.role === 'other') return undefined;
-      const memoKey = memoKeys[turn.role];
-      const found =
-        turn.features.recall<Slip[][]>(memoKey) ??
-        turn.features.remember(memoKey, resultsPerText(turn.texts, (value) => voiceSlips(value, turn.role, mentions, narration)));
+      const found = turnSlips(turn, key, () => resultsPerText(turn.texts, (value) => voiceSlips(value, turn.role, mentions, narration)));
       return found.every((slips) => slips.length === 0) ? undefined : found;
     });
     for (const { turn, value: found } of slipping) {
@@ -80,6 +77,22 @@ export default defineRule({
     }
   },
 });
+
+/**
+ * A turn's slips, memoised on its text in one slot, for one role and one set
+ * of names (the same words can be a slip from one speaker and ordinary from
+ * the other; names change rarely). Text that a therapist and a patient turn
+ * share is found again for each: rare, and right.
+ */
+function turnSlips(turn: SessionTurn, names: string, find: () => Slip[][]): Slip[][] {
+  const slots = turn.features.slots;
+  const memo = slots.voiceSlips;
+  const key = `${turn.role}:${names}`;
+  if (memo && memo.names === key) return memo.slips;
+  const slips = find();
+  slots.voiceSlips = { names: key, slips };
+  return slips;
+}
 
 interface Slip {
   kind: 'my-therapist' | 'narration';
