@@ -1,8 +1,9 @@
 /**
  * Incremental reparsing for the editor: after an edit, only the turns around
  * it are parsed again; the turns after it keep their nodes, with offsets and
- * line numbers shifted. The result is the tree a full parse would give — a
- * property test checks exactly that — or `undefined` when the edit could
+ * line numbers shifted (by `reparseInSteps`' `settle`, or at once by
+ * `reparse`). The result, once shifted, is the tree a full parse would give —
+ * a property test checks exactly that — or `undefined` when the edit could
  * change the structure elsewhere (the header, a label that is not a
  * configured speaker), and the caller parses the whole text.
  */
