@@ -54,9 +54,11 @@ export default defineRule({
     // Per-turn results depend on the patient's names too: key the memo (and the kept results) by them.
     // Per-turn results depend on the patient's names: kept (and memoised on the text) with them.
     const key = patientNames.join('|');
+    // One key string per role, made once (compared by identity on most turns).
+    const memoKeys = { therapist: `therapist:${key}`, patient: `patient:${key}` };
     const slipping = yield* keptTurnResults(session, 'role-confusion', key, (turn) => {
       if (turn.role === 'other') return undefined;
-      const found = turnSlips(turn, key, () => resultsPerText(turn.texts, (value) => voiceSlips(value, turn.role, mentions, narration)));
+      const found = turnSlips(turn, memoKeys[turn.role], () => resultsPerText(turn.texts, (value) => voiceSlips(value, turn.role, mentions, narration)));
       return found.every((slips) => slips.length === 0) ? undefined : found;
     });
     for (const { turn, value: found } of slipping) {
@@ -80,14 +82,13 @@ export default defineRule({
 
 /**
  * A turn's slips, memoised on its text in one slot, for one role and one set
- * of names (the same words can be a slip from one speaker and ordinary from
+ * of names (`key`) (the same words can be a slip from one speaker and ordinary from
  * the other; names change rarely). Text that a therapist and a patient turn
  * share is found again for each: rare, and right.
  */
-function turnSlips(turn: SessionTurn, names: string, find: () => Slip[][]): Slip[][] {
+function turnSlips(turn: SessionTurn, key: string, find: () => Slip[][]): Slip[][] {
   const slots = turn.features.slots;
   const memo = slots.voiceSlips;
-  const key = `${turn.role}:${names}`;
   if (memo && memo.names === key) return memo.slips;
   const slips = find();
   slots.voiceSlips = { names: key, slips };
