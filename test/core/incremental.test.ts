@@ -52,6 +52,12 @@ test('typing in the seed session reuses the untouched turns', () => {
   assert.ok(result);
   assert.deepEqual(plain(result), plain(parseTranscript(text)));
   assert.equal(result.children[result.children.length - 1], lastTurn, 'later turns are the same nodes');
+  // A typo typed into a label ("Therxapist:") is still the therapist's turn: reparsed in place.
+  const label = seed.indexOf('\nTherapist:', seed.length / 2) + 5;
+  const typo = `${seed.slice(0, label)}x${seed.slice(label)}`;
+  const retyped = reparse({ text: seed, tree: parseTranscript(seed) }, typo, addChange(undefined, label, label, 1), speakers);
+  assert.ok(retyped, 'a misspelt label is reparsed incrementally');
+  assert.deepEqual(plain(retyped), plain(parseTranscript(typo)));
   // An edit in the header is parsed in full.
   assert.equal(reparse({ text: seed, tree }, `x${seed}`, addChange(undefined, 0, 0, 1), speakers), undefined);
 });

@@ -150,9 +150,11 @@ export function* parseSteps(text: string, options: ParseOptions = {}): Generator
 }
 
 /**
- * Does this text have a label-like line that is not a configured speaker?
- * Such lines make the parse depend on the whole file (a label that recurs
- * anywhere becomes a speaker), so an incremental reparse must not start there.
+ * Does this text have a label-like line whose fate depends on the whole
+ * file: not a configured speaker, and not a misspelling of one (a misspelt
+ * label after the first turn is always a turn of the speaker it resembles),
+ * so a turn only if the label recurs anywhere? An incremental reparse must
+ * not start there.
  */
 export function hasUnknownLabelLines(text: string, speakers: SpeakerTable = defaultTable): boolean {
   const lines = scanLines(text);
@@ -160,7 +162,7 @@ export function hasUnknownLabelLines(text: string, speakers: SpeakerTable = defa
     const label = lines.label[i]!;
     if (label < 0 || !lines.hasText(label, i)) continue;
     const value = lines.labelValue[label]!;
-    if (!speakers.get(value) && !SpeakerTable.isReserved(value)) return true;
+    if (!speakers.get(value) && !SpeakerTable.isReserved(value) && !speakers.nearest(value)) return true;
   }
   return false;
 }
