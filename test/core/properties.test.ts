@@ -63,6 +63,29 @@ test('the parser never throws, and every text node is an exact slice', () => {
   );
 });
 
+test('the line and column of every finding are those of its offset (CRLF, blank lines, paragraphs)', () => {
+  const pointOf = (text: string, offset: number) => {
+    let line = 1;
+    let lineStart = 0;
+    for (let i = 0; i < offset; i++) {
+      const c = text.charCodeAt(i);
+      if (c === 10 || (c === 13 && text.charCodeAt(i + 1) !== 10)) {
+        line++;
+        lineStart = i + 1;
+      }
+    }
+    return { line, column: offset - lineStart + 1, offset };
+  };
+  fc.assert(
+    fc.property(transcript, (source) => {
+      for (const m of analyze(source, options).messages) {
+        for (const point of [m.start, m.end, ...m.related.flatMap((r) => [r.start, r.end])]) assert.deepEqual(point, pointOf(source, point.offset!));
+      }
+    }),
+    { numRuns: 300 },
+  );
+});
+
 test('safe fixes reach a fixed point and keep the first occurrence of every turn', () => {
   fc.assert(
     fc.property(transcript, (source) => {

@@ -406,13 +406,24 @@ export class Session {
     const index = this.turnAt(offset);
     let line = 1;
     let lineStart = 0;
+    let from = 0;
     if (index !== undefined) {
+      // Count from the last node boundary at or before the offset (the turn's start or a
+      // text's start): most findings start or end at one, and none needs a long scan.
       const turn = this.turns[index]!;
-      line = turn.node.position.start.line;
-      lineStart = turn.lineStart;
+      let known = turn.node.position.start;
+      for (const node of turn.texts) {
+        const { start, end } = node.position;
+        if (start.offset! > offset) break;
+        known = start;
+        if (end.offset === offset) return { line: end.line, column: end.column, offset };
+      }
+      line = known.line;
+      lineStart = known.offset! - (known.column - 1);
+      from = known.offset!;
     }
     const text = this.text;
-    for (let i = lineStart; i < offset; i++) {
+    for (let i = from; i < offset; i++) {
       const c = text.charCodeAt(i);
       if (c === 10 || (c === 13 && text.charCodeAt(i + 1) !== 10)) {
         line++;
