@@ -66,6 +66,7 @@ export class RepeatIndex {
   private settling = false;
   /** The turns that repeat another (their `ref` is set). */
   private readonly repeating = new Set<SessionTurn>();
+
   constructor(private readonly options: RepeatOptions) {}
 
   /** Turns to add, in session order, from `addAt` on (an analysis may stop half-way). */
