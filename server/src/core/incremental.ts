@@ -10,7 +10,7 @@
 import type { Point, Root, Turn } from './types.ts';
 import { hasUnknownLabelLines, parseTranscript } from './parser.ts';
 import type { SpeakerTable } from './speakers.ts';
-import { drain } from './kept.ts';
+import { drain } from './steps.ts';
 
 /** What changed since the last parse: `[start, end)` of the new text replaced `[start, end - delta)` of the old. */
 export interface DirtyRange {

@@ -101,11 +101,3 @@ export function inOrder<T>(found: TurnResults<T>): Array<{ turn: SessionTurn; va
   for (const [turn, value] of found) list.push({ turn, value });
   return list.sort((a, b) => a.turn.index - b.turn.index);
 }
-
-/** Run a stepped computation to its end (for callers that cannot yield). */
-export function drain<T>(steps: Generator<void, T>): T {
-  for (;;) {
-    const step = steps.next();
-    if (step.done) return step.value;
-  }
-}

@@ -15,6 +15,7 @@ import { parseTranscript } from './parser.ts';
 import { SpeakerTable, editDistance } from './speakers.ts';
 import { allRules } from './rules/index.ts';
 import { keptTurnResults } from './kept.ts';
+import { drain } from './steps.ts';
 
 export const SOURCE = 'transcript-lint';
 
@@ -96,11 +97,7 @@ export function analyze(text: string, options: AnalyzeOptions): Analysis {
 }
 
 export function lintTree(tree: Root, text: string, options: AnalyzeOptions, speakers = new SpeakerTable(options.config.speakers)): Analysis {
-  const steps = lintSteps(tree, text, options, speakers);
-  for (;;) {
-    const step = steps.next();
-    if (step.done) return step.value;
-  }
+  return drain(lintSteps(tree, text, options, speakers));
 }
 
 /**

@@ -18,6 +18,7 @@
  */
 import type { Plugin } from 'unified';
 import type { Header, HeaderLine, Label, Paragraph, Point, Role, Root, Tag, Text, Turn } from './types.ts';
+import { drain } from './steps.ts';
 import { SpeakerTable } from './speakers.ts';
 
 export interface ParseOptions {
@@ -102,11 +103,7 @@ interface TurnStart {
 const defaultTable = new SpeakerTable();
 
 export function parseTranscript(text: string, options: ParseOptions = {}): Root {
-  const steps = parseSteps(text, options);
-  for (;;) {
-    const step = steps.next();
-    if (step.done) return step.value;
-  }
+  return drain(parseSteps(text, options));
 }
 
 /** `parseTranscript` in steps of a few thousand turns, for an editor that must stay responsive. */

@@ -8,7 +8,7 @@ import type { Header, Point, Root, Role, Tag, Text, Turn } from './types.ts';
 import type { Codebook } from './codebook.ts';
 import { SpeakerTable } from './speakers.ts';
 import { hashString, mixHash, wordHashes } from './text.ts';
-import { drain } from './kept.ts';
+import { drain } from './steps.ts';
 
 /** A turn as rules see it. Reused across analyses while its node is unchanged. */
 export class SessionTurn {

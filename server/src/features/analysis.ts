@@ -12,7 +12,7 @@ import { FeatureCache } from '../core/session.ts';
 import { parseSteps } from '../core/parser.ts';
 import { SpeakerTable } from '../core/speakers.ts';
 import { addChange, reparseInSteps, type DirtyRange } from '../core/incremental.ts';
-import { drain } from '../core/kept.ts';
+import { drain } from '../core/steps.ts';
 import type { SettingsResolver, ResolvedFileSettings } from '../core/resolve.ts';
 
 export interface DocumentAnalysis extends Analysis {

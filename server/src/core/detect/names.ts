@@ -6,7 +6,8 @@
  */
 import type { Role } from '../types.ts';
 import type { Session, SessionTurn } from '../session.ts';
-import { drain, keptTurnResults } from '../kept.ts';
+import { keptTurnResults } from '../kept.ts';
+import { drain } from '../steps.ts';
 import { NO_MATCHES, resultsPerText } from '../text.ts';
 
 export interface NameUse {

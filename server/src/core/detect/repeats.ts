@@ -15,6 +15,7 @@
  * one-off run answers every turn once, in order.
  */
 import type { Session, SessionTurn } from '../session.ts';
+import { drain } from '../steps.ts';
 
 export interface RepeatOptions {
   /** Turns with fewer words are never repeats (backchannels: "Mm-hmm.", "Okay."). */
@@ -296,11 +297,7 @@ function countBefore(list: readonly SessionTurn[], index: number): number {
 }
 
 export function findRepeats(session: Session, options: RepeatOptions): Repeat[] {
-  const steps = repeatSteps(session, options);
-  for (;;) {
-    const step = steps.next();
-    if (step.done) return step.value;
-  }
+  return drain(repeatSteps(session, options));
 }
 
 /**
