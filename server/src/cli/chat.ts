@@ -17,6 +17,7 @@
  * message it is in and a fix can be written back into that message alone.
  */
 import type { TextEdit } from '../core/fixes.ts';
+import { lastAtOrBefore } from '../core/search.ts';
 
 export class InputError extends Error {}
 
@@ -87,17 +88,7 @@ export function renderChat(messages: readonly unknown[]): RenderedChat {
 
 /** The index (in `messages`) of the rendered message an offset falls in. */
 export function messageAt(parts: readonly Part[], offset: number): number | undefined {
-  let low = 0;
-  let high = parts.length - 1;
-  let found: Part | undefined;
-  while (low <= high) {
-    const mid = (low + high) >> 1;
-    if (parts[mid]!.start <= offset) {
-      found = parts[mid];
-      low = mid + 1;
-    } else high = mid - 1;
-  }
-  return found?.index;
+  return parts[lastAtOrBefore(parts.length, (i) => parts[i]!.start, offset)]?.index;
 }
 
 /**

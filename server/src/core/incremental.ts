@@ -11,6 +11,7 @@ import type { Point, Root, Turn } from './types.ts';
 import { hasUnknownLabelLines, parseTranscript } from './parser.ts';
 import type { SpeakerTable } from './speakers.ts';
 import { drain } from './steps.ts';
+import { lastAtOrBefore } from './search.ts';
 
 /** What changed since the last parse: `[start, end)` of the new text replaced `[start, end - delta)` of the old. */
 export interface DirtyRange {
@@ -97,16 +98,7 @@ export function reparseInSteps(
   if (oldDirtyStart <= lineStartOf(turns[0]!)) return undefined;
 
   // The turns the edit touches, and one more on each side (a deleted label merges two turns).
-  let first = 0;
-  let low = 0;
-  let high = turns.length - 1;
-  while (low <= high) {
-    const mid = (low + high) >> 1;
-    if (lineStartOf(turns[mid]!) <= oldDirtyStart) {
-      first = mid;
-      low = mid + 1;
-    } else high = mid - 1;
-  }
+  let first = Math.max(0, lastAtOrBefore(turns.length, (i) => lineStartOf(turns[i]!), oldDirtyStart));
   let last = first;
   while (last + 1 < turns.length && lineStartOf(turns[last + 1]!) <= oldDirtyEnd) last++;
   first = Math.max(0, first - 1);

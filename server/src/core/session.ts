@@ -9,6 +9,7 @@ import type { Codebook } from './codebook.ts';
 import { SpeakerTable } from './speakers.ts';
 import { hashString, mixHash, wordHashes } from './text.ts';
 import { drain } from './steps.ts';
+import { lastAtOrBefore } from './search.ts';
 
 /** A turn as rules see it. Reused across analyses while its node is unchanged. */
 export class SessionTurn {
@@ -435,6 +436,7 @@ export class Session {
 
   /** The turn `turnAt` found last: findings come in runs on the same or the next turn. */
   private lastTurnAt = 0;
+  private readonly lineStartAt = (index: number) => this.turns[index]!.lineStart;
 
   /** Index of the turn containing `offset`, if any. */
   turnAt(offset: number): number | undefined {
@@ -444,17 +446,8 @@ export class Session {
     for (let i = near; i < near + 2 && i < turns.length; i++) {
       if (turns[i]!.lineStart <= offset && (i + 1 === turns.length || offset < turns[i + 1]!.lineStart)) return i;
     }
-    let low = 0;
-    let high = turns.length - 1;
-    let found: number | undefined;
-    while (low <= high) {
-      const mid = (low + high) >> 1;
-      if (turns[mid]!.lineStart <= offset) {
-        found = mid;
-        low = mid + 1;
-      } else high = mid - 1;
-    }
-    if (found === undefined) return undefined;
+    const found = lastAtOrBefore(turns.length, this.lineStartAt, offset);
+    if (found < 0) return undefined;
     const next = turns[found + 1];
     if (next !== undefined && offset >= next.lineStart) return undefined;
     this.lastTurnAt = found;
