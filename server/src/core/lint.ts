@@ -136,6 +136,8 @@ export function* lintSteps(tree: Root, text: string, options: AnalyzeOptions, sp
   if (local.length > 0) {
     const signature = `${codebookId(codebook)}|${local.map((a) => `${a.rule.id}:${a.severity}:${JSON.stringify(a.options)}`).join('|')}`;
     // One context per rule for every turn (a large session has hundreds of thousands).
+    // Only an editor keeps findings, relative to their turn; a one-off run keeps offsets as they are.
+    const relative = session.cache !== undefined;
     let list: Array<{ rule: number; finding: Finding }> | undefined;
     let base = 0;
     const contexts = local.map((a, rule) => ({
@@ -144,13 +146,13 @@ export function* lintSteps(tree: Root, text: string, options: AnalyzeOptions, sp
       report: (f: Finding) => (list ??= []).push({ rule, finding: shiftFinding(f, -base) }),
     }));
     const flagged = yield* keptTurnResults<Array<{ rule: number; finding: Finding }>>(session, 'turn-rules', signature, (turn) => {
-      base = turn.lineStart;
+      base = relative ? turn.lineStart : 0;
       list = undefined;
       for (let rule = 0; rule < local.length; rule++) local[rule]!.rule.checkTurn!(contexts[rule]!, turn);
       return list;
     });
     for (const { turn, value } of flagged) {
-      const base = turn.lineStart;
+      const base = relative ? turn.lineStart : 0;
       for (const { rule, finding } of value) emit(local[rule]!, { ...shiftFinding(finding, base), turn: turn.index });
     }
   }

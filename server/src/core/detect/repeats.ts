@@ -56,7 +56,7 @@ interface Answer {
  * session order. Turn objects are the editor's (kept across analyses while a
  * turn is unchanged), so the relative order of kept turns never changes.
  */
-export class RepeatIndex {
+class RepeatIndex {
   /** The turns under each key, in session order: a key most turns alone have holds the turn itself. */
   private readonly members = new Map<string | number, SessionTurn | SessionTurn[]>();
   private readonly answers = new Map<SessionTurn, Answer>();
