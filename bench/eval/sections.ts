@@ -1,0 +1,4 @@
+/** The sections of `npm run eval`, in the order they run and print. */
+import type { EvalSection } from './section.ts';
+
+export const SECTIONS: EvalSection[] = [];
