@@ -7,6 +7,7 @@ import assert from 'node:assert/strict';
 import { analyze } from '../../server/src/core/lint.ts';
 import { emptyConfig, type TranscriptConfig } from '../../server/src/core/config.ts';
 import { allRules } from '../../server/src/core/rules/index.ts';
+import { applyEdits } from '../../server/src/core/fixes.ts';
 
 function findings(text: string, ruleId: string, config: TranscriptConfig = emptyConfig()) {
   return analyze(text, { config })
@@ -32,7 +33,7 @@ test('empty-turn', () => {
   assert.deepEqual(findings('Therapist: Hello.\nClient: Hi.', 'empty-turn'), []);
   const found = findings('Therapist: Hello.\nClient:\nTherapist: Are you there?', 'empty-turn');
   assert.equal(found.length, 1);
-  assert.equal(found[0]!.at, '2:1-2:7');
+  assert.equal(found[0]!.at, '2:1-2:8');
   assert.match(found[0]!.reason, /Client label has no text/);
   assert.deepEqual(found[0]!.message.fixes[0]!.edits, [{ start: 18, end: 26, text: '' }]);
 });
@@ -206,12 +207,23 @@ test('outdated-crisis-line: every spelling, and the 988 fix', () => {
   const fix = finding!.message.fixes[0]!;
   let fixed = text;
   for (const edit of [...fix.edits].reverse()) fixed = fixed.slice(0, edit.start) + edit.text + fixed.slice(edit.end);
-  assert.equal(fixed, 'Therapist: Reach out to the 988 Suicide & Crisis Lifeline (call or text 988, or chat at 988lifeline.org in the United States).');
+  assert.equal(fixed, 'Therapist: Reach out to the 988 Suicide & Crisis Lifeline (988 in the United States).');
+  // The finding covers everything its fix rewrites: the old name and the number.
+  assert.equal(finding!.text, 'National Suicide Prevention Lifeline (1-800-273-TALK (8255)');
+  for (const edit of fix.edits) assert.ok(edit.start >= finding!.message.start.offset! && edit.end <= finding!.message.end.offset!);
   assert.deepEqual(findings('Therapist: Call or text 988. My number is 555-273-8255 ext 800.', 'outdated-crisis-line'), []);
-  // A "call" before the number becomes part of the new wording.
-  const withVerbText = 'Client: I will call 800-273-8255 tonight.';
-  const [withVerb] = findings(withVerbText, 'outdated-crisis-line');
-  assert.deepEqual(withVerb!.message.fixes[0]!.edits, [{ start: withVerbText.indexOf('call'), end: withVerbText.indexOf(' tonight'), text: 'call or text 988, or chat at 988lifeline.org' }]);
+  // The replacement reads right in the sentence it lands in, and stays inside the finding.
+  for (const [before, after] of [
+    ['Client: I will call 800-273-8255 tonight.', 'Client: I will call 988 tonight.'],
+    ['Therapist: The number is 1-800-273-8255.', 'Therapist: The number is 988.'],
+    ['Therapist: You can call the National Suicide Prevention Lifeline at 1-800-273-TALK.', 'Therapist: You can call the 988 Suicide & Crisis Lifeline at 988.'],
+    ['Therapist: Dial 1-800-273-8255 (National Suicide Prevention Lifeline) any time.', 'Therapist: Dial 988 (988 Suicide & Crisis Lifeline) any time.'],
+  ]) {
+    const [found] = findings(before!, 'outdated-crisis-line');
+    const { edits } = found!.message.fixes[0]!;
+    for (const edit of edits) assert.ok(edit.start >= found!.message.start.offset! && edit.end <= found!.message.end.offset!, before);
+    assert.equal(applyEdits(before!, edits), after, before);
+  }
 });
 
 test('mojibake: garbled runs with their repair', () => {

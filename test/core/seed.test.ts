@@ -5,7 +5,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import fs from 'node:fs';
-import { analyze, safeFixes, type LintMessage } from '../../server/src/core/lint.ts';
+import { analyze, fixCandidates, type LintMessage } from '../../server/src/core/lint.ts';
 import { fixAll } from '../../server/src/core/fixes.ts';
 import { emptyConfig } from '../../server/src/core/config.ts';
 import { parseTranscript } from '../../server/src/core/parser.ts';
@@ -57,11 +57,11 @@ test('role confusion, the generator preamble, the cut-off turns, mojibake and th
   assert.ok(truncated.includes("Lastly, I want to acknowledge the progress you've made"));
   assert.deepEqual(of('mojibake').map(textAt), ['â€”']);
   assert.equal(of('outdated-crisis-line').length, 20);
-  assert.ok(of('outdated-crisis-line').every((m) => textAt(m) === '1-800-273-TALK (8255)'));
+  assert.ok(of('outdated-crisis-line').every((m) => textAt(m) === 'National Suicide Prevention Lifeline (1-800-273-TALK (8255)'));
 });
 
 test('fix all: loops collapse to their first occurrence, mojibake and hotline repaired, nothing else changes', () => {
-  const result = fixAll(seed, (text) => safeFixes(text, options));
+  const result = fixAll(seed, fixCandidates(seed, options));
   const fixed = result.text;
 
   // An independent oracle: drop the repeated turns' blocks, then make the three substitutions by hand.
@@ -80,7 +80,7 @@ test('fix all: loops collapse to their first occurrence, mojibake and hotline re
     .replace('everythingâ€”school', 'everything—school')
     .replaceAll(
       'the National Suicide Prevention Lifeline (1-800-273-TALK (8255) in the United States)',
-      'the 988 Suicide & Crisis Lifeline (call or text 988, or chat at 988lifeline.org in the United States)',
+      'the 988 Suicide & Crisis Lifeline (988 in the United States)',
     )
     .replace(" Here's a continuation of the therapy session:.", '');
   assert.equal(fixed, expected);
@@ -91,6 +91,6 @@ test('fix all: loops collapse to their first occurrence, mojibake and hotline re
   assert.equal(parseTranscript(fixed).children.filter((c) => c.type === 'turn').length, 48 - repeated.size);
 
   // Idempotent: a second run changes nothing, and no safe fix is left.
-  assert.equal(fixAll(fixed, (text) => safeFixes(text, options)).text, fixed);
-  assert.deepEqual(safeFixes(fixed, options), []);
+  assert.equal(fixAll(fixed, fixCandidates(fixed, options)).text, fixed);
+  assert.deepEqual(fixCandidates(fixed, options), []);
 });

@@ -491,6 +491,22 @@ export class Session {
     if (next) return { start: turn.lineStart, end: next.lineStart };
     const previous = this.turns[index - 1];
     const before = previous ? previous.node.position.end.offset! : this.header ? this.header.position.end.offset! : 0;
-    return { start: before, end: turn.node.position.end.offset! };
+    return { start: before, end: this.lineEndAfter(turn.node.position.end.offset!) };
+  }
+
+  /**
+   * The end of the line that holds `offset` (before its line break). A turn
+   * ends at its last text, or at its label's name when it has none: the rest
+   * of that line (a label's colon and `**`, trailing spaces) goes with it.
+   */
+  lineEndAfter(offset: number): number {
+    const text = this.text;
+    let end = offset;
+    while (end < text.length) {
+      const c = text.charCodeAt(end);
+      if (c === 10 || c === 13) break;
+      end++;
+    }
+    return end;
   }
 }
