@@ -12,8 +12,7 @@
  *   - a therapist turn with more than one tag, or a tag not right after the label;
  *   - a tag id that is not one of the 28 CBT ids, or a tag of another namespace;
  *   - a tag on a client (or other non-therapist) turn;
- *   - a speaker label inside a paragraph (turns not separated by a blank line),
- *     or two blank lines in a row;
+ *   - a turn that does not follow a blank line, or two blank lines in a row;
  *   - two consecutive turns by the same speaker;
  *   - a file outside 40–60 turns or 20–30 therapist turns;
  *   - across all checked files, an id used fewer than 8 times (only when the
@@ -69,44 +68,31 @@ for (const file of files) {
   if (!text.endsWith('\n')) err(text.split('\n').length, 'file does not end with a newline');
   const lines = text.replace(/\r/g, '').split('\n');
 
-  // Blocks: runs of non-blank lines.
-  const blocks = [];
-  let current;
-  lines.forEach((line, i) => {
-    if (line.trim() === '') {
-      if (i > 0 && i < lines.length - 1 && lines[i - 1].trim() === '') err(i + 1, 'two blank lines in a row (turns are separated by one)');
-      current = undefined;
-      return;
-    }
-    if (!current) {
-      current = { line: i + 1, lines: [] };
-      blocks.push(current);
-    }
-    current.lines.push({ no: i + 1, text: line });
-  });
-
-  // Speakers: the standard labels, plus any other label that opens two or more blocks
+  // Speakers: the standard labels, plus any other label that opens two or more lines
   // (names in couple and group sessions; a one-off "Notes:" in a header is not a speaker).
   const opens = new Map();
-  for (const b of blocks) {
-    const m = LABEL.exec(b.lines[0].text);
+  for (const line of lines) {
+    const m = LABEL.exec(line);
     if (m) opens.set(m[1], (opens.get(m[1]) ?? 0) + 1);
   }
   const isSpeaker = (label) => THERAPIST.has(label) || CLIENT.has(label) || (opens.get(label) ?? 0) >= 2;
 
+  // Turns: a line opening with a speaker label starts one (it should follow a blank line);
+  // other non-blank lines continue the current turn; lines before the first turn are the header.
   const turns = [];
-  for (const b of blocks) {
-    const m = LABEL.exec(b.lines[0].text);
-    if (m && isSpeaker(m[1])) {
-      turns.push({ label: m[1], line: b.line, first: b.lines[0].text.slice(m[0].length), lines: [...b.lines] });
-    } else if (turns.length) {
-      turns.at(-1).lines.push(...b.lines); // a continuation paragraph
-    } // else: header
-    for (const l of b.lines.slice(1)) {
-      const inner = LABEL.exec(l.text);
-      if (inner && isSpeaker(inner[1])) err(l.no, `speaker label "${inner[1]}:" inside a paragraph (missing blank line before the turn)`);
+  lines.forEach((line, i) => {
+    if (line.trim() === '') {
+      if (i > 0 && i < lines.length - 1 && lines[i - 1].trim() === '') err(i + 1, 'two blank lines in a row (turns are separated by one)');
+      return;
     }
-  }
+    const m = LABEL.exec(line);
+    if (m && isSpeaker(m[1])) {
+      if (i > 0 && lines[i - 1].trim() !== '') err(i + 1, `"${m[1]}:" starts a turn without a blank line before it`);
+      turns.push({ label: m[1], line: i + 1, first: line.slice(m[0].length), lines: [{ no: i + 1, text: line }] });
+    } else if (turns.length) {
+      turns.at(-1).lines.push({ no: i + 1, text: line });
+    }
+  });
 
   const therapistLabels = new Set(turns.filter((t) => THERAPIST.has(t.label)).map((t) => t.label));
   if (therapistLabels.size !== 1) err(1, `expected one therapist label, found ${[...therapistLabels].join(', ') || 'none'}`);
