@@ -640,7 +640,22 @@ function placeInTurn(rng: Rng, placement: Placement, turn: BaseTurn, phrase: str
   }
 }
 
+/**
+ * An artifact that reads as a speaker label ("ASSISTANT:", "### Response:", "**Therapist's response:**",
+ * "Therapist reply (empathetic):") may also be reported as a leaked label: neither expected nor a false alarm.
+ */
+const LABEL_LIKE = /^[^\p{L}]*(?:the |gpt4 correct )?(?:therapist|counsel+or|client|patient|assistant|user|human|model|ai|response|answer|output)\b[^.!?]*:[^\p{L}\p{N}]*$/iu;
+
 function planPhrased(rng: Rng, family: string, base: Base, phrasing: Phrasing): Plan | undefined {
+  const plan = planPhrasedIn(rng, family, base, phrasing);
+  const first = phrasing.text.split('\n').find((l) => l.trim() && !l.includes('${turn}'));
+  if (plan && PHRASED[family]!.rule === 'generation-artifact' && first && LABEL_LIKE.test(first.trim())) {
+    plan.doubtful.push({ line: plan.gold[0]!.line, rule: 'leaked-label' });
+  }
+  return plan;
+}
+
+function planPhrasedIn(rng: Rng, family: string, base: Base, phrasing: Phrasing): Plan | undefined {
   const spec = PHRASED[family]!;
   const rule = spec.rule;
   const template = phrasing.text.includes('${turn}');
