@@ -1,5 +1,6 @@
 /** The sections of `npm run eval`, in the order they run and print. */
 import type { EvalSection } from './section.ts';
 import { rulesSection } from './rules.ts';
+import { injectedSection } from './injected.ts';
 
-export const SECTIONS: EvalSection[] = [rulesSection];
+export const SECTIONS: EvalSection[] = [rulesSection, injectedSection];
