@@ -104,14 +104,22 @@ test('consecutive-turns: info with a merge fix that is not applied by --fix', ()
   assert.deepEqual(findings('Therapist: Hi.\nClient: Hi.\nTherapist: Bye.', 'consecutive-turns'), []);
 });
 
-test('truncated-turn: cut-off generations, not spoken interruptions', () => {
-  const cut = findings('Therapist: Okay.\n\nPatient: Thanks for being patient with me and helping me explore these things. I\'m', 'truncated-turn');
+test('truncated-turn: judged against the speaker\'s habits; cut-off generations, not spoken interruptions', () => {
+  // A speaker who ends every turn with punctuation, then stops on a subject: cut off.
+  const punctuated = ['Therapist: How was the week?', 'Patient: It was fine, mostly.', 'Therapist: Good. What helped?', 'Patient: Walking helped a lot.', 'Therapist: Tell me more.', 'Patient: I walked every morning before work.', 'Therapist: That is a real change.'];
+  const cut = findings([...punctuated, "Patient: Thanks for being patient with me and helping me explore these things. I'm"].join('\n\n'), 'truncated-turn');
   assert.equal(cut.length, 1);
   assert.equal(cut[0]!.text, "I'm");
-  const longParagraphs = findings('Therapist: First paragraph ends well.\n\nLastly, I want to acknowledge the progress you\'ve made', 'truncated-turn');
-  assert.equal(longParagraphs.length, 1);
-  assert.equal(longParagraphs[0]!.text, "Lastly, I want to acknowledge the progress you've made");
-  for (const spoken of [
+  // …or, in a long turn, without any punctuation at all.
+  const long = `Patient: ${'I have been trying to keep the routine going and it mostly works. '.repeat(6)}Lastly, I want to acknowledge the progress I have made`;
+  const longCut = findings([...punctuated, long].join('\n\n'), 'truncated-turn');
+  assert.equal(longCut.length, 1);
+  assert.equal(longCut[0]!.text, 'Lastly, I want to acknowledge the progress I have made');
+  // Cut mid-word: "It'".
+  assert.equal(findings([...punctuated, "Patient: I think so. It'"].join('\n\n'), 'truncated-turn').length, 1);
+  // No one ends on an article, punctuation or not.
+  assert.equal(findings('Therapist: ok\n\nClient: i dont have the money to buy weights and to have a', 'truncated-turn').length, 1);
+  for (const quiet of [
     'Therapist: You drink four times a week on average-',
     'Client: I was going to say so—',
     'Client: I just…',
@@ -120,8 +128,13 @@ test('truncated-turn: cut-off generations, not spoken interruptions', () => {
     'Client: Well, uh',
     "Client: I don't feel like I need to",
     'Therapist: So what do you think?',
+    // Chat that leaves punctuation out, a long answer signed with credentials, a link, a list.
+    'Therapist: how are you\n\nClient: not great tbh\n\nTherapist: im sorry to hear that\n\nClient: yeah its been a long week at work and i cant sleep',
+    `Therapist: ${'Answers take time to find. '.repeat(12)}Be well.Robin J. Landwehr, DBH, LPCC, NCC`,
+    'Therapist: There is more about it here. You can read it at https://www.nimh.nih.gov/health/topics/anxiety-disorders',
+    'Therapist: A few ideas for the week. Try these.\n- a walk after dinner\n- a warm shower',
   ]) {
-    assert.deepEqual(findings(spoken, 'truncated-turn'), [], spoken);
+    assert.deepEqual(findings(quiet, 'truncated-turn'), [], quiet);
   }
 });
 
@@ -147,34 +160,68 @@ test('role-confusion: wrong addressee, "my therapist", third-person narration', 
   assert.equal(findings('Therapist: Thanks for coming, Lee.\nClient: Sure.', 'role-confusion', config).length, 1);
 });
 
-test('generation-artifact: preambles, AI disclaimers, end markers, leaked labels', () => {
+test('generation-artifact: preambles, meta-text, headings, tokens, end markers, stray numbers, placeholders', () => {
   const text = [
     "Therapist: I'm glad you came. Here's a continuation of the therapy session:.",
-    'Patient: As an AI language model, I do not have feelings. But thanks.',
+    'Patient: Okay.',
     'Therapist: See you next week. [End of conversation]',
-    'T: Counselor: How did it go?',
-    'C: Fine. Therapist: Good to hear.',
+    'Patient: Bye.',
     'Therapist: Sure! Here is the next part of the dialogue:',
+    'Patient: Hm.',
+    'Therapist: 1\nIt sounds like a panic attack. They are frightening but not dangerous.',
+    'Patient: Right.',
+    'Therapist: How are you, [Client\'s name]?<|im_end|>',
   ].join('\n');
   const found = findings(text, 'generation-artifact');
   assert.deepEqual(found.map((f) => f.text), [
     "Here's a continuation of the therapy session:.",
-    'As an AI language model, I do not have feelings.',
     '[End of conversation]',
-    'Counselor: ',
-    'Therapist: ',
     'Sure! Here is the next part of the dialogue:',
+    '1',
+    "[Client's name]",
+    '<|im_end|>',
   ]);
   // Removing the preamble keeps the turn's own words; a turn that is only an artifact is removed whole.
   assert.deepEqual(found[0]!.message.fixes[0]!.edits, [{ start: text.indexOf(" Here's"), end: text.indexOf('\n'), text: '' }]);
-  assert.equal(found[5]!.message.fixes[0]!.title, 'Remove the turn (it holds only the artifact)');
+  assert.equal(found[2]!.message.fixes[0]!.title, 'Remove the turn (it holds only the artifact)');
+  // Certain artifacts have a safe fix; a placeholder needs a reader.
+  assert.equal(found[5]!.message.fixes[0]!.safe, true);
+  assert.equal(found[4]!.message.fixes[0]!.safe, false);
   // Real speech that merely resembles it is fine.
   for (const ok of [
     "Therapist: Here's an example of what you could say to your professor.",
     'Client: [laughs] Yeah, the session ends at three.',
     'Therapist: Okay, here is what I suggest: we try it for a week.',
+    "Therapist: Of course! Here's a brief overview of how they work: the patch gives a steady dose.",
+    "Therapist: Thank you. Here's a brief summary of our conversation: you want to cut down.",
+    'Therapist: Would you like to continue the conversation?',
+    'Client: 90\nembarrassed 90, anxious 80',
+    'Therapist: Step 1: notice the thought. Step 2: write it down.',
   ]) {
     assert.deepEqual(findings(ok, 'generation-artifact'), [], ok);
+  }
+});
+
+test('leaked-label: a repeated label, a persona label, the other side written into the turn', () => {
+  const text = ['T: Counselor: How did it go?', 'C: Fine. Therapist: Good to hear.', 'Therapist: **Dr. Ellis:** Welcome back.', 'Client: Thanks.', 'Therapist: That makes sense.\nUser: I just feel stuck.'].join('\n');
+  const found = findings(text, 'leaked-label');
+  assert.deepEqual(found.map((f) => f.text.trim()), ['Counselor:', 'Therapist:', '**Dr. Ellis:**', 'User:']);
+  // The therapist's own persona label goes with a safe fix; the other side is split off by hand.
+  assert.equal(found[2]!.message.fixes[0]!.safe, true);
+  assert.equal(found[3]!.message.fixes[0]!.safe, false);
+  for (const ok of ['Therapist: Note: this is just a first step.', "Client: my boss: 'you're late again'", 'Therapist: Here\'s the thing: you get to decide.', 'Client: Me: I\'m fine. Also me: cries in the car.']) {
+    assert.deepEqual(findings(ok, 'leaked-label'), [], ok);
+  }
+});
+
+test('ai-disclaimer: the therapist disclaiming being an AI or a professional (information)', () => {
+  for (const said of ['As an AI, I don\'t have feelings, but I hear you.', "I'm not a licensed therapist, but journaling can help.", 'While I can\'t replace professional help, I can listen.', "While I'm not an expert, I can offer some thoughts."]) {
+    const found = findings(`Therapist: ${said}`, 'ai-disclaimer');
+    assert.equal(found.length, 1, said);
+    assert.equal(found[0]!.message.severity, 'info');
+  }
+  for (const ok of ["Therapist: I'm not an expert on your life — you are.", 'Therapist: As a parent, you want to protect her.', "Client: I'm not a doctor, but that doesn't sound right.", 'Therapist: A doctor can check this for you.']) {
+    assert.deepEqual(findings(ok, 'ai-disclaimer'), [], ok);
   }
 });
 

@@ -6,6 +6,8 @@
  */
 import type { Header, Point, Root, Role, Tag, Text, Turn } from './types.ts';
 import type { Codebook } from './codebook.ts';
+import type { ArtifactKind } from './detect/artifacts.ts';
+import type { Ending } from './detect/endings.ts';
 import { SpeakerTable } from './speakers.ts';
 import { hashString, mixHash, wordHashes } from './text.ts';
 import { drain } from './steps.ts';
@@ -350,7 +352,10 @@ type TurnWithSession = Turn & { [SESSION_TURN]?: SessionTurn };
 /** Per-turn detector results, relative to each text node of the turn. */
 export interface DetectorSlots {
   refusals?: Array<{ start: number; end: number; phrase: string; textIndex: number }>;
-  artifacts?: Array<{ start: number; end: number; kind: string; label?: string; textIndex: number }>;
+  artifacts?: Array<{ start: number; end: number; kind: ArtifactKind; certain: boolean; textIndex: number }>;
+  labels?: Array<{ start: number; end: number; label: string; where: 'start' | 'inside'; role?: Role; textIndex: number }>;
+  disclaimers?: Array<{ start: number; end: number; kind: string; textIndex: number }>;
+  ending?: Ending;
   vocatives?: Array<Array<{ name: string; start: number }>>;
   mojibake?: Array<Array<{ start: number; end: number; text: string; run: string }>>;
   /** Role-confusion slips per text, for the patient names they were found with (one set at a time). */
