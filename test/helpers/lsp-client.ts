@@ -55,6 +55,8 @@ export type ServerRequestMode = 'answer' | 'reject';
 export interface TestClient {
   /** Every request the server sent to this client, by method, in order. */
   serverRequests: Array<{ method: string; params: unknown }>;
+  /** What the server answered to `initialize`. */
+  initializeResult: unknown;
   connection: ProtocolConnection;
   process: ChildProcess;
   /** Resolves with the first diagnostics published for `uri` at `version` (or later). */
@@ -119,7 +121,7 @@ export async function startClient(options: StartOptions = {}): Promise<TestClien
   }
   connection.listen();
   const rootUri = options.rootDir ? pathToFileURL(options.rootDir).href : null;
-  await connection.sendRequest('initialize', {
+  const initializeResult = await connection.sendRequest('initialize', {
     processId: process.pid,
     rootUri,
     workspaceFolders: rootUri ? [{ uri: rootUri, name: 'root' }] : null,
@@ -131,6 +133,7 @@ export async function startClient(options: StartOptions = {}): Promise<TestClien
     connection,
     process: child,
     serverRequests,
+    initializeResult,
     stderr: () => stderr,
     diagnostics(uri, version) {
       const done = published.find((p) => p.uri === uri && (p.version ?? -1) >= version);

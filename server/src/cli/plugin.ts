@@ -89,7 +89,8 @@ export function transcriptCli(this: Processor, options: CliPluginOptions): (tree
       configProblems = analysis.problems;
     }
     for (const problem of [...settings.problems, ...configProblems]) {
-      file.message(problem, { ruleId: 'config', source: SOURCE }).fatal = false;
+      // At 1:1, where the editor shows it.
+      file.message(problem, { place: { line: 1, column: 1 }, ruleId: 'config', source: SOURCE }).fatal = false;
     }
     for (const m of messages) {
       if (options.quiet && m.severity !== 'error') continue;
