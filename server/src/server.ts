@@ -124,7 +124,10 @@ export function startServer(connection: Connection, options: ServerOptions = {})
     index.setFolders(folders);
     diagnostics = new DiagnosticsFeature(connection, documents, store, { pull: client.pullDiagnostics, refresh: client.diagnosticRefresh, debounceMs: options.debounceMs ?? 150 });
     // Clients without workspace/configuration (Neovim 0.7's `init_options`, Helix's `config`) pass settings at start.
-    initialSettings = settingsIn((params.initializationOptions as { settings?: unknown } | undefined)?.settings);
+    // `initializationOptions.settings` ({ therapyTranscript: {…} } or the fields), or the options themselves
+    // in that shape (Helix sends its `config` as the initialization options).
+    const init = params.initializationOptions as { settings?: unknown } | undefined;
+    initialSettings = settingsIn(init?.settings) ?? settingsIn(init);
     applySettings();
     if (!client.dynamicWatchers) ownWatcher = new OwnWatcher(() => settingsFilesChanged());
     return {
