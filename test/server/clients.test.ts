@@ -224,6 +224,17 @@ test('settings from initializationOptions (Neovim 0.7 init_options, Helix config
   }
 });
 
+test('settings as Helix passes them: its `config` is the initialization options, { therapyTranscript: {…} }', async () => {
+  const client = await startClient({ exactCapabilities: {}, initializationOptions: { therapyTranscript: { rules: { 'outdated-crisis-line': 'error' } } } });
+  try {
+    const uri = 'file:///virtual/helix.transcript';
+    client.open(uri, 'Therapist: Call 1-800-273-8255.\nClient: Ok.\n', 1);
+    assert.deepEqual((await client.diagnostics(uri, 1)).diagnostics.map((d) => [d.code, d.severity]), [['outdated-crisis-line', 1]]);
+  } finally {
+    await client.stop();
+  }
+});
+
 test('workspace symbols: "#agenda" finds the agenda-setting tags (the "#" is not part of the query)', async () => {
   const dir = tempDir('symbols');
   fs.writeFileSync(path.join(dir, 'a.transcript'), 'Therapist: [cbt:agenda-setting] What shall we cover today?\nClient: Sleep.\n');
