@@ -86,7 +86,7 @@ export function markdownToPlain(markdown: string): string {
       line
         .replace(/^#{1,6}\s+/, '')
         .replace(/^>\s?/, '  ')
-        .replace(/^\|\s?(.*?)\s?\|$/, (_, cells: string) => cells.split(/\s?\|\s?/).join('  ·  '))
+        .replace(/^\|\s?(.*?)\s?\|$/, (_, cells: string) => cells.split(/\s?\|\s?/).filter((cell, i) => i > 0 || cell.trim()).join('  ·  '))
         .replace(/\*\*(.+?)\*\*/g, '$1')
         .replace(/(^|[\s(])\*(\S.*?\S|\S)\*(?=[\s).,;:]|$)/g, '$1$2')
         .replace(/`([^`]+)`/g, '$1'),
