@@ -19,6 +19,7 @@
 // binding to another address. Settings and state live in a temp dir that is
 // deleted on exit.
 
+import { spawnSync } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -49,6 +50,18 @@ const removeCopy = () => copy && fs.rmSync(copy, { recursive: true, force: true 
 process.on('exit', removeCopy);
 const openFile = path.resolve(folder, values.open);
 const helper = path.join(path.dirname(new URL(import.meta.url).pathname), 'start-extension');
+
+/** The helper extension as a .vsix (packaged with @vscode/vsce into a temp folder: about 2 s). */
+function helperVsix() {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'transcript-start-helper-'));
+  process.on('exit', () => fs.rmSync(dir, { recursive: true, force: true }));
+  fs.cpSync(helper, path.join(dir, 'src'), { recursive: true });
+  const out = path.join(dir, 'helper.vsix');
+  const vsce = path.join(repoRoot, 'node_modules', '@vscode', 'vsce', 'vsce');
+  const result = spawnSync(process.execPath, [vsce, 'package', '--allow-missing-repository', '--skip-license', '--no-dependencies', '--out', out], { cwd: path.join(dir, 'src'), encoding: 'utf8' });
+  if (result.status !== 0) fail(`Cannot package the start helper (${helper}):\n${result.stdout}${result.stderr}`);
+  return out;
+}
 const vsix = values.vsix && path.resolve(values.vsix);
 const extension = vsix ? undefined : path.resolve(values.extension ?? repoRoot);
 if (!fs.existsSync(folder)) fail(`Folder not found: ${folder}`);
@@ -64,9 +77,11 @@ try {
   await ensureCodeServer();
   const server = await startCodeServer({
     workspace: folder,
-    // The extension, and the helper that opens the file and the Problems panel.
-    extensionDevelopmentPath: extension ? [extension, helper] : [helper],
-    installExtensions: vsix ? [vsix] : [],
+    extensionDevelopmentPath: extension,
+    // The helper that opens the file and the Problems panel is installed (the workbench loads one
+    // development extension: the one being tried).
+    installExtensions: [...(vsix ? [vsix] : []), helperVsix()],
+    disableGallery: true,
     settings: { ...TEST_SETTINGS, 'workbench.welcomePage.walkthroughs.openOnInstall': false, 'chat.commandCenter.enabled': false },
     env: fs.existsSync(openFile) ? { TRANSCRIPT_START_OPEN: openFile } : {},
     port: Number(values.port),

@@ -157,6 +157,8 @@ suite('Therapy transcripts in VS Code', () => {
     const at = (n: number) => decoded.find((t) => t.line === n && t.char === 0)!;
     assert.deepEqual([at(novaLine).type, at(novaLine).modifiers], ['function', ['therapist', 'speaker']]);
     assert.deepEqual([at(samLine).type, at(samLine).modifiers], ['type', ['patient', 'speaker']]);
+    const shot = process.env.VSCODE_TEST_SCREENSHOT_URL;
+    if (shot) await fetch(`${shot}?name=named-speakers`, { method: 'POST' });
   });
 
   test('VS Code gets its client commands: the summary lens, suggestions after a namespace', async () => {
