@@ -201,4 +201,18 @@ suite('Therapy transcripts in VS Code', () => {
     assert.deepEqual(left, ['consecutive-turns', 'empty-turn', 'outdated-crisis-line']);
     await vscode.commands.executeCommand('workbench.action.revertAndCloseActiveEditor');
   });
+
+  test('an edit to .transcriptrc.json applies at once (the server registered a file watcher with VS Code)', async () => {
+    const editor = await open('seed-session.transcript');
+    const uri = editor.document.uri;
+    await diagnosticsFor(uri, (d) => d.some((x) => x.code === 'mojibake'));
+    const rc = sampleUri('.transcriptrc.json');
+    const original = await vscode.workspace.fs.readFile(rc);
+    const config = JSON.parse(new TextDecoder().decode(original)) as Record<string, unknown>;
+    await vscode.workspace.fs.writeFile(rc, new TextEncoder().encode(JSON.stringify({ ...config, rules: { mojibake: 'off' } })));
+    const without = await diagnosticsFor(uri, (d) => d.length > 0 && !d.some((x) => x.code === 'mojibake'));
+    assert.ok(without.some((d) => d.code === 'repeated-turn'));
+    await vscode.workspace.fs.writeFile(rc, original);
+    await diagnosticsFor(uri, (d) => d.some((x) => x.code === 'mojibake'));
+  });
 });
