@@ -23,7 +23,10 @@ import {
   type Disposable,
   type InitializeParams,
   type InitializeResult,
+  type ProgressToken,
+  type WorkDoneProgressReporter,
   type WorkspaceEdit,
+  WorkspaceDiagnosticRequest,
 } from 'vscode-languageserver';
 import { TextDocument } from 'vscode-languageserver-textdocument';
 import { URI } from 'vscode-uri';
@@ -282,23 +285,58 @@ export function startServer(connection: Connection, options: ServerOptions = {})
   );
   connection.languages.semanticTokens.on((params) => withAnalysis(params.textDocument.uri, { data: [] }, (_, a) => semanticTokens(a)));
 
-  // Workspace diagnostics: every transcript that is not open, with progress; unchanged files are answered as such.
-  connection.languages.diagnostics.onWorkspace(async (params, token, workDone) => {
+  /**
+   * A progress in the client: on the request's own token if it sent one, else one the server
+   * creates (when the client supports that), begun only when `start` is called.
+   */
+  function workProgress(title: string, token?: ProgressToken) {
+    let reporter: Promise<WorkDoneProgressReporter | undefined> | undefined;
+    const begin = (r: WorkDoneProgressReporter | undefined) => {
+      r?.begin(title, 0, undefined, false);
+      return r;
+    };
+    return {
+      start() {
+        reporter ??=
+          token !== undefined
+            ? Promise.resolve(begin(connection.window.attachWorkDoneProgress(token)))
+            : client.workDoneProgress
+              ? ask('a progress report', () => connection.window.createWorkDoneProgress()).then(begin)
+              : Promise.resolve(undefined);
+      },
+      report(done: number, total: number) {
+        void reporter?.then((r) => r?.report(Math.round((100 * done) / Math.max(total, 1)), `${done} of ${plural(total, 'transcript')}`));
+      },
+      done() {
+        void reporter?.then((r) => r?.done());
+      },
+    };
+  }
+
+  // Workspace diagnostics: every transcript that is not open; unchanged files are answered as such. Progress
+  // on the request's token, or (VS Code sends none, and asks again every few seconds) one the server shows
+  // only while it actually lints files.
+  connection.onRequest(WorkspaceDiagnosticRequest.type, async (params, token) => {
     const previous = new Map(params.previousResultIds.map((p) => [p.uri, p.value] as const));
     const items: ReturnType<typeof workspaceReport>[] = [];
-    workDone.begin('Linting the workspace', 0, undefined, true);
-    await workspace.lint(
-      (result) => items.push(workspaceReport(result, diagnosticsOf(result, diagnostics?.maxProblemsPerFile), previous)),
-      { token, progress: (done, total) => workDone.report(Math.round((100 * done) / Math.max(total, 1)), `${done} of ${plural(total, 'transcript')}`) },
-    );
-    workDone.done();
+    const progress = workProgress('Linting the workspace', params.workDoneToken);
+    if (params.workDoneToken !== undefined) progress.start();
+    try {
+      await workspace.lint((result) => items.push(workspaceReport(result, diagnosticsOf(result, diagnostics?.maxProblemsPerFile), previous)), {
+        token,
+        working: () => progress.start(),
+        progress: (done, total) => progress.report(done, total),
+      });
+    } finally {
+      progress.done();
+    }
     return { items };
   });
 
   /** Lint the workspace: pushed to a client without pull diagnostics; a pull client is asked to pull again. */
   async function lintWorkspace(): Promise<WorkspaceSummary> {
-    const reporter = await ask('a progress report', () => connection.window.createWorkDoneProgress());
-    reporter?.begin('Linting the workspace', 0);
+    const progress = workProgress('Linting the workspace');
+    progress.start();
     const summary: WorkspaceSummary = { files: 0, filesWithProblems: 0, problems: 0 };
     const count = (n: number) => {
       summary.files++;
@@ -312,14 +350,14 @@ export function startServer(connection: Connection, options: ServerOptions = {})
           count(result.messages.length + result.problems.length);
           if (!client.pullDiagnostics) void connection.sendDiagnostics({ uri: result.uri, diagnostics: items });
         },
-        { progress: (done, total) => reporter?.report(Math.round((100 * done) / Math.max(total, 1)), `${done} of ${plural(total, 'transcript')}`) },
+        { progress: (done, total) => progress.report(done, total) },
       );
       for (const document of documents.all()) {
         const analysis = store.get(document);
         count(analysis.messages.length + analysis.problems.length);
       }
     } finally {
-      reporter?.done();
+      progress.done();
     }
     if (client.pullDiagnostics) diagnostics?.refreshAll();
     notify(

@@ -369,6 +369,15 @@ test('workspace diagnostics: every transcript that is not open, with progress; u
     });
     const changed = third.items.filter((i) => i.kind === 'full');
     assert.deepEqual(changed.map((i) => path.basename(new URL(i.uri).pathname)), ['clean.transcript']);
+    // Without a token (as VS Code asks, every few seconds) the server shows a progress of its own,
+    // only while it lints something.
+    const created = () => client.serverRequests.filter((r) => r.method === 'window/workDoneProgress/create').length;
+    const before = created();
+    await request(client, 'workspace/diagnostic', { previousResultIds: third.items.map((i) => ({ uri: i.uri, value: i.resultId! })) });
+    assert.equal(created(), before, 'nothing to lint, no progress');
+    fs.writeFileSync(path.join(dir, 'clean.transcript'), 'Therapist: Hello.\nClient: Hi.\n');
+    await request(client, 'workspace/diagnostic', { previousResultIds: third.items.map((i) => ({ uri: i.uri, value: i.resultId! })) });
+    assert.equal(created(), before + 1, 'a file to lint, one progress');
   } finally {
     await client.stop();
     fs.rmSync(dir, { recursive: true, force: true });

@@ -64,7 +64,10 @@ export class WorkspaceLint {
    * unchanged): calls `each` for every file in order; stops when `token` is
    * cancelled. `progress(done, total)` after each file.
    */
-  async lint(each: (result: FileLint) => void, options: { token?: CancellationToken; progress?: (done: number, total: number) => void } = {}): Promise<boolean> {
+  async lint(
+    each: (result: FileLint) => void,
+    options: { token?: CancellationToken; progress?: (done: number, total: number) => void; working?: () => void } = {},
+  ): Promise<boolean> {
     const open = new Set(this.documents.all().map((d) => d.uri));
     const files = (await this.files.transcriptFiles()).filter((file) => !open.has(URI.file(file).toString()));
     const seen = new Set<string>();
@@ -73,7 +76,7 @@ export class WorkspaceLint {
       const file = files[i]!;
       const uri = URI.file(file).toString();
       seen.add(uri);
-      const result = await this.lintFile(uri, file);
+      const result = await this.lintFile(uri, file, options.working);
       if (result) each(result);
       options.progress?.(i + 1, files.length);
       await yieldToRequests();
@@ -83,7 +86,8 @@ export class WorkspaceLint {
   }
 
   /** A transcript on disk, linted unless its size, time and the settings are those of the kept result. */
-  private async lintFile(uri: string, file: string): Promise<FileLint | undefined> {
+  /** `working`: called before a file is linted (not for one known unchanged). */
+  private async lintFile(uri: string, file: string, working?: () => void): Promise<FileLint | undefined> {
     let stat: fs.Stats;
     try {
       stat = await fs.promises.stat(file);
@@ -94,6 +98,7 @@ export class WorkspaceLint {
     const resultId = `${this.generation}:${stat.size}:${stat.mtimeMs}`;
     const known = this.results.get(uri);
     if (known?.resultId === resultId) return known;
+    working?.();
     let result: FileLint;
     if (stat.size > MAX_FILE_BYTES) {
       result = { uri, resultId, messages: [], problems: [`This file is ${Math.round(stat.size / 1e6)} MB: too large to lint with the workspace; open it, or run transcript-lint on it.`] };
