@@ -100,3 +100,15 @@ test('npm install -g of the tarball (offline) gives both programs, which run out
   }
   assert.ok(!fs.realpathSync(bin('transcript-language-server')).startsWith(ROOT), 'the installed server is not the clone');
 });
+
+test('the VS Code package (.vsix) builds from the same files list, with the extension and its server', () => {
+  const out = path.join(tmp, 'therapy-transcript.vsix');
+  // What `npm run package` runs after its minified build (here on the build in dist/).
+  const vsce = path.join(ROOT, 'node_modules', '@vscode', 'vsce', 'vsce');
+  const result = spawnSync(process.execPath, [vsce, 'package', '--no-dependencies', '--no-rewrite-relative-links', '--out', out], { cwd: ROOT, encoding: 'utf8', input: '' });
+  assert.equal(result.status, 0, `${result.stdout}\n${result.stderr}`);
+  assert.ok(fs.statSync(out).size > 100_000);
+  for (const file of ['dist/extension.cjs', 'dist/server.cjs', 'syntaxes/therapy-transcript.tmLanguage.json', 'language-configuration.json']) {
+    assert.ok(result.stdout.includes(path.basename(file)), `${file} is not in the .vsix:\n${result.stdout}`);
+  }
+});
