@@ -26,7 +26,8 @@ if (version.error || version.status !== 0) {
   );
 }
 
-test('Neovim 0.7 with vim.lsp.start_client: diagnostics, a quick fix, a tag action, the picker, completion, a config edit', async () => {
+// (The timeout only keeps a hung editor from hanging the run: every wait inside is on an event.)
+test('Neovim 0.7 with vim.lsp.start_client: diagnostics, a quick fix, a tag action, the picker, completion, a config edit', { timeout: 15 * 60_000 }, async (t) => {
   assert.ok(!version.error && version.status === 0, 'nvim is not installed: apt-get install -y neovim (this layer never skips)');
   const firstLine = version.stdout.split('\n')[0]!;
   assert.match(firstLine, /^NVIM v0\.(\d+)/);
@@ -53,6 +54,9 @@ test('Neovim 0.7 with vim.lsp.start_client: diagnostics, a quick fix, a tag acti
         XDG_CACHE_HOME: path.join(home, 'cache'),
       },
       stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    t.after(() => {
+      if (child.exitCode === null) child.kill('SIGKILL');
     });
     let output = '';
     child.stdout.on('data', (chunk: Buffer) => (output += chunk.toString()));
