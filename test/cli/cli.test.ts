@@ -176,3 +176,26 @@ test('a file too large for the heap gets a clear message, not a crash', () => {
   const [report] = JSON.parse(result.stdout) as JsonFile[];
   assert.match(report!.messages[0]!.reason, /^This file is 10 MB; this run can check transcripts up to \d MB .*NODE_OPTIONS=--max-old-space-size/);
 });
+
+test('an unknown rule in .transcriptrc.json is reported as the editor reports it (a "config" warning at 1:1)', () => {
+  const dir = tempDir();
+  try {
+    fs.writeFileSync(path.join(dir, '.transcriptrc.json'), JSON.stringify({ rules: { 'no-such-rule': 'warn', 'repeated-trun': 'off' } }));
+    fs.writeFileSync(path.join(dir, 's.transcript'), 'Therapist: Hello.\nClient: Hi.\n');
+    for (const args of [['--format', 'json', 's.transcript'], ['--format', 'json', '--fix', 's.transcript']]) {
+      const { code, stdout } = lint(args, { cwd: dir });
+      assert.equal(code, 0);
+      const [file] = JSON.parse(stdout) as JsonFile[];
+      // The same words as the editor's diagnostic (test/server/clients.test.ts).
+      assert.deepEqual(
+        file!.messages.map((m) => [m.ruleId, m.line, m.column, m.fatal, m.reason]),
+        [
+          ['config', 1, 1, false, 'Unknown rule "no-such-rule" in the configuration.'],
+          ['config', 1, 1, false, 'Unknown rule "repeated-trun" in the configuration (did you mean "repeated-turn"?).'],
+        ],
+      );
+    }
+  } finally {
+    fs.rmSync(dir, { recursive: true, force: true });
+  }
+});

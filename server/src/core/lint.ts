@@ -30,6 +30,8 @@ export interface LintMessage {
   end: Point;
   fixes: Fix[];
   related: Array<{ start: Point; end: Point; message: string }>;
+  /** On the message that sums up a capped rule: how many findings it stands for. */
+  omitted?: number;
 }
 
 export interface ActiveRule {
@@ -221,13 +223,14 @@ export function* lintSteps(tree: Root, text: string, options: AnalyzeOptions, sp
     const state = counts.get(a.rule.id);
     if (!state?.firstOver) continue;
     const more = state.count - max;
-    messages.push(
-      toMessage(session, a.rule.id, 'info', {
+    messages.push({
+      ...toMessage(session, a.rule.id, 'info', {
         reason: `…and ${more.toLocaleString('en-US')} more ${a.rule.id} finding${more === 1 ? '' : 's'} from here on: only the first ${max.toLocaleString('en-US')} of this file are listed.`,
         start: state.firstOver.start,
         end: state.firstOver.end,
       }),
-    );
+      omitted: more,
+    });
   }
   return { session, messages: sortMessages(messages), problems };
 }

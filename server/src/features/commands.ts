@@ -1,11 +1,14 @@
 /**
  * Commands the server executes for the client (`workspace/executeCommand`):
- * the untagged text of a document, and the whole codebook ranked for a turn
- * (the technique picker).
+ * the untagged text of a document, the whole codebook ranked for a turn (the
+ * technique picker), the session summary; and, for clients other than VS
+ * Code, the same picker and summary shown through the protocol itself
+ * (`window/showMessageRequest`, `workspace/applyEdit`, `window/showMessage`).
  */
 import type { Position } from 'vscode-languageserver';
 import type { TextDocument } from 'vscode-languageserver-textdocument';
 import type { DocumentAnalysis } from './analysis.ts';
+import type { Role } from '../core/types.ts';
 import { stripTags } from '../core/tags.ts';
 import { suggestTechniques } from '../core/suggest.ts';
 import { tagInsertion } from './locate.ts';
@@ -14,7 +17,26 @@ import { sessionStats, statsMarkdown } from '../core/stats.ts';
 export const STRIP_TAGS_COMMAND = 'therapyTranscript.server.stripTags';
 export const RANK_TECHNIQUES_COMMAND = 'therapyTranscript.server.rankTechniques';
 export const SUMMARY_COMMAND = 'therapyTranscript.server.summary';
-export const SERVER_COMMANDS = [STRIP_TAGS_COMMAND, RANK_TECHNIQUES_COMMAND, SUMMARY_COMMAND];
+/** Shows the summary in any client (`window/showMessage`); args: uri. */
+export const SHOW_SUMMARY_SERVER_COMMAND = 'therapyTranscript.server.showSummary';
+/** The technique picker in any client (`window/showMessageRequest`, then `workspace/applyEdit`); args: uri, position. */
+export const PICK_TECHNIQUE_SERVER_COMMAND = 'therapyTranscript.server.pickTechnique';
+/** Applies a workspace edit (`workspace/applyEdit`): code actions for clients without code action literals; args: title, edit. */
+export const APPLY_EDIT_COMMAND = 'therapyTranscript.server.applyEdit';
+/** Lints every transcript of the workspace; args: none. */
+export const LINT_WORKSPACE_COMMAND = 'therapyTranscript.server.lintWorkspace';
+/** Applies every safe fix in every transcript of the workspace; args: none. */
+export const FIX_WORKSPACE_COMMAND = 'therapyTranscript.server.fixAllInWorkspace';
+export const SERVER_COMMANDS = [
+  STRIP_TAGS_COMMAND,
+  RANK_TECHNIQUES_COMMAND,
+  SUMMARY_COMMAND,
+  SHOW_SUMMARY_SERVER_COMMAND,
+  PICK_TECHNIQUE_SERVER_COMMAND,
+  APPLY_EDIT_COMMAND,
+  LINT_WORKSPACE_COMMAND,
+  FIX_WORKSPACE_COMMAND,
+];
 
 /** The supervisor's summary of a session, as Markdown. */
 export function summaryMarkdown(analysis: DocumentAnalysis): string {
@@ -36,31 +58,62 @@ export interface RankedTechnique {
 }
 
 export interface TechniqueChoice {
-  /** Where the chosen tag goes (the start of the paragraph's text), or null outside a turn. */
+  /** Where the chosen tag goes (the start of the paragraph's text), or null when nothing can be tagged here. */
   insertAt: Position | null;
+  /** The role of the turn at the position, if any. */
+  role?: Role;
+  /** Every technique the codebook allows on this turn's role, the suggestions first. */
   techniques: RankedTechnique[];
+  /** Why there is nothing to choose, in plain words (on the header, a role no namespace applies to …). */
+  message?: string;
 }
 
-/** Every technique of the namespace, the suggestions for the turn at `position` first. */
-export function rankTechniques(document: TextDocument, analysis: DocumentAnalysis, position: Position, namespace = 'cbt'): TechniqueChoice {
+/**
+ * Every technique the codebook allows for the role of the turn at `position`
+ * (the namespaces whose `appliesTo` names it), the suggestions for the turn first.
+ */
+export function rankTechniques(document: TextDocument, analysis: DocumentAnalysis, position: Position): TechniqueChoice {
   const { session } = analysis;
   const codebook = session.codebook;
   const offset = document.offsetAt(position);
-  const insertion = tagInsertion(session, offset);
-  const insertAt = insertion ? document.positionAt(insertion.offset) : null;
-  if (!codebook) return { insertAt, techniques: [] };
   const index = session.turnAt(offset);
-  const suggested = index === undefined ? [] : suggestTechniques(codebook, { session, turn: index, text: session.turns[index]!.features.text, namespace }, 5);
-  const first = new Map(suggested.map((s, i) => [s.entry.id, { i, reasons: s.reasons }] as const));
-  const techniques = [...codebook.entries(namespace)]
-    .sort((a, b) => (first.get(a.id)?.i ?? 99) - (first.get(b.id)?.i ?? 99) || a.label.localeCompare(b.label))
-    .map((entry) => ({
-      namespace: entry.namespace,
-      id: entry.id,
-      label: entry.label,
-      ...(entry.ctrs ? { ctrs: entry.ctrs } : {}),
-      definition: entry.definition,
-      reasons: first.get(entry.id)?.reasons ?? [],
-    }));
-  return { insertAt, techniques };
+  if (index === undefined) {
+    const where = session.header && offset <= session.header.position.end.offset! ? "the session's header" : 'not in a turn';
+    return { insertAt: null, techniques: [], message: `The cursor is on ${where === 'not in a turn' ? 'no turn' : where}: put it in a turn to tag it.` };
+  }
+  const turn = session.turns[index]!;
+  const role = turn.role;
+  const insertion = tagInsertion(session, offset);
+  if (!insertion) return { insertAt: null, role, techniques: [], message: `Turn ${index + 1} has no text to tag.` };
+  const insertAt = document.positionAt(insertion.offset);
+  const namespaces = codebook ? [...codebook.namespaces.values()].filter((ns) => ns.appliesTo.includes(role)) : [];
+  if (!codebook || namespaces.length === 0) {
+    const labels = codebook ? [...codebook.namespaces.values()].map((ns) => `${ns.label} (${ns.appliesTo.join(', ')})`).join('; ') : '';
+    return {
+      insertAt: null,
+      role,
+      techniques: [],
+      message: `Turn ${index + 1} is a ${role} turn (${turn.node.speaker}), and the codebook has no techniques for ${role} turns${labels ? `: ${labels}` : ''}.`,
+    };
+  }
+  const techniques: RankedTechnique[] = [];
+  for (const namespace of namespaces) {
+    const suggested = suggestTechniques(codebook, { session, turn: index, text: turn.features.text, namespace: namespace.id }, 5);
+    const first = new Map(suggested.map((s, i) => [s.entry.id, { i, reasons: s.reasons }] as const));
+    techniques.push(
+      ...[...namespace.entries.values()]
+        .sort((a, b) => (first.get(a.id)?.i ?? 99) - (first.get(b.id)?.i ?? 99) || a.label.localeCompare(b.label))
+        .map((entry) => ({
+          namespace: entry.namespace,
+          id: entry.id,
+          label: entry.label,
+          ...(entry.ctrs ? { ctrs: entry.ctrs } : {}),
+          definition: entry.definition,
+          reasons: first.get(entry.id)?.reasons ?? [],
+        })),
+    );
+  }
+  // Suggestions of every namespace first (in their namespace's order), then the rest.
+  const suggestedFirst = [...techniques.filter((t) => t.reasons.length > 0), ...techniques.filter((t) => t.reasons.length === 0)];
+  return { insertAt, role, techniques: suggestedFirst };
 }

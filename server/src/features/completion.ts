@@ -3,15 +3,24 @@
  * namespace), rule ids after `[ignore:`. Techniques carry their definition as
  * documentation and are ordered by how well they fit the turn.
  */
-import { CompletionItemKind, type CompletionItem, type CompletionParams } from 'vscode-languageserver';
+import { CompletionItemKind, type CompletionItem, type CompletionParams, type MarkupContent } from 'vscode-languageserver';
 import type { TextDocument } from 'vscode-languageserver-textdocument';
 import type { DocumentAnalysis } from './analysis.ts';
 import { entryMarkdown } from './hover.ts';
 import { partialTagBefore } from './locate.ts';
 import { allRules } from '../core/rules/index.ts';
 import { suggestTechniques } from '../core/suggest.ts';
+import { markdownToPlain } from './client.ts';
 
-export function completion(document: TextDocument, analysis: DocumentAnalysis, params: CompletionParams): CompletionItem[] {
+export interface CompletionOptions {
+  /** Documentation as Markdown (the client's `documentationFormat` prefers it), else plain text. */
+  markdown: boolean;
+  /** The client runs `editor.action.triggerSuggest` (VS Code): ask for the ids right after a namespace. */
+  triggerSuggest: boolean;
+}
+
+export function completion(document: TextDocument, analysis: DocumentAnalysis, params: CompletionParams, options: CompletionOptions = { markdown: true, triggerSuggest: false }): CompletionItem[] {
+  const doc = (markdown: string): MarkupContent => (options.markdown ? { kind: 'markdown', value: markdown } : { kind: 'plaintext', value: markdownToPlain(markdown) });
   const text = document.getText();
   const offset = document.offsetAt(params.position);
   const partial = partialTagBefore(text, offset);
@@ -31,9 +40,9 @@ export function completion(document: TextDocument, analysis: DocumentAnalysis, p
       label: `${ns.id}:`,
       kind: CompletionItemKind.Module,
       detail: ns.detail,
-      documentation: { kind: 'markdown', value: ns.doc },
+      documentation: doc(ns.doc),
       textEdit: { range: replace(partial.start + 1), newText: `${ns.id}:` },
-      command: { title: 'Suggest', command: 'editor.action.triggerSuggest' },
+      ...(options.triggerSuggest ? { command: { title: 'Suggest', command: 'editor.action.triggerSuggest' } } : {}),
     }));
   }
 
@@ -63,7 +72,7 @@ export function completion(document: TextDocument, analysis: DocumentAnalysis, p
       label: entry.id,
       kind: CompletionItemKind.EnumMember,
       detail: entry.ctrs ? `${entry.label} — ${entry.ctrs}` : entry.miti ? `${entry.label} — ${entry.miti}` : entry.label,
-      documentation: { kind: 'markdown', value: entryMarkdown(entry) },
+      documentation: doc(entryMarkdown(entry)),
       filterText: `${entry.id} ${entry.label}`,
       sortText: rank === undefined ? `1-${entry.id}` : `0-${rank}`,
       textEdit: { range: replace(idStart), newText: `${entry.id}]${space}` },

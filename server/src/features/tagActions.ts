@@ -19,7 +19,11 @@ import { removeTagEdit } from '../core/tags.ts';
 export const PICK_TECHNIQUE_COMMAND = 'therapyTranscript.pickTechnique';
 export const TAG_KIND = `${CodeActionKind.Refactor}.tag`;
 
-export function tagActions(document: TextDocument, analysis: DocumentAnalysis, params: CodeActionParams): CodeAction[] {
+/**
+ * `picker`: the command that opens the technique picker in this client (VS Code's
+ * quick pick, or the server's own through `window/showMessageRequest`), if any.
+ */
+export function tagActions(document: TextDocument, analysis: DocumentAnalysis, params: CodeActionParams, picker: string | undefined = PICK_TECHNIQUE_COMMAND): CodeAction[] {
   const only = params.context.only;
   if (only && !only.some((kind) => TAG_KIND === kind || TAG_KIND.startsWith(`${kind}.`))) return [];
   const { session } = analysis;
@@ -71,14 +75,12 @@ export function tagActions(document: TextDocument, analysis: DocumentAnalysis, p
     if (i === 0) action.isPreferred = true;
     actions.push(action);
   });
-  actions.push({
-    title: `Tag ${where} with a technique from the codebook…`,
-    kind: TAG_KIND,
-    command: {
-      title: 'Choose a technique',
-      command: PICK_TECHNIQUE_COMMAND,
-      arguments: [uri, document.positionAt(insertAt), suggestions.map((s) => s.entry.id)],
-    },
-  });
+  if (picker) {
+    actions.push({
+      title: `Tag ${where} with a technique from the codebook…`,
+      kind: TAG_KIND,
+      command: { title: 'Choose a technique', command: picker, arguments: [uri, document.positionAt(insertAt), suggestions.map((s) => s.entry.id)] },
+    });
+  }
   return actions;
 }
