@@ -85,7 +85,7 @@ test('npm install -g of the tarball (offline) gives both programs, which run out
   ]);
   const fixed = run(['--fix', 'a.transcript']);
   assert.equal(fixed.status, 0, fixed.stderr);
-  assert.match(fs.readFileSync(path.join(work, 'a.transcript'), 'utf8'), /Call or text 988/);
+  assert.match(fs.readFileSync(path.join(work, 'a.transcript'), 'utf8'), /Call 988\./);
 
   // The language server from the prefix, spoken to over stdio.
   const help = spawnSync(bin('transcript-language-server'), ['--help'], { encoding: 'utf8' });
