@@ -109,9 +109,11 @@ test('--fix repairs a copy of the seed in place; a second run changes nothing', 
   const fixed = fs.readFileSync(copy, 'utf8');
   assert.ok(fixed.includes('everything—school'));
   assert.ok(!fixed.includes('273-TALK'));
-  assert.equal(fixed.split('I cannot continue').length - 1, 1);
+  // The loops go in whole exchanges: the three refusals between patient turns that are no repeats stay, so the
+  // session still alternates (no two turns of one speaker in a row).
+  assert.equal(fixed.split('I cannot continue').length - 1, 4);
   const remaining = (JSON.parse(first.stdout) as JsonFile[])[0]!.messages.map((m) => m.ruleId);
-  assert.ok(!remaining.includes('repeated-turn') && !remaining.includes('mojibake'));
+  assert.ok(!remaining.includes('mojibake') && !remaining.includes('consecutive-turns') && !remaining.includes('outdated-crisis-line'));
   assert.ok(remaining.includes('fixed'));
   lint(['--fix', copy]);
   assert.equal(fs.readFileSync(copy, 'utf8'), fixed);

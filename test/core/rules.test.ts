@@ -38,7 +38,7 @@ test('empty-turn', () => {
   assert.deepEqual(found[0]!.message.fixes[0]!.edits, [{ start: 18, end: 26, text: '' }]);
 });
 
-test('repeated-turn: exact and near repeats of the same speaker, never backchannels', () => {
+test('repeated-turn: a loop is one finding per repeated turn, with its repeats; its fix removes whole exchanges', () => {
   const loop = [
     `Therapist: ${REFUSAL}`,
     `Patient: ${LONG_PATIENT}`,
@@ -47,14 +47,23 @@ test('repeated-turn: exact and near repeats of the same speaker, never backchann
     `Therapist: ${REFUSAL}`,
   ].join('\n\n');
   const found = findings(loop, 'repeated-turn');
-  assert.deepEqual(found.map((f) => f.at.split('-')[0]), ['5:1', '7:1', '9:1']);
-  // Case and one changed word: a near repeat; the last one is word for word.
-  assert.match(found[0]!.reason, /^This therapist turn nearly repeats line 1 \(\d+% the same words; 2nd time\): the session is looping\.$/);
-  assert.match(found[1]!.reason, /^This patient turn nearly repeats line 3 \(\d+% the same words; 2nd time\)/);
-  assert.match(found[2]!.reason, /^This therapist turn repeats line 1 word for word \(3rd time\): the session is looping\.$/);
-  assert.equal(found[2]!.message.related[0]!.start.line, 1);
-  // Two fixes: this repeat, and every repeat of the loop.
-  assert.deepEqual(found[2]!.message.fixes.map((f) => f.title), ['Remove this repeat', 'Remove all 2 repeats of this turn (keep line 1)']);
+  // One finding for the therapist's loop (repeats on lines 5 and 9), one for the patient's (line 7).
+  assert.deepEqual(found.map((f) => f.at.split('-')[0]), ['5:1', '7:1']);
+  assert.match(found[0]!.reason, /^This therapist turn repeats line 1 word for word or nearly, 2 times \(2nd time here\): the session is looping\.$/);
+  assert.match(found[1]!.reason, /^This patient turn repeats line 3 nearly \(\d+% or more of the same words\), once/);
+  assert.deepEqual(found[0]!.message.related.map((r) => [r.start.line, r.message]), [[1, 'First occurrence of this therapist turn'], [9, 'Repeat 2 of line 1']]);
+  // The safe fix takes out the loop's exchanges (lines 5–9: both speakers' repeats); the second ends the session there.
+  const [remove, end] = found[0]!.message.fixes;
+  assert.equal(remove!.safe, true);
+  assert.equal(end!.safe, false);
+  assert.equal(applyEdits(loop, remove!.edits), loop.slice(0, loop.indexOf('\n\nTherapist: I CANNOT')));
+  assert.deepEqual(found[1]!.message.fixes[0]!.edits, remove!.edits);
+
+  // A repeat between two turns of the other speaker that are no repeats stays: removing it would stack them.
+  const between = [`Therapist: ${REFUSAL}`, 'Patient: I hear you, but I still want to talk about it today.', `Therapist: ${REFUSAL}`, 'Patient: Fine, then let us talk about work instead, if that is possible.'].join('\n\n');
+  const kept = findings(between, 'repeated-turn');
+  assert.equal(kept.length, 1);
+  assert.deepEqual(kept[0]!.message.fixes.map((f) => f.safe), [false]);
 
   // The other speaker saying the same thing is not a loop; backchannels never are.
   assert.deepEqual(findings(`Therapist: ${LONG_PATIENT}\n\nClient: ${LONG_PATIENT}`, 'repeated-turn'), []);
@@ -68,6 +77,26 @@ test('repeated-turn: exact and near repeats of the same speaker, never backchann
     ),
     [],
   );
+});
+
+test('repeated-turn: a double post is a copy, not a loop; a passage repeated inside a turn', () => {
+  const double = `Therapist: How did the week go?\n\nClient: ${LONG_PATIENT}\n\nClient: ${LONG_PATIENT}\n\nTherapist: Thank you.`;
+  const [post] = findings(double, 'repeated-turn');
+  assert.match(post!.reason, /^This patient message is posted twice: it is a copy of the one on line 3, right before it\.$/);
+  assert.equal(applyEdits(double, post!.message.fixes[0]!.edits), `Therapist: How did the week go?\n\nClient: ${LONG_PATIENT}\n\nTherapist: Thank you.`);
+
+  const paragraph = 'It is understandable to feel this way, and you do not have to face it alone at all.';
+  const inTurn = `Client: I feel lost.\n\nTherapist: ${paragraph}\n\n${paragraph}\n\n${paragraph}\n\nClient: Thanks.`;
+  const [passage] = findings(inTurn, 'repeated-turn');
+  assert.match(passage!.reason, /^A passage of this therapist turn \(\d+ words\) is repeated 2 more times inside it/);
+  assert.equal(passage!.message.fixes[0]!.safe, true);
+  assert.equal(applyEdits(inTurn, passage!.message.fixes[0]!.edits), `Client: I feel lost.\n\nTherapist: ${paragraph}\n\nClient: Thanks.`);
+  // Glued on inside one paragraph: a quick fix, not a safe one.
+  const glued = `Client: I feel lost.\n\nTherapist: ${paragraph}, ${paragraph}, ${paragraph}`;
+  const [inline] = findings(glued, 'repeated-turn');
+  assert.equal(inline!.message.fixes[0]!.safe, false);
+  // A sentence said twice by a real speaker is short; it never counts.
+  assert.deepEqual(findings('Client: I know. I know. I just do not know what to do about it.', 'repeated-turn'), []);
 });
 
 test('repeated-turn options: minWords and similarity', () => {
@@ -316,21 +345,34 @@ test('findings per rule are capped, the rest summed up in one message', () => {
   assert.equal(empty[5]!.start.line, 12);
 });
 
-test('a capped rule counts the rest by place alone, and silenced turns are not counted', async () => {
-  const { SEED } = await import('../helpers/data.ts');
-  const seed = (await import('node:fs')).readFileSync(SEED, 'utf8');
-  const all = analyze(seed, { config: emptyConfig() }).messages.filter((m) => m.ruleId === 'repeated-turn');
-  const capped = analyze(seed, { config: emptyConfig(), maxFindingsPerRule: 3 }).messages.filter((m) => m.ruleId === 'repeated-turn');
-  assert.equal(all.length, 35);
+test('a capped rule counts the rest by place alone, and silenced turns are not counted', () => {
+  // Ten double posts: ten repeated-turn findings.
+  const said = [
+    'My sister called again and we argued about who looks after mum at the weekend.',
+    'Work was chaotic because the new manager changed every deadline without telling anyone.',
+    'I skipped the gym twice since my knee started hurting after that long walk.',
+    'The neighbours had a party until three and I barely slept before the exam.',
+    'I finally finished the application form and sent it off before the office closed.',
+    'Our dog got sick so most of the evening went on the vet and the bill.',
+    'I tried the breathing exercise on the train and it calmed me down a little.',
+    'My friend cancelled dinner at the last minute and I felt oddly relieved about it.',
+    'The landlord still has not fixed the heating even though I asked him twice.',
+    'I cooked a proper meal for the first time in weeks and actually enjoyed it.',
+  ];
+  const blocks = said.map((line, i) => `Therapist: How was day ${i}?\n\nClient: ${line}\n\nClient: ${line}`);
+  const text = blocks.join('\n\n');
+  const all = analyze(text, { config: emptyConfig() }).messages.filter((m) => m.ruleId === 'repeated-turn');
+  const capped = analyze(text, { config: emptyConfig(), maxFindingsPerRule: 3 }).messages.filter((m) => m.ruleId === 'repeated-turn');
+  assert.equal(all.length, 10);
   assert.deepEqual(capped.slice(0, 3), all.slice(0, 3));
-  assert.equal(capped[3]!.reason, '…and 32 more repeated-turn findings from here on: only the first 3 of this file are listed.');
+  assert.equal(capped[3]!.reason, '…and 7 more repeated-turn findings from here on: only the first 3 of this file are listed.');
   // The summary sits where the first unlisted repeat is.
   assert.deepEqual(capped[3]!.start, all[3]!.start);
   // A repeat silenced with [ignore:repeated-turn] is neither listed nor counted.
-  const label = seed.indexOf(':', all[10]!.start.offset!) + 1;
-  const silenced = `${seed.slice(0, label)} [ignore:repeated-turn]${seed.slice(label)}`;
+  const label = text.indexOf(':', all[6]!.start.offset!) + 1;
+  const silenced = `${text.slice(0, label)} [ignore:repeated-turn]${text.slice(label)}`;
   const rest = analyze(silenced, { config: emptyConfig(), maxFindingsPerRule: 3 }).messages.filter((m) => m.ruleId === 'repeated-turn');
-  assert.equal(rest[3]!.reason, '…and 31 more repeated-turn findings from here on: only the first 3 of this file are listed.');
+  assert.equal(rest[3]!.reason, '…and 6 more repeated-turn findings from here on: only the first 3 of this file are listed.');
 });
 
 test('role-confusion: the same words from a patient and then a therapist are judged by role, with or without a cache', async () => {

@@ -139,10 +139,10 @@ test('therapyTranscript.maxProblemsPerRule caps the problems of each rule in an 
   const capped = await startClient({ capabilities: { workspace: { configuration: true } }, configuration: { maxProblemsPerRule: 4 } });
   try {
     capped.open(SEED_URI, seed, 1);
-    const repeats = (await capped.diagnostics(SEED_URI, 1)).diagnostics.filter((d) => d.code === 'repeated-turn');
-    assert.equal(repeats.length, 5);
-    assert.equal(repeats[4]!.message, '…and 31 more repeated-turn findings from here on: only the first 4 of this file are listed.');
-    assert.equal(repeats[4]!.severity, 3);
+    const refusals = (await capped.diagnostics(SEED_URI, 1)).diagnostics.filter((d) => d.code === 'canned-refusal');
+    assert.equal(refusals.length, 5);
+    assert.equal(refusals[4]!.message, '…and 16 more canned-refusal findings from here on: only the first 4 of this file are listed.');
+    assert.equal(refusals[4]!.severity, 3);
   } finally {
     await capped.stop();
   }

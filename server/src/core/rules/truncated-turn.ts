@@ -73,11 +73,13 @@ export default defineRule({
       const self = ending.words >= 4 ? 1 : 0;
       const others = habit.turns - self;
       // The speaker closes nearly all their other turns, or (few turns) this turn is written in sentences.
-      const punctuates = others >= 3 ? habit.closed / others >= 0.85 : ending.inner >= 2 && ending.words >= 20;
+      // …or a long turn written in sentences shows the habit itself (a speaker's other turns may be cut off too).
+      const prose = ending.inner >= 3 && ending.words >= 2.5 * minWords;
+      const punctuates = (others >= 3 ? habit.closed / others >= 0.85 : ending.inner >= 2 && ending.words >= 20) || prose;
       // "…and to have a": no one ends a sentence on an article or a conjunction, punctuation or not.
       const hard = ending.kind === 'open-word' && ending.hard === true && !ending.spoken && !ending.comma && (ending.sentenceWords >= 5 || (ending.subject === true && ending.inner >= 1));
       if (!punctuates && !hard) continue;
-      const strict = others >= 3 ? habit.closed / others >= 0.9 : ending.inner >= 3;
+      const strict = (others >= 3 ? habit.closed / others >= 0.9 : ending.inner >= 3) || prose;
       let cut = false;
       // A hyphen after a word is a cut only in a long written turn, where the document never breaks speech off so.
       if (ending.kind === 'cut-word') cut = !ending.word.endsWith('-') || (dashes - 1 < 1 && ending.words >= 30 && !ending.spoken);
@@ -86,7 +88,7 @@ export default defineRule({
       else if (ending.kind === 'weak-word') cut = strict && ending.sentenceWords >= 10 && !ending.spoken && ending.words >= 30;
       // No punctuation at all at the end of a long turn: from a speaker whose other turns all close, or (a speaker
       // seen once) a turn as long as a generation's limit.
-      const long = others >= 3 ? ending.words >= minWords : ending.words >= 2.5 * minWords;
+      const long = prose || (others >= 3 ? ending.words >= minWords : ending.words >= 2.5 * minWords);
       if (!cut && (ending.kind === 'plain' || ending.kind === 'weak-word')) cut = strict && long && (ending.sentenceWords >= 6 || ending.words >= 2.5 * minWords) && !ending.spoken;
       if (!cut) continue;
       const last = turn.texts[turn.texts.length - 1]!;
