@@ -75,7 +75,7 @@ const END_CORE = new RegExp(String.raw`^(?:the\s+)?(?:end|fin|finis)(?:\s+(?:of\
 const ENDED = new RegExp(String.raw`^${DOC_PARTS}\s+(?:ends|ended|is\s+over|has\s+ended|concludes|concluded|closes|closed|is\s+closed|wraps\s+up|complete|completed|is\s+complete|finished|is\s+finished|terminated|stops|stopped)(?:\s+here|\s+now)?$`, 'i');
 /** Words a pipeline writes in brackets or capitals to say the text is over: "[DONE]", "EOF", "[STOP]". */
 const STOP_WORDS = /^(?:done|stop|eof|eot|finished|complete|over|end\s+of\s+(?:output|response|reply|answer|generation))$/i;
-const DECORATION = /^[\s\-=*_~#<>()[\]{}.!·•|]+|[\s\-=*_~#<>()[\]{}.!·•|]+$/g;
+const DECORATION = /^[\s\-–—=*_~#<>()[\]{}.!·•|]+|[\s\-–—=*_~#<>()[\]{}.!·•|]+$/g;
 
 /** Is `raw` an end sentinel when it stands alone ("[END]", "END OF TRANSCRIPT", "*End of session*")? */
 function isEndSentinel(raw: string, alone: boolean): boolean {
@@ -182,8 +182,17 @@ function strayMarker(lines: Line[], laterLines: readonly string[], found: Artifa
   const rest = [...lines.slice(1).map((l) => l.value), ...laterLines];
   const all = [first.value, ...rest].join('\n');
   // A list that goes on ("1." … "2." …, or one bullet after another) is a list, not a stray marker.
-  const listGoesOn = (n: string | undefined, marker: string) =>
-    n !== undefined ? new RegExp(String.raw`(?:^|\s)[(#]?${Number(n) + 1}[.):\]]?(?:\s|$)`, 'm').test(all.slice(marker.length)) : rest.some((l) => l.startsWith(marker.trim().slice(0, 1)));
+  const listGoesOn = (n: string | undefined, marker: string) => {
+    if (n !== undefined) return new RegExp(String.raw`(?:^|\s)[(#]?${Number(n) + 1}[.):\]]?(?:\s|$)`, 'm').test(all.slice(marker.length));
+    const m = marker.trim();
+    // A letter or a numeral: the next one ("b)", "II."); a bullet: another line with the same bullet.
+    if (/^\(?[A-Za-z]+[.)]$/.test(m)) {
+      const letter = m.replace(/[().]/g, '');
+      const next = /^[ivx]+$/i.test(letter) && letter.length > 1 ? `${letter}I` : String.fromCharCode(letter.charCodeAt(letter.length - 1) + 1);
+      return rest.some((l) => new RegExp(String.raw`^\(?(?:${next}|II|ii|b|B)[.)](?:\s|$)`).test(l));
+    }
+    return rest.some((l) => l.startsWith(`${m} `) || l === m);
+  };
   const m = MARKER.exec(first.value);
   if (m) {
     if (rest.length === 0 || listGoesOn(m[1] ?? m[2], first.value)) return;
@@ -270,22 +279,24 @@ const EDIT_VERB = String.raw`(?:adjust|change|modify|tweak|rewrite|revise|edit|r
 /** Someone offered the text to change: "…me to adjust…", "I can also write…", "Feel free to modify…". */
 const EDITING = new RegExp(String.raw`\b(?:like|want|need|prefer|ask(?:ed)?|asking)\s+me\s+to\s+(?:also\s+)?${EDIT_VERB}\b|\bi\s+(?:can|could|will|['’]ll|would\s+be\s+happy\s+to|['’]d\s+be\s+happy\s+to|am\s+happy\s+to|['’]m\s+happy\s+to)\s+(?:also\s+|gladly\s+)?${EDIT_VERB}\b|\bfeel\s+free\s+to\s+${EDIT_VERB}\b|\blet\s+me\s+know\s+if\s+you(?:['’]d|\s+would)?\s+(?:like|want|need)\s+(?:any\s+)?(?:me\s+to\s+)?(?!continue)${EDIT_VERB}\b|\b(?:anything|something)\s+you(?:['’]d|\s+would)\s+like\s+(?:me\s+)?to\s+${EDIT_VERB}\b`, 'i');
 /** Addressing the person who asked for the text. */
+const PROMPT_STRONG = /\b(?:for|in|with|fits?|suits?|meets?)\s+your\s+(?:project|assignment|training\s+(?:materials?|program|purposes)|dataset|purposes|novel|screenplay|script|prompt|request|instructions?|needs\s+for\s+the\s+(?:script|scene|story))\b|\bas\s+(?:you\s+)?requested\b|\bthe\s+prompt\b/i;
 const PROMPT = /\bas\s+(?:you\s+)?requested\b|\byou\s+(?:requested|asked\s+(?:for|me))\b|\byour\s+(?:request|prompt|instructions?|specifications?|project|course|class|assignment|training\s+(?:materials?|session|program)|dataset|purposes|scenario|story|script|novel|book|article|presentation|example)\b|\bthe\s+(?:prompt|user|instructions)\b|\bin\s+this\s+(?:scenario|role-?play|dialogue|example|script|exchange|response|simulation|scene)\b|\bfor\s+(?:training|illustrative|educational|demonstration|teaching)\s+purposes\b|\b(?:fictional|hypothetical|simulated|mock|fictitious|made-up|ai-generated)\b|\bin\s+a\s+real\s+(?:session|conversation|setting|therapy|clinical\s+setting|situation)\b|\bword\s+count\b/i;
 /** The text going on beyond what was written: "[The session continues…]", "(The conversation would continue…)". */
 const CONTINUES = new RegExp(String.raw`\b(?:session|conversation|dialogue|transcript|role-?play|scene|discussion|exchange|therapy|interaction|story)\s+(?:then\s+|would\s+then\s+)?(?:continues|would\s+continue|will\s+continue|could\s+continue|goes\s+on|would\s+go\s+on|resumes|carries\s+on|proceeds|would\s+proceed|picks\s+up)\b|^\W*continue\s+(?:the|this)\s+(?:conversation|dialogue|session|script|role-?play|story|scene)\b|\bcontinuation\b|\bto\s+be\s+continued\b`, 'i');
 /** Commenting on the text or its characters: "This response validates…", "The therapist then uses…". */
 const ANALYSIS = new RegExp(
-  String.raw`\b(?:this|the|my|that|each|every)\s+(?:[a-z-]+\s+)?(?:response|reply|dialogue|conversation|script|exchange|turn|scene|example|version|draft|role-?play)\s+(?:also\s+|here\s+)?(?:uses|employs|validates|demonstrates|shows|illustrates|focuses|introduces|reflects|models|aims|is\s+designed|is\s+meant|is\s+intended|highlights|incorporates|acknowledges|maintains|emphasi[sz]es|combines|balances|helps|avoids|invites|encourages|normali[sz]es|explores|offers|provides|captures|conveys|keeps|follows|includes|was\s+written|stays|remains|addresses)\b|\b(?:the|a)\s+(?:therapist|counsel+or|client|patient)(?:['’]s\s+(?:response|reply|turn|line))?\s+(?:then\s+|now\s+|here\s+)?(?:uses|employs|demonstrates|models|validates|reflects\s+on|acknowledges|responds|pauses|nods|smiles|waits|leans|sighs|looks|says|asks|replies|continues|begins|explains|shifts|gestures)\b|\bi(?:['’]ve|\s+have)\s+(?:kept|used|made|tried\s+to\s+keep|aimed|focused)\b[^.!?]*\b(?:${TEXT_NOUN}|tone|style|language|therapist|client)\b`,
+  String.raw`\b(?:this|the|my|that|each|every)\s+(?:[a-z-]+\s+)?(?:response|reply|dialogue|conversation|script|exchange|turn|scene|example|version|draft|role-?play)\s+(?:also\s+|here\s+)?(?:uses|employs|validates|demonstrates|shows|illustrates|focuses|introduces|reflects|models|aims|is\s+designed|is\s+meant|is\s+intended|highlights|incorporates|acknowledges|maintains|emphasi[sz]es|combines|balances|helps|avoids|invites|encourages|normali[sz]es|explores|offers|provides|captures|conveys|keeps|follows|includes|was\s+written|stays|remains|addresses)\b|\b(?:the|a)\s+(?:therapist|counsel+or|client|patient)(?:['’]s\s+(?:response|reply|turn|line))?\s+(?:then\s+|now\s+|here\s+)?(?:uses|employs|demonstrates|models|validates|reflects\s+on|acknowledges|responds|pauses|nods|smiles|waits|leans|sighs|looks|says|asks|replies|continues|begins|explains|shifts|gestures|is\s+(?:using|employing|demonstrating|modell?ing|validating|trying|attempting|showing|applying))\b|\bi(?:['’]ve|\s+have)\s+(?:kept|used|made|tried\s+to\s+keep|aimed|focused)\b[^.!?]*\b(?:${TEXT_NOUN}|tone|style|language|therapist|client)\b`,
   'i',
 );
-const NOTE = /^[([]?\s*(?:note|nb|n\.b\.|p\.s\.|ps|author['’]?s?\s+note|editor['’]?s?\s+note|writer['’]?s?\s+note|disclaimer|context|commentary|explanation|rationale|technique(?:s)?\s+used)\s*[:\-–]/i;
+const NOTE = /^[([]?\s*(?:note(?:\s+to\s+(?:the\s+)?(?:readers?|users?|editors?|reviewers?))?|nb|n\.b\.|p\.s\.|ps|author['’]?s?\s+note|editor['’]?s?\s+note|writer['’]?s?\s+note|disclaimer|context|commentary|explanation|rationale|technique(?:s)?\s+used)\s*[:\-–]/i;
 const HOPE = new RegExp(String.raw`\bi\s+hope\s+(?:this|that|these|my|the)\s+(?:\w+\s+){0,2}?(?:continuation|dialogue|script|scene|example|examples|sample|version|draft|role-?play|transcript|scenario|story|monologue|(?:response|reply|answer)\s+(?:helps\s+(?:with\s+)?(?:your|the)\s+(?:project|training|script|story|scenario)|meets|is\s+what\s+you|works\s+for\s+your)|helps\s+(?:with\s+)?(?:your|the)\s+(?:project|training|script|story|scenario|purposes?)|meets\s+your\s+(?:needs|expectations|requirements)|is\s+what\s+you\s+(?:were\s+looking|wanted|had\s+in\s+mind))\b`, 'i');
 /** A line that only names the text that follows: "Response:", "Output:", "Therapist's reply:", "Possible response:". */
-const LABEL_ONLY = new RegExp(String.raw`^(?:(?:the|my|a|an|our|your|possible|suggested|sample|example|proposed|alternative|revised|final|next|updated|improved|therapist['’]?s?|counsel+or['’]?s?|client['’]?s?|patient['’]?s?|assistant['’]?s?|ai|model|bot|cbt|mi|empathetic|supportive)\s+){0,4}(?:response|reply|answer|output|continuation|next\s+turn|completion|turn|line|message|script|dialogue)s?\s*(?:\(\w+(?:\s+\w+){0,3}\))?\s*:$`, 'i');
+const LABEL_ONLY = new RegExp(String.raw`^(?:(?:the|my|a|an|our|your|possible|suggested|sample|example|proposed|alternative|revised|final|next|updated|improved|therapist['’]?s?|counsel+or['’]?s?|client['’]?s?|patient['’]?s?|assistant['’]?s?|ai|model|bot|cbt|mi|empathetic|supportive|compassionate|warm|gentle)\s+){0,4}(?:response|reply|answer|output|continuation|next\s+turn|completion|turn|line|message|script|dialogue)s?\s*(?:\(\w+(?:\s+\w+){0,3}\))?(?:\s+(?:from|by|of|for)\s+(?:the|a|an)\s+(?:[a-z-]+\s+)?${ROLE})?(?:\s+(?:could|might|would|should|may|can)\s+be)?\s*:$|^\W*(?:in|playing|taking|speaking\s+in)\s+the\s+(?:role|part|voice)\s+of\s+(?:the|a|an)\s+(?:[a-z-]+\s+)?${ROLE}\b[^:]{0,30}:$`, 'i');
 /** "The therapist might say:", "I would respond:", "Therapist responds:": the voice that follows, introduced. */
-const SPEECH_INTRO = new RegExp(String.raw`(?:^|\b(?:the|a)\s+)(?:${ROLE})(?:['’]s)?\s+(?:(?:would|might|could|can|may|should|will|then)\s+)?(?:say|says|said|respond|responds|responded|reply|replies|replied|answer|answers|continue|continues|speak|speaks|write|writes|begin|begins|ask|asks)\b[^:]{0,40}:$|\bi\s+(?:would|might|could|['’]d|will|['’]ll)\s+(?:say|respond|reply|answer|write|start\s+with|begin\s+with)\b[^:]{0,40}:$|\bas\s+(?:the|a|your)\s+${ROLE}\b[^:]{0,60}:$`, 'i');
+const SPEECH_ROLE = String.raw`(?:therapist|counsel+or|client|patient|user|assistant|ai|bot|model|clinician|psychologist)`;
+const SPEECH_INTRO = new RegExp(String.raw`(?:^|\b(?:the|a)\s+)(?:${SPEECH_ROLE})(?:['’]s)?\s+(?:(?:would|might|could|can|may|should|will|then)\s+)?(?:say|says|said|respond|responds|responded|reply|replies|replied|answer|answers|continue|continues|speak|speaks|write|writes|begin|begins|ask|asks)\b[^:]{0,40}:$|\bi\s+(?:would|might|could|['’]d|will|['’]ll)\s+(?:say|respond|reply|answer|write|start\s+with|begin\s+with)\b[^:]{0,40}:$|\bas\s+(?:the|a|your)\s+${ROLE}\b[^:]{0,60}:$`, 'i');
 /** Made, not recorded: "a simulated session", "a sample dialogue", "a fictional conversation". */
-const GENERATED = /\b(?:simulated|fictional|fictitious|hypothetical|mock|sample|example|illustrative|role-?play(?:ed)?|scripted|imagined|made-up|ai-generated|generated|invented|realistic)\s+(?:[a-z-]+\s+){0,3}?(?:session|conversation|dialogue|dialog|transcript|exchange|interaction|script|scenario|scene|role-?play|therapy|counsel+ing)\b|\b(?:role-?play|simulation|dialogue)\s+(?:between|of|featuring)\b/i;
+const GENERATED = /\bbetween\s+an?\s+(?:[\w-]+\s+){0,3}?(?:therapist|counsel+or|clinician|psychologist|coach)\s+and\s+an?\s+|\b(?:simulated|fictional|fictitious|hypothetical|mock|sample|example|illustrative|role-?play(?:ed)?|scripted|imagined|made-up|ai-generated|generated|invented|realistic)\s+(?:[a-z-]+\s+){0,3}?(?:session|conversation|dialogue|dialog|transcript|exchange|interaction|script|scenario|scene|role-?play|therapy|counsel+ing)\b|\b(?:role-?play|simulation|dialogue)\s+(?:between|of|featuring)\b/i;
 /** Speaking of our own session is in-session talk. */
 const OURS = /\b(?:our|today['’]s)\s+(?:\w+\s+)?(?:session|conversation|chat|time|talk)\b|\bwe(?:['’]ve|\s+have)?\s+(?:talked|discussed|covered)\b|\b(?:with|to)\s+(?:you|me)\b(?=[^.!?]*\b(?:session|conversation)\b)/i;
 
@@ -315,9 +326,13 @@ export function metaScore(value: string, at: { first: boolean; last: boolean; ow
   if (CONTINUES.test(v) || ANALYSIS.test(v) || HOPE.test(v)) score += 3;
   // Offering to edit or extend the text: "Let me know if you'd like me to adjust the tone."
   if (/\bme\s+to\s+(?:continue|write|generate|extend)\s+(?:with\s+)?(?:the|this)\s+(?:conversation|dialogue|session|script|story|scene|role-?play|exchange)\b/i.test(v)) score += 3;
+  // Adjusting a character or a version: "…like the therapist to sound more formal", "another version of this reply".
+  if (new RegExp(String.raw`\b(?:like|want|prefer|need)\s+(?:the|this)\s+${ROLE}\s+to\s+(?:sound|be|come\s+across|seem|speak|say|respond|use)\b`, 'i').test(v)) score += 3;
+  if (/\b(?:another|a\s+different|an\s+alternative|a\s+new|a\s+longer|a\s+shorter|a\s+revised|a\s+second)\s+(?:version|take|draft|variation|rewrite)\b/i.test(v) && /\b(?:you|your|would|shall|should|can|could)\b/i.test(v)) score += 3;
   if (EDITING.test(v) && EDIT_OBJECT.test(v) && (doc || /\b(?:tone|style|wording|length|format|phrasing|word\s+count|changes|adjustments|revisions|version|draft|example|examples|response|responses|script|scene|dialogue|continuation)\b/i.test(v))) score += 3;
-  if (PROMPT.test(v)) score += at.header ? 1 : 2;
-  if (present && (doc || (role3 && /\b(?:response|reply|says?|said|answer|would|might|could|respond|responds)\b/i.test(v)) || (/:$/.test(v) && /\b(?:session|conversation|dialogue|transcript|exchange|interaction|role-?play|script|scene)\b/i.test(v)))) score += 3;
+  if (PROMPT_STRONG.test(v) && !at.header) score += 3;
+  else if (PROMPT.test(v)) score += at.header ? 1 : 2;
+  if (present && (doc || (role3 && /\b(?:response|reply|says?|said|answer|would|might|could|respond|responds|turn|line|part|attempt|version|words)\b/i.test(v)) || (/:$/.test(v) && /\b(?:session|conversation|dialogue|transcript|exchange|interaction|role-?play|script|scene)\b/i.test(v)))) score += 3;
   if (new RegExp(String.raw`\blet\s+me\s+know\s+if\s+you\s+(?:need|want|would\s+like|['’]d\s+like)\s+(?:any\s+|some\s+)?(?:more|other|another|additional|different|further)\s+${TEXT_NOUN}`, 'i').test(v)) score += 3;
   if (WRITE.test(v) && (doc || roleDef || EDIT_OBJECT.test(v))) score += 3;
   if (doc && role3) score += 2;
@@ -376,6 +391,8 @@ function preambles(text: string, textIndex: number, textCount: number, lines: Li
       c = { span: { start: c.span.start, end: next.span.end }, value: text.slice(c.span.start, next.span.end), first: c.first, last: next.last, ownLine: Boolean(lines.find((l) => l.start === c.span.start && l.end === next.span.end)) };
       i++;
     }
+    // "Coach said: 'leave it on the field.'": a colon before a quotation introduces someone's words, not the text.
+    if (/:$/.test(c.value.trim()) && /^\s*["'“‘]/.test(text.slice(c.span.end))) continue;
     const score = metaScore(masked(text, c.span, quotes), { ...c, header: false });
     if (score < META_THRESHOLD) continue;
     let start = c.span.start;
@@ -421,7 +438,10 @@ export function findHeaderArtifacts(line: string, position: { first: boolean; la
   const lines = linesOf(line);
   specialTokens(line, lines, found);
   endSentinels(line, lines, found);
-  const score = metaScore(line.replace(/^\*\*|\*\*$/g, ''), { first: position.first, last: position.last, ownLine: true, header: true });
+  // A title in Markdown or bold that names the document: "**Therapy Session Transcript**", "# Role-play: …".
+  const title = /^(?:#{1,6}\s+|\*\*|__)(.+?)(?:\*\*|__)?$/.exec(line.trim());
+  const titled = title !== null && /\b(?:transcript|dialogue|role-?play|script|simulation|conversation)\b/i.test(title[1]!) ? 3 : 0;
+  const score = titled + metaScore(line.replace(/^\*\*|\*\*$/g, ''), { first: position.first, last: position.last, ownLine: true, header: true });
   if (score >= META_THRESHOLD) found.push({ start: 0, end: line.length, kind: 'preamble', certain: score >= CERTAIN });
   return dedupe(found);
 }

@@ -38,7 +38,7 @@ const PATTERNS: Array<{ kind: DisclaimerKind; re: RegExp }> = [
   // "I'm not a human / a person / a real person"
   { kind: 'ai', re: new RegExp(String.raw`${I_AM}\s+not\s+(?:a\s+)?(?:human(?:\s+being)?|(?:real\s+)?person|living\s+being)\b`, 'i') },
   // "I don't have feelings / personal experiences / a body", "I lack lived experience", "I can't feel emotions"
-  { kind: 'ai', re: new RegExp(String.raw`\bi\s+(?:do\s+not|don${A}?t|can(?:not|${A}?t)|lack|have\s+no)\s+(?:have\s+|truly\s+|really\s+|personally\s+)?(?:the\s+(?:ability|capacity)\s+to\s+(?:feel|experience)\s+|personal\s+|my\s+own\s+|real\s+|human\s+|lived\s+|any\s+)?(?:feelings|emotions|experiences?\b(?!\s+(?:with|of|in)\s+(?:this|that|your|the))|experience\s+(?:emotions|feelings)|a\s+(?:physical\s+)?body|consciousness|opinions\s+of\s+my\s+own|lived\s+experience|feel\s+(?:emotions|feelings)|emotions)\b|\bi\s+lack\s+(?:personal|lived|human|real)\s+experience`, 'i') },
+  { kind: 'ai', re: new RegExp(String.raw`\bi\s+(?:do\s+not|don${A}?t|can(?:not|${A}?t)|lack|have\s+no)\s+(?:have\s+|truly\s+|really\s+|personally\s+)?(?:the\s+(?:ability|capacity)\s+to\s+(?:feel|experience)\s+|personal\s+|my\s+own\s+|real\s+|human\s+|lived\s+|any\s+)?(?:feelings|emotions|(?<=(?:personal|lived|human|real|my\s+own)\s+)experiences?|experience\s+(?:emotions|feelings)|a\s+(?:physical\s+)?body|consciousness|opinions\s+of\s+my\s+own|lived\s+experience|feel\s+(?:emotions|feelings)|emotions)\b|\bi\s+lack\s+(?:personal|lived|human|real)\s+experience`, 'i') },
   // "My responses are generated", "I was trained on data", "I was created by…", "developed by OpenAI"
   { kind: 'ai', re: /\bmy\s+(?:responses|answers|replies)\s+(?:are|were)\s+(?:generated|based\s+on\s+(?:my\s+)?training)|\bi\s+(?:was|am|have\s+been)\s+(?:trained\s+on|developed\s+by|created\s+by|built\s+by|programmed\s+(?:to|by))|\b(?:developed|created|trained|built)\s+by\s+(?:openai|anthropic|google|meta|mistral)\b/i },
   // "I'm not a licensed therapist", "While I'm not an expert", "I'm no therapist", "Not being a doctor myself"
@@ -47,6 +47,7 @@ const PATTERNS: Array<{ kind: DisclaimerKind; re: RegExp }> = [
   { kind: 'not-professional', re: new RegExp(String.raw`${I_AM}\s+not\s+(?:(?:medically|clinically|professionally)\s+)?(?:qualified|licensed|trained|certified|equipped)\s+(?:to|as)\b|${I_AM}\s+not\s+(?:medically|clinically|professionally)\s+(?:qualified|licensed|trained|certified)\b|${I_AM}\s+not\s+in\s+a\s+position\s+to\s+(?:give|provide|offer|make)\s+(?:you\s+)?(?:a\s+)?(?:medical|professional|clinical|psychiatric)\s+(?:advice|diagnos\w*|help|opinion)`, 'i') },
   // "I can't replace professional help", "not a substitute for a real therapist", "shouldn't take the place of therapy"
   { kind: 'no-substitute', re: /\b(?:can(?:not|['’]?t)|could\s*(?:not|n['’]?t)|won['’]?t|shouldn['’]?t|should\s+not|is\s+not\s+(?:meant|intended)\s+to|isn['’]t\s+(?:meant|intended)\s+to)\s+(?:replace|take\s+the\s+place\s+of|stand\s+in\s+for|substitute\s+for)\s+(?:a\s+|the\s+|your\s+|talking\s+(?:to|with)\s+(?:a\s+)?|seeing\s+(?:a\s+)?|working\s+with\s+(?:a\s+)?)?(?:professional|qualified|licensed|mental\s+health|medical|real|therapy|therapist|doctor|counsel|clinical|expert|in-person|face-to-face|proper)/i },
+  { kind: 'no-substitute', re: /\bnothing\s+(?:i\s+(?:say|share|write|suggest)|(?:said\s+)?here|in\s+(?:this|our)\s+(?:chat|conversation))\s+(?:\w+\s+)?(?:should|can|could|will|is\s+meant\s+to|is\s+intended\s+to)\s+(?:replace|substitute\s+for|take\s+the\s+place\s+of)\b/i },
   { kind: 'no-substitute', re: /\b(?:not|no|never|isn['’]t\s+a|is\s+not\s+a|aren['’]t\s+a)\s+(?:a\s+)?(?:substitute|replacement|alternative)\s+for\s+(?:a\s+|an\s+|the\s+)?(?:real\s+|qualified\s+|licensed\s+|proper\s+|actual\s+)?(?:professional|therapist|therapy|medical|mental\s+health|doctor|counsel|clinical|care|treatment|expert|psychologist|psychiatrist)/i },
   { kind: 'no-substitute', re: /\b(?:this|it|that|these|my\s+(?:advice|response|answer|suggestions?|words|thoughts|tips))\s+(?:is|isn['’]t|is\s+not|are|aren['’]t|are\s+not|should\s+not\s+be|shouldn['’]t\s+be)\s+(?:not\s+)?(?:intended\s+as\s+|meant\s+as\s+|considered\s+|a\s+form\s+of\s+)?(?:medical|professional|clinical|legal|psychiatric)\s+(?:advice|diagnosis|treatment|care)\b|\bnot\s+(?:medical|professional|clinical)\s+advice\b|\bfor\s+informational\s+purposes\s+only\b/i },
   // "While I am not able to offer professional counseling…", "I can't provide therapy"
@@ -56,7 +57,7 @@ const PATTERNS: Array<{ kind: DisclaimerKind; re: RegExp }> = [
 /** "I'm not an expert on your life — you are": a stance towards the client, not a disclaimer. */
 const STANCE = /\bnot\s+(?:an?\s+)?expert\s+(?:on|in|about)\s+(?:you|your)\b|\bnot\s+an?\s+expert\b[^.!?]*\byou\s+are\b|\bnot\s+a\s+(?:doctor|therapist)\s+who\b/i;
 
-const GATE = /\b(?:ai|a\.i\.|artificial|language\s+model|model|llm|bot|virtual|assistant|machine|computer|program|software|algorithm|feelings|emotions|experiences?|body|consciousness|licensed|certified|qualified|trained|therapist|counsel|doctor|psycholog|psychiatr|professional|expert|physician|clinician|substitute|replace|replacement|alternative|advice|nurse|specialist|social\s+worker|human|person|generated|developed|informational|therapy|diagnos)/i;
+const GATE = /\b(?:ai|a\.i\.|artificial|language\s+model|model|llm|(?:chat)?bot|chatbot|virtual|assistant|machine|computer|program|software|algorithm|feelings|emotions|experiences?|body|consciousness|licensed|certified|qualified|trained|therapist|counsel|doctor|psycholog|psychiatr|professional|expert|physician|clinician|substitute|replace|replacement|alternative|advice|nurse|specialist|social\s+worker|human|person|generated|developed|informational|therapy|diagnos)/i;
 
 /** Disclaimer sentences of a text (offsets into it). */
 export function findDisclaimers(text: string): DisclaimerMatch[] {
@@ -66,7 +67,10 @@ export function findDisclaimers(text: string): DisclaimerMatch[] {
     const value = text.slice(s.start, s.end);
     if (STANCE.test(value)) continue;
     const hit = PATTERNS.find((p) => p.re.test(value));
-    if (hit) found.push({ start: s.start, end: s.end, kind: hit.kind });
+    if (!hit) continue;
+    // "I'm not able to give you a diagnosis today, but we can talk about…": a limit of this session, with an offer.
+    if (hit.kind === 'not-professional' && /\b(?:today|right\s+now|yet|at\s+this\s+point|in\s+this\s+session)\b/i.test(value) && /\bbut\s+(?:we|i)\s+(?:can|could|will)\b/i.test(value)) continue;
+    found.push({ start: s.start, end: s.end, kind: hit.kind });
   }
   return found;
 }

@@ -113,3 +113,21 @@ export function sameSpeaker(own: string, ownRole: Role, match: LabelMatch, speak
   if (a && b) return a.role === b.role;
   return match.role === undefined || match.role === ownRole;
 }
+
+/** Any short label at the start of a text: "Mackey:", "**Sam (client):**", "Dr Ruiz -"? (a colon is needed). */
+const ANY_LEAD = /^[ \t]*(\*\*|__|\[)?[ \t]*(\p{Lu}[\p{L}.'’-]*(?:[ \t]+\(?[\p{L}.'’-]+\)?){0,4}?)[ \t]*(?:\*\*|__|\])?[ \t]*:[ \t]*(?:\*\*|__)?(?=[ \t]*\S)/u;
+
+/**
+ * The label-like lead of a turn's first text, whatever its words, if any
+ * ("Mackey: …"): a persona label when the same speaker's turns keep opening
+ * with it (the generator's habit), ordinary otherwise.
+ */
+export function leadLabel(text: string): { label: string; start: number; end: number } | undefined {
+  const m = ANY_LEAD.exec(text);
+  if (!m) return undefined;
+  const label = m[2]!.trim();
+  if (ORDINARY.test(label) || label.split(/\s+/).length > 5) return undefined;
+  let end = m[0].length;
+  while (end < text.length && (text[end] === ' ' || text[end] === '\t')) end++;
+  return { label, start: m.index + (m[0].length - m[0].trimStart().length), end };
+}

@@ -42,8 +42,13 @@ export function clausesOf(text: string): Span[] {
   const out: Span[] = [];
   for (const s of sentences(text)) {
     let from = s.start;
+    let depth = 0;
     for (let i = s.start; i < s.end; i++) {
-      if (text[i] !== ':' || i + 1 >= s.end || !/\s/.test(text[i + 1]!)) continue;
+      const c = text[i]!;
+      if (c === '(' || c === '[') depth++;
+      else if ((c === ')' || c === ']') && depth > 0) depth--;
+      // Inside brackets a colon is part of the note: "(Word count: 152)".
+      if (c !== ':' || depth > 0 || i + 1 >= s.end || !/\s/.test(text[i + 1]!)) continue;
       // "Step 1: …", "10:30" and a colon inside quotes stay whole.
       out.push({ start: from, end: i + 1 });
       from = i + 1;

@@ -4,89 +4,147 @@
  * can't help with that.", "I apologize, but I don't feel comfortable
  * continuing this role-play.", "This request goes against my guidelines."
  *
- * Read as a structure, not a list of sentences. A sentence refuses when:
- * - the speaker declines in the first person (cannot / is unable to / won't /
- *   must decline / would rather not / isn't comfortable / isn't in a position
- *   to / has to refrain from …), and what they decline is the request itself:
- *   a service (help, assist, continue, engage, comply, respond, provide a
- *   response or support …) with no object, or an object that points back at
- *   the request ("that", "this topic", "your request", "this kind of
- *   content", "this conversation");
- * - or it cites a policy, or the limits of what the speaker is or may do
- *   ("this goes against my guidelines", "that's beyond what I can help with",
- *   "it isn't appropriate for me to…", "I'm not the right resource for this");
- * - or it declines with a bare "I must decline".
+ * Read as a structure over the words of a sentence, not as a list of
+ * sentences. A sentence refuses when it has
+ * - a refusal: a negated ability, permission or willingness ("can't",
+ *   "unable", "not able", "won't", "not permitted", "not comfortable",
+ *   "don't allow", "must decline", "have to stop", "outside what I can",
+ *   "beyond my …", "goes against my guidelines");
+ * - by the speaker (I, we, me, my guidelines) or by a policy;
+ * - of the request itself: a service with no object of its own ("help",
+ *   "assist", "continue", "keep going", "engage", "respond", "comply",
+ *   "fulfil", "provide a response / advice / guidance"), or an object that
+ *   points back at what was asked ("that", "this", "it", "this scenario",
+ *   "that request", "this topic", "that kind of content", "any further").
  * An apology, a redirection to outside help and "Is there anything else I
- * can help you with?" make it surer; an offer in the same sentence ("…, but
- * we can talk about what you're noticing") or a condition ("…if you keep
- * smoking") make it a therapist's limit, not a refusal. Therapeutic declines
+ * can help you with?" make it surer. What a therapist declines in therapy
  * ("I can't tell you what to do", "I can't imagine how hard…", "I won't push
- * you") decline nothing the person asked for.
+ * you"), a limit followed by an offer ("…, but we can talk about what you're
+ * noticing"), a condition ("…if you keep smoking") or "right now" are not
+ * refusals of the request.
  */
 import { sentences } from '../question.ts';
 import type { Span } from './lines.ts';
+import { quotedSpans } from './quotes.ts';
 
 export interface RefusalMatch extends Span {
   /** The sentence, for messages. */
   phrase: string;
 }
 
+/** The words of a sentence, lower-cased, apostrophes straightened, with their offsets. */
+interface Word {
+  w: string;
+  start: number;
+}
+
+function words(sentence: string): Word[] {
+  const out: Word[] = [];
+  const re = /[\p{L}\p{N}]+(?:['’][\p{L}]+)*/gu;
+  for (let m = re.exec(sentence); m; m = re.exec(sentence)) out.push({ w: m[0].toLowerCase().replace(/’/g, "'"), start: m.index });
+  return out;
+}
+
 const A = `['’]`;
-/** Declining, in the first person; the match ends where what is declined begins. */
-const DECLINE = new RegExp(
-  [
-    String.raw`\b(?:i|we)\s*(?:${A}m|\s+am|${A}re|\s+are)?\s*(?:really\s+|truly\s+|so\s+|very\s+|just\s+|simply\s+|afraid\s+(?:that\s+)?(?:i|we)\s+|sorry,?\s+(?:but\s+)?(?:i|we)\s+|going\s+to\s+|gonna\s+)?`,
-    String.raw`(?:(?:will|${A}ll)\s+not\s+be\s+able\s+to|won${A}?t\s+be\s+able\s+to|(?:can|could)\s*(?:not|n${A}?t)\s+be\s+(?:of\s+)?(?:help|assistance)|cannot|can\s*not|can${A}?t|won${A}?t|will\s+not|(?:am\s+|${A}m\s+|are\s+|${A}re\s+)?(?:un|not\s+)able\s+to|(?:am\s+|${A}m\s+)?not\s+(?:allowed|permitted|programmed|designed|equipped|in\s+a\s+position|comfortable|going|willing|here)\s+to|(?:am\s+|${A}m\s+)?not\s+comfortable\s+(?:with\s+)?|(?:do\s+not|don${A}?t)\s+feel\s+comfortable\s+(?:with\s+)?|(?:would|${A}d)\s+(?:rather|prefer)\s+not\s+to|(?:would|${A}d)\s+(?:rather|prefer)\s+not|(?:do\s+not|don${A}?t)\s+(?:think|believe)\s+(?:i|we)\s+(?:can|should)|refuse\s+to|(?:must|have\s+to|need\s+to|will\s+have\s+to|${A}ll\s+have\s+to)\s+(?:respectfully\s+|politely\s+)?(?:decline|refrain\s+from|avoid|stop|end)(?:\s+to)?|(?:am|${A}m)\s+unable|(?:do\s+not|don${A}?t)\s+(?:engage|participate|provide|discuss|help|assist)\s+(?:in|with)?)\b`,
-  ].join(''),
+/** A negated ability, permission or willingness, or a decline: the refusal itself. */
+const REFUSE = new RegExp(
+  String.raw`\b(?:(?:wouldn${A}t|would\s+not|isn${A}t|is\s+not|it${A}s\s+not|that${A}s\s+not)\s+(?:be\s+)?(?:appropriate|possible|right|okay|ok)\s+for\s+me|can\s*not|can${A}?t|cannot|could\s*not|couldn${A}?t|won${A}?t|will\s+not|wouldn${A}?t|would\s+not|(?:am|${A}m|are|${A}re|is|${A}s)\s+(?:not|un)\s*able|unable|(?:am|${A}m|are|${A}re)\s+not\s+(?:going\s+to\s+be\s+able|allowed|permitted|programmed|designed|equipped|in\s+a\s+position|comfortable|willing|here)|not\s+(?:going\s+to\s+be\s+able|allowed|permitted|in\s+a\s+position|comfortable|willing)|(?:don${A}?t|do\s+not|doesn${A}?t|does\s+not)\s+(?:feel\s+comfortable|think\s+(?:i|we)\s+(?:can|should)|allow|permit|let\s+me)|(?:must|have\s+to|need\s+to|will\s+have\s+to|${A}ll\s+have\s+to|going\s+to\s+have\s+to|gonna\s+have\s+to)\s+(?:respectfully\s+|politely\s+|kindly\s+)?(?:decline|refrain|stop|end|pause|step\s+(?:back|away))|(?:i|we)\s+(?:must\s+|have\s+to\s+|need\s+to\s+|will\s+|${A}ll\s+|respectfully\s+|politely\s+|kindly\s+|have\s+to\s+respectfully\s+)*(?:decline|refuse|refrain)|not\s+the\s+right\s+(?:resource|person|place|tool|one|assistant|service)|(?:would|${A}d)\s+(?:rather|prefer)\s+not|(?:outside|beyond)\s+(?:of\s+)?(?:what|my|our|the\s+scope)|not\s+within\s+(?:my|our)|(?:goes?|going|is|are)\s+against|violates?|isn${A}t\s+(?:something|a\s+(?:topic|subject|thing|request|conversation))|not\s+(?:something|a\s+(?:topic|subject|thing|request|conversation))\s+(?:that\s+)?(?:i|we)|not\s+(?:appropriate|possible|right)\s+for\s+me|(?:wouldn${A}t|would\s+not|isn${A}t|is\s+not)\s+(?:be\s+)?(?:appropriate|possible|right)\s+for\s+me)\b`,
   'i',
 );
-/** A service the person asked for. */
-const SERVICE = /^(?:\s*(?:really|fully|properly|further|directly|actually|safely|responsibly)\b)?\s*(help|assist|support|provid\w*|offer\w*|giv\w*|continu\w*|engag\w*|participat\w*|proceed\w*|go(?:ing)?\s+on|carry(?:ing)?\s+on|tak\w*\s+part|comply\w*|fulfil+\w*|respond\w*|answer\w*|reply\w*|discuss\w*|talk\w*|go(?:ing)?\s+into|get(?:ting)?\s+into|address\w*|generat\w*|creat\w*|writ\w*|produc\w*|role-?play\w*|pretend\w*|play\w*\s+(?:along|this|that|the\s+role)|act\w*\s+as|advis\w*|recommend\w*|diagnos\w*|treat\w*|shar\w*|explor\w*|engage)\b/i;
-/** What points back at the request, right after the service: "(with) that", "this topic", "your request", "this kind of content". */
-const ANAPHOR = /^\s*(?:you\s+)?(?:(?:with|in|on|about|to|into|for|upon)\s+)?(?:(?:any|further|more)\s+)?(?:that|this|it|these|those|such|your\s+(?:request|question|message|query|prompt)|(?:this|that|the|such|your|these|those|any)\s+(?:\w+\s+)?(?:request|requests|topic|topics|subject|matter|question|questions|message|content|conversation|discussion|chat|role-?play|scenario|line|kind|type|sort|area|issue|information|assistance|help|support|advice|guidance|response|responses|task|material|story|game)|requests?\s+like|(?:self-?harm|suicide|harm|violence|illegal|explicit)\b)/i;
-/** The service itself as the object: "provide advice", "generate a response", "engage in discussions". */
-const SERVICE_NOUN = /^\s*(?:you\s+)?(?:(?:with|in|on|into)\s+)?(?:(?:a|an|the|any|such|that|this|these|those|further|more|specific|professional|medical|mental\s+health)\s+)*(?:(?:kind|type|sort)\s+of\s+)?(?:response|responses|reply|answer|advice|guidance|assistance|help|support|information|content|discussion|discussions|conversation|conversations|therapy|counsel+ing|treatment|diagnos\w*|recommendations?|suggestions?)\b/i;
-/** Talking about it, rather than serving it: refusing to discuss is surer with an apology or a redirect. */
-const TALK = /^(?:discuss|talk|go(?:ing)?\s+into|get(?:ting)?\s+into|address|respond|answer|reply|shar|explor)/i;
-/** …or nothing after the service at all: "I can't help.", "I won't be able to continue." */
-const BARE = /^\s*(?:you\s*)?(?:any\s+(?:further|more|longer)|further|here|now|with\s+that|anymore|at\s+all)?\s*(?:[.!,;]|$)/i;
-/** Policy and the limits of what the speaker is. */
-const POLICY =
-  /\b(?:violates?|goes?\s+against|is\s+against|outside(?:\s+of)?|beyond|not\s+within|falls?\s+outside)\s+(?:(?:my|our|the)\s+(?:(?:ethical|content|usage|safety|community|programming)\s+)?(?:guidelines|policies|policy|programming|capabilit(?:y|ies)|scope|boundaries|rules|principles|terms|limits|role)|what\s+(?:i|we)\s+(?:can|am\s+able\s+to|'m\s+able\s+to|’m\s+able\s+to)\s+(?:help|assist|do|offer|discuss|provide|support))\b|\b(?:it|that|this)(?:['’]s|\s+is|\s+would\s+(?:not\s+)?be|\s+isn['’]t)\s+not\s+(?:appropriate|possible|something)\s+for\s+me\s+to\b|\b(?:it|that|this)\s+(?:isn['’]t|is\s+not|wouldn['’]t\s+be|would\s+not\s+be)\s+(?:appropriate|possible|right)\s+for\s+me\s+to\b|\b(?:not|isn['’]t)\s+(?:something|a\s+(?:topic|subject|thing|conversation|request))\s+(?:that\s+)?(?:i|we)(?:['’]m|\s+am)?\s+(?:can|could|am\s+able\s+to|able\s+to|allowed\s+to|permitted\s+to|going\s+to)\s+(?:really\s+)?(?:help|assist|do|provide|discuss|engage|support|talk\s+about|go\s+into|get\s+into|continue|comply|offer)\b|\b(?:not|isn['’]t)\s+(?:something|a\s+(?:topic|subject|thing))\s+(?:that\s+)?(?:i|we)(?:['’]m|\s+am)\s+comfortable\b|\bnot\s+the\s+right\s+(?:resource|person|place|tool|assistant|one)\s+(?:for|to)\b/i;
-const APOLOGY = /^\W*(?:i(?:['’]m|\s+am)\s+(?:really\s+|so\s+|very\s+|truly\s+|deeply\s+)?sorry|i\s+apologi[sz]e|(?:my\s+)?apologies|sorry|unfortunately|regrettably|i['’]m\s+afraid)\b|\bsorry\b[^.!?]*\bbut\b/i;
-const REFERRAL = /\b(?:reach\s+out\s+to|contact|call|text|talk\s+to|speak\s+(?:to|with)|seek|consult|turn\s+to|get\s+in\s+touch\s+with|consider\s+(?:reaching|talking|speaking|contacting))\b[^.!?]{0,60}\b(?:professional|therapist|counsel+or|doctor|psychologist|psychiatrist|crisis|hotline|helpline|lifeline|emergency|988|911|999|112|someone\s+you\s+trust|trusted|samaritans)\b/i;
-const ANYTHING_ELSE = /\b(?:is\s+there\s+)?(?:anything|something)\s+else\s+(?:i\s+can|that\s+i\s+can|i\s+could)\s+(?:help|assist|do)\b|\bhappy\s+to\s+help\s+with\s+(?:something|anything)\s+else\b/i;
+/** A policy of the speaker's: who refuses when no one does. */
+const POLICY = /\b(?:my|our|the|openai['’]s|the\s+platform['’]s)\s+(?:(?:content|usage|safety|community|ethical|own)\s+)?(?:guidelines?|polic(?:y|ies)|programming|capabilit(?:y|ies)|principles|terms\s+of\s+(?:use|service)|rules|standards|boundaries|scope|limits|design)\b/;
+/** Services the person asked for: declining one with no object of its own declines the request. */
+const SERVICES = new Set(
+  'help assist support continue continuing go going keep keeping take taking engage engaging participate participating proceed proceeding respond responding reply answer comply complying fulfil fulfill fulfilling fulfil provide providing offer offering give giving generate generating create creating write writing produce producing discuss discussing talk talking address addressing share sharing follow role-play roleplay pretend act advise recommend carry'.split(
+    ' ',
+  ),
+);
+/** Words that point back at the request. */
+const POINTERS = new Set(['that', 'this', 'it', 'those', 'these', 'such', 'further', 'anymore']);
+/** Words between a service and its object: "help you with", "go into", "keep going with any". */
+const LINKS = new Set(['you', 'with', 'in', 'on', 'into', 'to', 'for', 'about', 'any', 'more', 'along', 'the', 'a', 'an', 'your', 'further', 'me', 'of', 'going', 'part', 'ahead', 'forward']);
+const REQUEST_NOUNS =
+  /\b(?:requests?|scenarios?|role-?plays?|conversations?|discussions?|topics?|subjects?|questions?|query|prompt|content|material|line\s+of|direction|kind\s+of|type\s+of|sort\s+of|one|response|responses|advice|guidance|assistance|information|support|help)\b/;
 /** Declines that are therapy, not refusal: they refuse nothing the person asked for. */
 const THERAPEUTIC =
-  /\b(?:can['’]?t|cannot|won['’]?t|will\s+not|not\s+going\s+to|not\s+here\s+to|unable\s+to|not\s+able\s+to)\s+(?:really\s+)?(?:tell\s+you\s+what|imagine|promise|guarantee|make\s+(?:that|this|the|it|your|you|those|a)|decide|know|be\s+there|wait|believe|stress|thank|help\s+(?:but|it|noticing|feeling|thinking)|push|judge|force|fix|speak\s+for|say\s+for\s+sure|take\s+(?:that|it|this)\s+away|change\s+the\s+past|do\s+it\s+for\s+you|lecture|rush|pressure|read\s+your\s+mind|see\s+you|meet|stay|be\s+with)\b/i;
+  /\b(?:can['’]?t|cannot|can\s+not|could\s*n['’]?t|could\s+not|won['’]?t|will\s+not|would\s*n['’]?t|would\s+not|not\s+going\s+to|not\s+here\s+to|unable\s+to|not\s+able\s+to)\s+(?:really\s+|even\s+|fully\s+)?(?:hesitate|tell\s+you\s+what|imagine|promise|guarantee|make\s+(?:that|this|the|it|your|you|those|a)\b|decide|know|be\s+there|wait|believe|stress|thank|help\s+(?:but|it|noticing|feeling|thinking)|push|judge|force|fix|speak\s+for|say\s+for\s+sure|take\s+(?:that|it|this)\s+away|change\s+the\s+past|do\s+it\s+for\s+you|lecture|rush|pressure|read\s+your\s+mind|see\s+you|meet|stay|be\s+with|hear\s+you|emphasi[sz]e|overstate|say\s+(?:it|this)\s+enough|undo)\b/i;
+const APOLOGY = /^\W*(?:i(?:['’]m|\s+am)\s+(?:really\s+|so\s+|very\s+|truly\s+|deeply\s+)?sorry|i\s+apologi[sz]e|(?:my\s+)?apologies|sorry|unfortunately|regrettably|i['’]m\s+afraid)\b|\bsorry\b[^.!?]*\bbut\b/i;
+const REFERRAL =
+  /\b(?:reach\s+out\s+to|contact|call|text|talk\s+to|speak\s+(?:to|with)|seek|consult|turn\s+to|get\s+in\s+touch\s+with|consider\s+(?:reaching|talking|speaking|contacting))\b[^.!?]{0,60}\b(?:professional|therapist|counsel+or|doctor|psychologist|psychiatrist|crisis|hotline|helpline|lifeline|emergency|988|911|999|112|someone\s+you\s+trust|trusted|samaritans)\b|\b(?:a|the)\s+(?:licensed|qualified|crisis)\s+(?:counsel+or|therapist|professional|line)\s+(?:can|could|would\s+be\s+able)\b/i;
+const ANYTHING_ELSE = /\b(?:is\s+there\s+)?(?:anything|something)\s+else\s+(?:i\s+can|that\s+i\s+can|i\s+could)\s+(?:help|assist|do)\b|\bhappy\s+to\s+help\s+with\s+(?:something|anything)\s+else\b/i;
 /** A limit followed by what the speaker does offer, or under a condition, is a therapist's, not a refusal. */
-const OFFER = /\bbut\s+(?:we|i)\s+(?:can(?!\s*not|['’]?t)|could(?!\s*not|n['’]?t)|will(?!\s+not)|['’]ll|am\s+(?:happy|glad)|['’]m\s+(?:happy|glad)|would\s+be\s+happy)\b|\bbut\s+let['’]?s\b|\binstead,?\s+(?:we|let['’]?s|i)\b|\b(?:if|unless|until)\s+you\b|^\W*(?:while|although|though|even\s+though|whilst)\b[^,]{0,80},\s*(?:i|we)\s+(?:can|could|will|want|would|am|['’]m|do|['’]d)\b/i;
-const NOT_NOW = /\b(?:right\s+now|at\s+the\s+moment|today|yet|just\s+now|this\s+week|for\s+now)\b/i;
+const OFFER =
+  /\bbut\s+(?:we|i)\s+(?:can(?!\s*not|['’]?t)|could(?!\s*not|n['’]?t)|will(?!\s+not)|['’]ll|am\s+(?:happy|glad)|['’]m\s+(?:happy|glad)|would\s+be\s+happy)\b|\bbut\s+let['’]?s\b|\binstead,?\s+(?:we|let['’]?s|i)\b|\b(?:if|unless|until)\s+you\b|^\W*(?:while|although|though|even\s+though|whilst)\b[^,]{0,80},\s*(?:i|we)\s+(?:can|could|will|want|would|am|['’]m|do|['’]d)\b/i;
+const NOT_NOW = /\b(?:right\s+now|at\s+the\s+moment|today|yet|just\s+now|this\s+week|for\s+now|at\s+this\s+point\s+in\s+our)\b/i;
 
-const GATE = /\b(?:cannot|can\s*not|can['’]?t|won['’]?t|will\s+not|unable|not\s+able|decline|refrain|comfortable|not\s+allowed|not\s+permitted|not\s+programmed|not\s+designed|not\s+in\s+a\s+position|not\s+willing|rather\s+not|prefer\s+not|refuse|guidelines|polic|programming|capabilit|appropriate\s+for\s+me|possible\s+for\s+me|something\s+i|beyond|outside|right\s+resource|not\s+here\s+to|not\s+a\s+(?:topic|subject|thing)|be\s+of\s+(?:help|assistance)|don['’]?t\s+(?:engage|participate|provide|discuss))/i;
+const GATE =
+  /\b(?:can\s*not|can['’]?t|cannot|couldn['’]?t|won['’]?t|will\s+not|wouldn['’]?t|unable|not\s+able|not\s+allowed|not\s+permitted|not\s+comfortable|not\s+willing|not\s+in\s+a\s+position|not\s+going\s+to\s+be\s+able|don['’]?t\s+(?:feel|think|allow)|doesn['’]?t\s+allow|decline|refuse|refrain|rather\s+not|prefer\s+not|outside|beyond|against|violat|not\s+within|something|not\s+(?:appropriate|possible|right)|have\s+to\s+stop|need\s+to\s+stop|not\s+a\s+(?:topic|subject|request|thing|conversation)|right\s+resource)/i;
 
 /** How much a sentence reads as a refusal of the request (0: not at all); `next` is the sentence after it. */
-export function refusalScore(sentence: string, next: string | undefined): number {
-  if (!GATE.test(sentence)) return 0;
-  const policy = POLICY.test(sentence);
-  let score = policy ? 3 : 0;
-  const decline = DECLINE.exec(sentence);
-  if (decline && !THERAPEUTIC.test(sentence)) {
-    const rest = sentence.slice(decline.index + decline[0].length);
-    const service = SERVICE.exec(rest);
-    const afterService = service ? rest.slice(service[0].length) : rest;
-    const flat = /decline|refrain|avoid|stop|end/i.test(decline[0]);
-    const declined = service && (ANAPHOR.test(afterService) || BARE.test(afterService) || SERVICE_NOUN.test(afterService));
-    if (declined) score = Math.max(score, TALK.test(service[1]!) && !/rather|prefer/i.test(decline[0]) ? 2 : 3);
-    else if (service && /^(?:help|assist|support)/i.test(service[1]!)) score = Math.max(score, 2);
-    else if (!service && ANAPHOR.test(rest)) score = Math.max(score, /comfortable|willing|allowed|permitted/i.test(decline[0]) ? 3 : 2);
-    if (flat && (BARE.test(rest) || ANAPHOR.test(rest) || service)) score = Math.max(score, 3);
+export function refusalScore(raw: string, next: string | undefined): number {
+  if (!GATE.test(raw)) return 0;
+  // Quoted speech is someone else's: "…decide, "This is something that's not right for me?""
+  let sentence = raw;
+  for (const q of quotedSpans(raw)) sentence = sentence.slice(0, q.start) + ' '.repeat(q.end - q.start) + sentence.slice(q.end);
+  const refuse = REFUSE.exec(sentence);
+  if (!refuse || THERAPEUTIC.test(sentence)) return 0;
+  const lower = sentence.toLowerCase().replace(/’/g, "'");
+  const policy = POLICY.test(lower);
+  const before = words(lower.slice(0, refuse.index)).map((w) => w.w);
+  // Who refuses: the speaker, just before the refusal ("I can't", "I'm afraid I can't", "we are not able"), or a policy.
+  const near = before.slice(-4);
+  // What is refused: the words after the refusal, up to the end of its clause.
+  const after = lower.slice(refuse.index + refuse[0].length).split(/[;:,]\s+(?:but|and|so|which|because)\b|[;:—–]|\bbecause\b|\bbut\b/)[0]!;
+  const ws = words(after).map((w) => w.w);
+  const I = /^(?:i|i'm|i've|i'll|i'd|we|we're|we've|we'll|my|our|me)$/;
+  const bySpeaker =
+    near.some((w) => I.test(w)) ||
+    /\b(?:i|we|me)\b/.test(refuse[0].toLowerCase()) ||
+    // "That's not something I can…", "This is beyond what I can…": the speaker comes after.
+    (/something|topic|subject|thing|request|conversation|outside|beyond/.test(refuse[0].toLowerCase()) && ws.slice(0, 2).some((w) => I.test(w)));
+  if (!bySpeaker && !policy) return 0;
+  // The object's head: the first words after the service, past "you", "with", "into"…
+  const head = (list: string[]) => {
+    let i = 0;
+    while (i < list.length && i < 3 && LINKS.has(list[i]!)) i++;
+    return list.slice(i, i + 3);
+  };
+  const points = (list: string[]) => {
+    const h = head(list);
+    if (h.length === 0) return false;
+    if (POINTERS.has(h[0]!) && !(h[0] === 'this' && list[list.indexOf(h[0]!) - 1] === 'like')) return h[0] !== 'it' || h.length === 1 || !/^(?:is|was|'s)$/.test(h[1]!);
+    return REQUEST_NOUNS.test(h.join(' ')) && !/^(?:the|a|an)$/.test(list[0] ?? '');
+  };
+  let object = 0;
+  // A service with no object of its own, or with one that points back at the request.
+  const service = ws.findIndex((w, i) => i < 6 && (SERVICES.has(w) || SERVICES.has(w.replace(/(?:ing|ed)$/, ''))));
+  const tail = service >= 0 ? ws.slice(service + 1) : ws;
+  const bare = tail.length === 0 || (tail.length <= 2 && tail.every((w) => /^(?:you|further|more|anymore|any|now|with|that|this|it|here)$/.test(w)));
+  if (service >= 0 && (bare || points(tail) || REQUEST_NOUNS.test(head(tail).join(' ')))) object = 3;
+  else if (service >= 0 && /^(?:help|assist|support)$/.test(ws[service]!)) object = 2;
+  else if (ws.length <= 3 && points(ws)) object = 2;
+  // "That's something I'm not permitted to talk about", "Providing that kind of information isn't something I can do":
+  // the request is named before the refusal.
+  if (/something|topic|subject|thing|request|conversation/.test(refuse[0].toLowerCase()) || (/permitted|allowed|able|comfortable/.test(refuse[0].toLowerCase()) && /\b(?:that|this|it)(?:'s|\s+is)\s+(?:something|not)\b/.test(lower.slice(0, refuse.index)))) {
+    const named = before.map((w) => w.replace(/'s$/, ''));
+    if (named.some((w) => POINTERS.has(w)) || REQUEST_NOUNS.test(named.join(' ')) || named.some((w) => SERVICES.has(w.replace(/(?:ing|ed)$/, '')))) object = Math.max(object, 3);
   }
-  if (score === 0) return 0;
+  // "My guidelines don't allow me to…", "This goes against my guidelines": the policy is the refusal.
+  if (policy && /\b(?:allow|permit|let|against|violat|outside|beyond|within)/i.test(refuse[0])) object = Math.max(object, 3);
+  // "I must decline.", "I'm not the right resource for this.": declining needs no object.
+  if (/decline|refuse|refrain|right/.test(refuse[0].toLowerCase()) && (ws.length <= 3 || points(ws))) object = Math.max(object, 3);
+  if (/\b(?:stop|end|pause|step)\b/.test(refuse[0].toLowerCase()) && /\b(?:this|our|the)\s+(?:conversation|discussion|chat|role-?play|scenario|topic|line)\b/.test(after)) object = Math.max(object, 3);
+  // "Sorry, I can't do that.": only a short sentence points so bluntly at the request.
+  if (object === 0 && ws[0] === 'do' && points(ws.slice(1)) && words(lower).length <= 7) object = 2;
+  if (object === 0) return 0;
+  let score = object;
+  const talk = service >= 0 && /^(?:discuss|talk|address|share|answer|respond|reply)/.test(ws[service]!);
+  if (talk && object === 3 && !policy && !REQUEST_NOUNS.test(head(tail).join(' ')) && !/rather|prefer/.test(refuse[0])) score -= 1;
   if (APOLOGY.test(sentence)) score += 1;
   if (REFERRAL.test(sentence) || (next !== undefined && (REFERRAL.test(next) || ANYTHING_ELSE.test(next)))) score += 1;
   if (ANYTHING_ELSE.test(sentence)) score += 1;
   if (/\bas\s+an?\s+(?:ai|language\s+model|assistant|chatbot)\b/i.test(sentence)) score += 1;
+  if (/\b(?:comfortable|permitted|allowed|decline|refuse|refrain|will\s+not|won['’]?t\s+be|cannot\s+and\s+will\s+not)\b/i.test(refuse[0] + after.slice(0, 12))) score += 1;
   if (OFFER.test(sentence)) score -= 2;
   if (NOT_NOW.test(sentence)) score -= 1;
   return score;

@@ -18,6 +18,7 @@ import type { Fix } from '../fixes.ts';
 import type { Session, SessionTurn } from '../session.ts';
 import { findHeaderArtifacts, findTurnArtifacts, type ArtifactKind, type ArtifactMatch } from '../detect/artifacts.ts';
 import { removalRange } from '../detect/sentence.ts';
+import { turnLabels } from './leaked-label.ts';
 
 /** Artifacts of a turn, offsets relative to each text node, memoised per turn text. */
 export function turnArtifacts(session: Session, index: number): Array<ArtifactMatch & { textIndex: number }> {
@@ -45,6 +46,9 @@ export default defineRule({
     if (artifacts.length === 0) return;
     // A number alone on a client's first line is an answer ("90", "7"), not a list number the generator left.
     if (turn.role !== 'therapist') artifacts = artifacts.filter((a) => a.kind !== 'stray-marker');
+    // A persona label ("**Sarah (Therapist):**") is leaked-label's, not a heading here too.
+    const labels = turnLabels(session, turn);
+    if (labels.length > 0) artifacts = artifacts.filter((a) => !labels.some((l) => l.textIndex === a.textIndex && a.start < l.end && l.start < a.end));
     if (artifacts.length === 0) return;
     const nothingLeft = leavesNothing(turn, artifacts);
     for (const artifact of artifacts) {

@@ -13,7 +13,7 @@
 import { defineRule } from '../rule.ts';
 import type { Fix, TextEdit } from '../fixes.ts';
 import type { Session, SessionTurn } from '../session.ts';
-import { findLeakedLabels, sameSpeaker, type LabelMatch } from '../detect/labels.ts';
+import { findLeakedLabels, leadLabel, sameSpeaker, type LabelMatch } from '../detect/labels.ts';
 import type { SpeakerTable } from '../speakers.ts';
 
 type Match = LabelMatch & { textIndex: number };
@@ -73,9 +73,37 @@ export default defineRule({
       });
     }
   },
-  // A turn run on to the previous one (no blank line, where every other turn has one), its speaker speaking again right after.
   check({ session, report }) {
     const turns = session.turns;
+    // A label a speaker's turns keep opening with, whatever its words ("Mackey: …" in every therapist turn).
+    const leads = new Map<string, SessionTurn[]>();
+    for (const turn of turns) {
+      const first = turn.texts[0];
+      if (!first || turnLabels(session, turn).some((m) => m.where === 'start')) continue;
+      const lead = turn.features.get('lead-label', () => leadLabel(first.value) ?? null);
+      if (!lead) continue;
+      const key = `${turn.speakerKey}\u0000${lead.label.toLowerCase()}`;
+      const list = leads.get(key);
+      if (list) list.push(turn);
+      else leads.set(key, [turn]);
+    }
+    for (const list of leads.values()) {
+      // Two turns with the same label and different words (a loop's copies are one turn said again).
+      if (list.length < 2 || new Set(list.map((t) => t.features.exactKey)).size < 2) continue;
+      for (const turn of list) {
+        const lead = turn.features.get('lead-label', () => null as ReturnType<typeof leadLabel> | null)!;
+        const base = turn.texts[0]!.position.start.offset!;
+        report({
+          reason: `"${lead.label}:" opens ${list.length} of this speaker's turns: a persona label the generator wrote into the text.`,
+          start: base + lead.start,
+          end: base + lead.end,
+          turn: turn.index,
+          fixes: [{ title: `Remove the "${lead.label}:" label`, edits: [{ start: base + lead.start, end: base + lead.end, text: '' }], safe: true, preferred: true }],
+        });
+      }
+    }
+
+    // A turn run on to the previous one (no blank line, where every other turn has one), its speaker speaking again right after.
     if (turns.length < 6) return;
     let separated = 0;
     const runOn: number[] = [];
