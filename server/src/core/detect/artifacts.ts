@@ -29,7 +29,7 @@
 import { clausesOf, isShouting, linesOf, type Line, type Span } from './lines.ts';
 import { inside, quotedSpans } from './quotes.ts';
 
-export type ArtifactKind = 'preamble' | 'meta' | 'heading' | 'end-marker' | 'special-token' | 'placeholder' | 'stray-marker';
+export type ArtifactKind = 'preamble' | 'meta' | 'heading' | 'end-marker' | 'special-token' | 'placeholder' | 'stray-marker' | 'fragment';
 
 export interface ArtifactMatch extends Span {
   kind: ArtifactKind;
@@ -183,7 +183,13 @@ function strayMarker(lines: Line[], laterLines: readonly string[], found: Artifa
   const all = [first.value, ...rest].join('\n');
   // A list that goes on ("1." … "2." …, or one bullet after another) is a list, not a stray marker.
   const listGoesOn = (n: string | undefined, marker: string) => {
-    if (n !== undefined) return new RegExp(String.raw`(?:^|\s)[(#]?${Number(n) + 1}[.):\]]?(?:\s|$)`, 'm').test(all.slice(marker.length));
+    if (n !== undefined) {
+      // The next number goes on this list, unless a list of its own starts again at this number first.
+      const rest = all.slice(marker.length);
+      const next = new RegExp(String.raw`(?:^|\s)[(#]?${Number(n) + 1}[.):\]]?(?:\s|$)`, 'm').exec(rest);
+      const again = new RegExp(String.raw`^[(#]?${Number(n)}[.):\]](?:\s|$)`, 'm').exec(rest);
+      return next !== null && (again === null || again.index > next.index);
+    }
     const m = marker.trim();
     // A letter or a numeral: the next one ("b)", "II."); a bullet: another line with the same bullet.
     if (/^\(?[A-Za-z]+[.)]$/.test(m)) {
@@ -211,6 +217,45 @@ function trailingMarker(lines: Line[], earlier: number, found: ArtifactMatch[]):
   if (!last || (lines.length < 2 && earlier === 0) || !MARKER.exec(last.value)) return;
   if (lines.slice(0, -1).some((l) => /^(?:[-*•·]|\d{1,2}[.)])\s/.test(l.value))) return;
   found.push({ start: last.start, end: last.end, kind: 'stray-marker', certain: true });
+}
+
+// ---------------------------------------------------------------------------
+// Fragments glued on after a sentence
+
+/**
+ * ", LMHC" or ", mental health therapist." glued on after a full stop (".,"
+ * and ".:" join nothing in writing): scraps of the text the model was trained
+ * on, once or over and over. A run of them is one artifact.
+ */
+function gluedFragments(text: string, found: ArtifactMatch[]): void {
+  if (!/[.!?][,:]/.test(text)) return;
+  // The joint itself, with no space: ".," or ".: " (not ". :)").
+  const joint = /[.!?]([,]|:(?=\s+\p{L}))\s*/gu;
+  let run: Span | undefined;
+  const flush = () => {
+    if (run) found.push({ ...run, kind: 'fragment', certain: false });
+    run = undefined;
+  };
+  for (let m = joint.exec(text); m; m = joint.exec(text)) {
+    const start = m.index + m[0].indexOf(m[1]!);
+    const rest = text.slice(m.index + m[0].length);
+    const end = /[.!?]/.exec(rest);
+    const fragment = end ? rest.slice(0, end.index + 1) : rest;
+    const words = (fragment.match(/[\p{L}\p{N}]+/gu) ?? []).length;
+    // A scrap names something ("LMHC", "mental health therapist"); a clause with a pronoun is a sentence run on.
+    const clause = /\b(?:i|i'm|i’m|you|we|it|he|she|they|this|that|etc|but|and|so)\b/i.test(fragment);
+    if (words === 0 || words > 6 || clause) {
+      flush();
+      continue;
+    }
+    const at = { start, end: m.index + m[0].length + fragment.length };
+    if (run && text.slice(run.end, at.start).trim() === '') run.end = at.end;
+    else {
+      flush();
+      run = at;
+    }
+  }
+  flush();
 }
 
 // ---------------------------------------------------------------------------
@@ -426,6 +471,7 @@ export function findTurnArtifacts(texts: readonly string[]): Array<ArtifactMatch
     if (t === 0) strayMarker(lines, texts.slice(1).flatMap((later) => linesOf(later).map((l) => l.value)), found);
     if (t === texts.length - 1) trailingMarker(lines, t, found);
     placeholders(text, quotes, found);
+    gluedFragments(text, found);
     preambles(text, t, texts.length, lines, quotes, found);
     for (const match of dedupe(found)) all.push({ ...match, textIndex: t });
   }

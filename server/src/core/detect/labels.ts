@@ -72,6 +72,12 @@ export function findLeakedLabels(texts: readonly string[], speakers: SpeakerTabl
     // Bold "**Deep breathing:** …" items one after another are formatting, not personas.
     const boldItems = lines.filter((l) => /^(?:\*\*|__)[^*_\n]{1,48}(?::\*\*|\*\*:|:__|__:)/.test(l.value)).length;
     for (const line of lines) {
+      // "### Input:", "### User:": a prompt template's slot for the other side, written into this turn.
+      const slot = /^#{1,4}\s*(input|user|human|patient|client|question|prompt)\s*:?/i.exec(line.value);
+      if (slot && !(t === 0 && line.index === 0) && (line.value.length > slot[0].length || lines.some((l) => l.index > line.index) || t < texts.length - 1)) {
+        found.push({ start: line.start, end: line.start + slot[0].length, label: slot[0].replace(/^#+\s*/, '').replace(/:$/, ''), where: 'inside', role: 'patient', textIndex: t });
+        continue;
+      }
       const m = LEAD.exec(line.value);
       if (m && !inside(quotes, line.start)) {
         const label = m[2]!.trim();

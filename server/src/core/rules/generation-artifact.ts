@@ -34,6 +34,7 @@ const DESCRIBE: Record<ArtifactKind, string> = {
   'special-token': 'a model’s special token',
   placeholder: 'an unfilled placeholder',
   'stray-marker': 'a stray list number or bullet alone on a line',
+  fragment: 'a scrap of text glued on after a sentence',
 };
 
 export default defineRule({

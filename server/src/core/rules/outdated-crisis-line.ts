@@ -17,7 +17,8 @@ export const CRISIS_LINE_NUMBER = '988';
 export const CRISIS_LINE_NAME = '988 Suicide & Crisis Lifeline';
 
 /** 1-800-273-TALK (8255), (800) 273-8255, 800.273.8255, +1 800 273 8255 … */
-const NUMBER = /(?<![\d])(?:\+?1[\s.-]?)?(?:\(800\)|800)[\s.-]?273[\s.-]?(?:TALK(?:[\s.-]?\(?8255\)?)?|8255)(?![\d])/gi;
+const SEP = String.raw`[\s.\-\u2010-\u2015\u2212/]`;
+const NUMBER = new RegExp(String.raw`(?<![\d])(?:\+?1${SEP}{0,2})?(?:\(800\)|800)${SEP}{0,2}273${SEP}{0,2}(?:T${SEP}?A${SEP}?L${SEP}?K(?:${SEP}{0,2}\(?8255\)?)?|8255)(?![\d])`, 'gi');
 /** The old name, right before the number: "National Suicide Prevention Lifeline (", "… Lifeline at ", "… Hotline: ". */
 const NAME_BEFORE = /\bNational Suicide Prevention (?:Life ?line|Hotline)(?:\s*[(:,–—-]\s*|\s+(?:at|on)\s+|\s+)$/i;
 /** …or right after it: "1-800-273-8255 (National Suicide Prevention Lifeline)". */
