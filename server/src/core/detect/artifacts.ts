@@ -229,8 +229,9 @@ function trailingMarker(lines: Line[], earlier: number, found: ArtifactMatch[]):
  */
 function gluedFragments(text: string, found: ArtifactMatch[]): void {
   if (!/[.!?][,:]/.test(text)) return;
-  // The joint itself, with no space: ".," or ".: " (not ". :)").
-  const joint = /[.!?]([,]|:(?=\s+\p{L}))\s*/gu;
+  // The joint itself, with no space, after a word's end: "anxiety.," or "you.: " (not ". :)", not "3 p.m., ").
+  const joint = /(?<=\p{L}{3})[.!?]([,]|:(?=\s+\p{L}))\s*/gu;
+  const quotes = quotedSpans(text);
   let run: Span | undefined;
   const flush = () => {
     if (run) found.push({ ...run, kind: 'fragment', certain: false });
@@ -238,6 +239,10 @@ function gluedFragments(text: string, found: ArtifactMatch[]): void {
   };
   for (let m = joint.exec(text); m; m = joint.exec(text)) {
     const start = m.index + m[0].indexOf(m[1]!);
+    if (inside(quotes, start)) {
+      flush();
+      continue;
+    }
     const rest = text.slice(m.index + m[0].length);
     const end = /[.!?]/.exec(rest);
     const fragment = end ? rest.slice(0, end.index + 1) : rest;
