@@ -48,7 +48,7 @@ const EMOTICON = /(?:\p{Extended_Pictographic}|\p{Emoji_Presentation}|[:;=]['’
 const LINK = /(?:https?:\/\/\S+|www\.\S+|\S+@\S+\.\w+|\S+\.(?:pdf|html?|com|org|net|gov|edu)(?:\/\S*)?)\s*$/i;
 /** ", LPCC, NCC", ", PhD", "— Dr. Anna Ruiz, LCSW": credentials or a name after the last sentence. */
 const CREDENTIALS = /,\s*(?:[A-Z][A-Za-z]{0,3}[A-Z]|Ph\.?D|M\.?D|Psy\.?D|Ed\.?D|MSc|MA|MS|BA|BSc)\.?(?:[-\s][A-Z]+)?\s*$/;
-const NAME_AFTER = /(?:^|\n|[.!?,]["'”’)]*(?:[ \t]{2,}|(?=[\p{Lu}~—–-])))(?:[-–—~]\s*)?(?:(?:Dr|Mr|Mrs|Ms)\.?\s+)?\p{Lu}[\p{L}-]+(?:\s+\p{Lu}\.)?(?:\s+\p{Lu}[\p{L}-]+){0,2}\s*$/u;
+const NAME_AFTER = /(?:^|\n|[.!?,]["'”’)]*(?:[ \t\u00a0]{2,}|(?=[\p{Lu}~—–-])))(?:[-–—~]\s*)?(?:(?:Dr|Mr|Mrs|Ms)\.?\s+)?\p{Lu}[\p{L}-]+(?:\s+\p{Lu}\.)?(?:\s+\p{Lu}[\p{L}-]+){0,2}\s*$/u;
 const SIGN_OFF = /\b(?:hope (?:this|that|it) helps|best(?: wishes)?|regards|warm(?:ly| regards| wishes)?|sincerely|cheers|take care|be well|good luck|all the best|wishing you[^,\n]{0,30}|thanks|thank you|with care|kind regards|blessings|peace)[,!.]?\s+(?:(?:Dr|Mr|Mrs|Ms)\.?\s+)?\p{Lu}[\p{L}'’.-]*(?:\s+\p{Lu}[\p{L}'’.-]*){0,3}\s*$/iu;
 const LIST_ITEM = /(?:^|\n)[ \t]*(?:[-*•·–]|\d{1,2}[.)])[ \t]+[^\n]*$/;
 const SPOKEN = /\b(?:you know|i mean|like,|kind of|sort of|lol|lmao|haha|um+|uh+|hm+|yeah|idk|tbh|anyway|whatever)\b/i;
