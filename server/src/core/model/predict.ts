@@ -1,0 +1,170 @@
+/**
+ * What the shipped models say about one turn: the technique probabilities of
+ * a namespace (`cbt`, `mi`), whether it asks a question or reflects, and
+ * whose voice it sounds like. Every function is pure and local.
+ */
+import type { Codebook } from '../codebook.ts';
+import { matchCues } from './cues.ts';
+import { featurize, formFacts, stackFeatures, type Features, type FormFacts, type ModelInput, type TurnContext } from './featurize.ts';
+import { softmax, type LinearModel } from './linear.ts';
+import { models } from './load.ts';
+
+function model(name: string): LinearModel {
+  const m = models().models.get(name);
+  if (!m) throw new Error(`the technique model file has no "${name}" model; run \`npm run train\``);
+  return m;
+}
+
+/** The namespaces a shipped model ranks. */
+export function modelNamespaces(): string[] {
+  return [...models().models.values()].filter((m) => m.spec.namespace && m.spec.entries).map((m) => m.spec.namespace!);
+}
+
+/** The technique model of a namespace, if one ships. */
+export function techniqueModel(namespace: string): LinearModel | undefined {
+  for (const m of models().models.values()) if (m.spec.namespace === namespace && m.spec.entries) return m;
+  return undefined;
+}
+
+/** Cue scores of a model's classes (none: 0). */
+function cueInput(codebook: Codebook, m: LinearModel, text: string): Float64Array {
+  const matches = matchCues(codebook, m.spec.namespace!, text);
+  return Float64Array.from((m.spec.entries ?? []).map((id) => (id === null ? 0 : (matches.get(id)?.score ?? 0))));
+}
+
+/** A model's input: the turn's features, with the probabilities of the model it stacks on. */
+function inputFor(m: LinearModel, features: Features, codebook: Codebook, text: string): ModelInput {
+  if (!m.spec.stack) return features;
+  const base = model(m.spec.stack);
+  const p = base.probabilities(features, base.spec.namespace ? cueInput(codebook, base, text) : undefined);
+  return { ...features, stack: stackFeatures(base.classes, p) };
+}
+
+export interface EntryProbability {
+  /** Codebook entry id, or null for "no technique". */
+  id: string | null;
+  probability: number;
+  /** The origins that raised it most (see `LinearModel.explain`), with the codebook cues it matched. */
+  because: Array<{ origin: string; weight: number; value: number }>;
+  cues: string[];
+}
+
+/**
+ * The probability of each entry of `namespace` (and of no technique) for a
+ * turn, best first. Entries the model was not trained on (rare ones, or ones
+ * a workspace codebook adds) are scored by their cues through the model's
+ * shared cue weight, from the lowest trained prior. Undefined when no model
+ * ranks this namespace.
+ */
+export function entryProbabilities(codebook: Codebook, namespace: string, context: TurnContext, options: { explain?: boolean; features?: Features } = {}): EntryProbability[] | undefined {
+  const m = techniqueModel(namespace);
+  const ns = codebook.namespaces.get(namespace);
+  if (!m || !ns) return undefined;
+  const features = options.features ?? featurize(context);
+  const input = inputFor(m, features, codebook, context.text);
+  const cues = matchCues(codebook, namespace, context.text);
+  const entries = m.spec.entries!;
+  const perClass = Float64Array.from(entries.map((id) => (id === null ? 0 : (cues.get(id)?.score ?? 0))));
+  const logits = m.logits(input, perClass);
+  // Classes whose entry the codebook lacks (a workspace override removed it) drop out.
+  const kept: number[] = [];
+  for (let c = 0; c < entries.length; c++) if (entries[c] === null || ns.entries.has(entries[c]!)) kept.push(c);
+  const known = new Set(entries);
+  const extra = [...ns.entries.keys()].filter((id) => !known.has(id));
+  let floor = Infinity;
+  for (const b of m.bias) floor = Math.min(floor, b);
+  const all = [...kept.map((c) => logits[c]!), ...extra.map((id) => floor + m.beta * (cues.get(id)?.score ?? 0))];
+  const p = softmax(all);
+  const fullP = m.probabilities(input, perClass);
+  // Sum classes that share an entry (open and closed questions are both `mi:question`).
+  const byId = new Map<string | null, { probability: number; best: number; bestP: number }>();
+  kept.forEach((c, i) => {
+    const id = entries[c]!;
+    const known = byId.get(id);
+    if (!known) byId.set(id, { probability: p[i]!, best: c, bestP: p[i]! });
+    else {
+      known.probability += p[i]!;
+      if (p[i]! > known.bestP) (known.best = c), (known.bestP = p[i]!);
+    }
+  });
+  const out: EntryProbability[] = [];
+  for (const [id, v] of byId) {
+    out.push({
+      id,
+      probability: v.probability,
+      because: options.explain ? m.explain(input, v.best, fullP).slice(0, 8) : [],
+      cues: id === null ? [] : (cues.get(id)?.matched ?? []),
+    });
+  }
+  extra.forEach((id, i) => out.push({ id, probability: p[kept.length + i]!, because: [], cues: cues.get(id)?.matched ?? [] }));
+  return out.sort((a, b) => b.probability - a.probability || ((a.id ?? '') < (b.id ?? '') ? -1 : 1));
+}
+
+// ---------------------------------------------------------------------------
+// Form: questions and reflections, as AnnoMI's coders would code them
+
+export interface ModelForm {
+  /** P(the turn asks a question). */
+  question: number;
+  /** Open or closed, when it asks. */
+  questionType: 'open' | 'closed';
+  /** P(the turn is a reflection). */
+  reflection: number;
+  /** Simple or complex, when it reflects. */
+  reflectionType: 'simple' | 'complex';
+}
+
+/** The decision threshold of `isQuestion` / `isReflection`. */
+export const FORM_THRESHOLD = 0.5;
+
+/** A text alone, or a turn in its session (`turnContext`): the models read the turns around it when given. */
+export type FormInput = string | TurnContext;
+
+const contextOf = (input: FormInput): TurnContext => (typeof input === 'string' ? { text: input, index: 0, count: 1 } : input);
+
+/**
+ * The model's reading of a therapist turn's form, as AnnoMI's coders would
+ * code it: the probability that it asks a question and that it reflects.
+ */
+export function modelForm(input: FormInput, facts?: FormFacts): ModelForm {
+  const context = contextOf(input);
+  const features = featurize(context, facts ?? formFacts(context.text));
+  const behaviour = model('behaviour');
+  const b = behaviour.probabilities(features);
+  const at = (name: string) => b[behaviour.classes.indexOf(name)] ?? 0;
+  return {
+    question: model('question').probabilities(features)[1]!,
+    questionType: at('question-open') >= at('question-closed') ? 'open' : 'closed',
+    reflection: model('reflection').probabilities(features)[1]!,
+    reflectionType: at('complex-reflection') > at('simple-reflection') ? 'complex' : 'simple',
+  };
+}
+
+/** Does this therapist turn ask a question (the model, trained on AnnoMI's expert codes)? */
+export function isQuestion(input: FormInput): boolean {
+  return modelForm(input).question >= FORM_THRESHOLD;
+}
+
+/** The question the turn asks, open or closed, or undefined when it asks none. */
+export function questionOf(input: FormInput): { probability: number; type: 'open' | 'closed' } | undefined {
+  const f = modelForm(input);
+  return f.question >= FORM_THRESHOLD ? { probability: f.question, type: f.questionType } : undefined;
+}
+
+/** The reflection the turn makes, simple or complex, or undefined when it makes none. */
+export function reflectionOf(input: FormInput): { probability: number; type: 'simple' | 'complex' } | undefined {
+  const f = modelForm(input);
+  return f.reflection >= FORM_THRESHOLD ? { probability: f.reflection, type: f.reflectionType } : undefined;
+}
+
+// ---------------------------------------------------------------------------
+// Voice
+
+/**
+ * How much a turn's text sounds like a therapist rather than a client
+ * (trained on AnnoMI's roles; the text alone, not its label or position).
+ */
+export function voiceOf(text: string): { therapist: number } {
+  const features = featurize({ text, index: 0, count: 1 }, formFacts(text));
+  return { therapist: model('voice').probabilities(features)[1]! };
+}
