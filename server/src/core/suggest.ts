@@ -51,13 +51,16 @@ export interface Ranking {
   problem?: string;
 }
 
-/** Every entry of the namespace (and no technique) ranked for the target, most likely first. */
+/** How many of the first items get reasons (the light bulb shows three per namespace, the picker five). */
+const EXPLAINED = 6;
+
+/** Every entry of the namespace (and no technique) ranked for the target, most likely first; the first few with reasons. */
 export function rankTechniques(codebook: Codebook, target: SuggestTarget): Ranking {
   const namespace = target.namespace ?? 'cbt';
   const context = turnContext(target.session, target.turn, target.text);
   let problem: string | undefined;
   try {
-    const ranked = entryProbabilities(codebook, namespace, context, { explain: true });
+    const ranked = entryProbabilities(codebook, namespace, context, { explain: EXPLAINED });
     if (ranked) {
       const items: RankedItem[] = [];
       for (const r of ranked) {

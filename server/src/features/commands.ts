@@ -7,7 +7,8 @@ import type { Position } from 'vscode-languageserver';
 import type { TextDocument } from 'vscode-languageserver-textdocument';
 import type { DocumentAnalysis } from './analysis.ts';
 import { stripTags } from '../core/tags.ts';
-import { suggestTechniques } from '../core/suggest.ts';
+import { rankTechniques as rankForTurn } from '../core/suggest.ts';
+import { SUGGESTIONS_PER_NAMESPACE, suggestedNamespaces } from './tagActions.ts';
 import { tagInsertion } from './locate.ts';
 import { sessionStats, statsMarkdown } from '../core/stats.ts';
 
@@ -38,11 +39,17 @@ export interface RankedTechnique {
 export interface TechniqueChoice {
   /** Where the chosen tag goes (the start of the paragraph's text), or null outside a turn. */
   insertAt: Position | null;
+  /** Every technique of the namespaces, most likely first (namespace by namespace). */
   techniques: RankedTechnique[];
+  /** Where the model finds no technique likely: its reasons, per namespace. */
+  none?: Array<{ namespace: string; reasons: string[] }>;
 }
 
-/** Every technique of the namespace, the suggestions for the turn at `position` first. */
-export function rankTechniques(document: TextDocument, analysis: DocumentAnalysis, position: Position, namespace = 'cbt'): TechniqueChoice {
+/**
+ * Every technique of the namespace (by default: of each namespace suggested
+ * for the turn, see `suggestedNamespaces`), most likely first.
+ */
+export function rankTechniques(document: TextDocument, analysis: DocumentAnalysis, position: Position, namespace?: string): TechniqueChoice {
   const { session } = analysis;
   const codebook = session.codebook;
   const offset = document.offsetAt(position);
@@ -50,17 +57,34 @@ export function rankTechniques(document: TextDocument, analysis: DocumentAnalysi
   const insertAt = insertion ? document.positionAt(insertion.offset) : null;
   if (!codebook) return { insertAt, techniques: [] };
   const index = session.turnAt(offset);
-  const suggested = index === undefined ? [] : suggestTechniques(codebook, { session, turn: index, text: session.turns[index]!.features.text, namespace }, 5);
-  const first = new Map(suggested.map((s, i) => [s.entry.id, { i, reasons: s.reasons }] as const));
-  const techniques = [...codebook.entries(namespace)]
-    .sort((a, b) => (first.get(a.id)?.i ?? 99) - (first.get(b.id)?.i ?? 99) || a.label.localeCompare(b.label))
-    .map((entry) => ({
-      namespace: entry.namespace,
-      id: entry.id,
-      label: entry.label,
-      ...(entry.ctrs ? { ctrs: entry.ctrs } : {}),
-      definition: entry.definition,
-      reasons: first.get(entry.id)?.reasons ?? [],
-    }));
-  return { insertAt, techniques };
+  const turn = index === undefined ? undefined : session.turns[index]!;
+  const namespaces = namespace ? [namespace] : turn ? suggestedNamespaces(session, codebook, turn) : [...codebook.namespaces.keys()];
+  const techniques: RankedTechnique[] = [];
+  const none: Array<{ namespace: string; reasons: string[] }> = [];
+  for (const ns of namespaces) {
+    const ranked = turn ? rankForTurn(codebook, { session, turn: turn.index, namespace: ns }).items : [];
+    const reasons = new Map<string, string[]>();
+    const order = new Map<string, number>();
+    ranked.forEach((item, i) => {
+      if (item.kind === 'none') {
+        if (i < SUGGESTIONS_PER_NAMESPACE) none.push({ namespace: ns, reasons: item.reasons });
+        return;
+      }
+      order.set(item.entry.id, i);
+      // Reasons for the first few, as in the light bulb.
+      if (i < SUGGESTIONS_PER_NAMESPACE + 2) reasons.set(item.entry.id, item.reasons);
+    });
+    const entries = [...codebook.entries(ns)].sort((a, b) => (order.get(a.id) ?? 999) - (order.get(b.id) ?? 999) || a.label.localeCompare(b.label));
+    for (const entry of entries) {
+      techniques.push({
+        namespace: entry.namespace,
+        id: entry.id,
+        label: entry.label,
+        ...(entry.ctrs ? { ctrs: entry.ctrs } : {}),
+        definition: entry.definition,
+        reasons: reasons.get(entry.id) ?? [],
+      });
+    }
+  }
+  return { insertAt, techniques, ...(none.length ? { none } : {}) };
 }

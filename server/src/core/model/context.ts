@@ -29,3 +29,25 @@ export function turnContext(session: Session, index: number, text?: string): Tur
   }
   return { text: text ?? self?.features.text ?? '', previous, next, own, index, count: turns.length };
 }
+
+/**
+ * The text of turn `index` with the document range [start, end) left out
+ * (a tag being typed: `[mi:` and what follows the colon up to the cursor),
+ * its paragraphs joined as the turn's own text is.
+ */
+export function turnTextWithout(session: Session, index: number, start: number, end: number): string {
+  const turn = session.turns[index];
+  if (!turn) return '';
+  const parts: string[] = [];
+  for (const node of turn.texts) {
+    const from = node.position.start.offset!;
+    const to = node.position.end.offset!;
+    if (end <= from || start >= to) {
+      parts.push(node.value);
+      continue;
+    }
+    const kept = session.text.slice(from, Math.max(from, start)) + session.text.slice(Math.min(to, end), to);
+    if (kept.trim()) parts.push(kept.replace(/^\s+/, '').replace(/ {2,}/g, ' '));
+  }
+  return parts.join('\n\n');
+}

@@ -9,6 +9,8 @@ import type { Codebook } from '../codebook.ts';
 
 interface CompiledCue {
   cue: string;
+  /** Its first word (a stem's first word is checked as a prefix). */
+  first: string;
   /** The cue as it appears in normalised text, padded: " what evidence ". */
   needle: string;
   weight: number;
@@ -41,7 +43,8 @@ function cuesOf(codebook: Codebook): Map<string, CompiledCue[]> {
       const words = body.split(' ').length;
       // Naming the technique itself ("thought record") is the strongest cue of all.
       const weight = (1 + 0.5 * (words - 1)) * (body === name ? 2 : 1) + (body === name ? 0.5 : 0);
-      cues.push({ cue, needle: stem ? ` ${body}` : ` ${body} `, weight });
+      const words1 = body.split(' ');
+      cues.push({ cue, first: words1.length > 1 || !stem ? words1[0]! : '', needle: stem ? ` ${body}` : ` ${body} `, weight });
     }
     byEntry.set(`${entry.namespace}:${entry.id}`, cues);
   }
@@ -58,14 +61,17 @@ export interface CueMatch {
 /** The cues of each entry of `namespace` found in `text` (entries without a match are left out). */
 export function matchCues(codebook: Codebook, namespace: string, text: string): Map<string, CueMatch> {
   const cues = cuesOf(codebook);
-  const normalised = normalizeForCues(text);
   const out = new Map<string, CueMatch>();
   const ns = codebook.namespaces.get(namespace);
   if (!ns) return out;
+  const normalised = normalizeForCues(text);
+  // A cue can match only where its first word is a word of the text.
+  const words = new Set(normalised.split(' '));
   for (const entry of ns.entries.values()) {
     let points = 0;
     const matched: string[] = [];
     for (const cue of cues.get(`${namespace}:${entry.id}`) ?? []) {
+      if (cue.first !== '' && !words.has(cue.first)) continue;
       if (!normalised.includes(cue.needle)) continue;
       matched.push(cue.cue);
       points += cue.weight;

@@ -10,7 +10,7 @@
  * feature remembers where it came from (a word, "an open question", "the
  * client spoke of feelings") so that a prediction can say why.
  */
-import { detectQuestion, looksLikeReflection } from '../question.ts';
+import { questionAndReflection } from '../question.ts';
 
 /** The groups a model may use; each is scaled on its own (see `featurize`). */
 export type FeatureGroup = 'word' | 'char' | 'form' | 'context' | 'reply' | 'own' | 'position';
@@ -76,7 +76,7 @@ export function featureKey(prefix: string, text: string): number {
 }
 
 /** A partial tag left in the text (`[mi:` being typed, an auto-closed `[cbt:]`): never part of the turn. */
-const PARTIAL_TAG = /\[[A-Za-z][\w-]*:[\w-]*\](?=\s|$)|\[[A-Za-z][\w-]*:(?=\s|$)/g;
+const PARTIAL_TAG = /\[[a-z][a-z0-9_-]*:[a-z0-9-]*\](?=\s|$)|\[[a-z][a-z0-9_-]*:/g;
 
 export interface Token {
   w: string;
@@ -151,7 +151,8 @@ export interface FormFacts {
 
 /** The rule-based detectors' verdict on a text (the old detectors, now one input of the models). */
 export function formFacts(text: string): FormFacts {
-  return { question: detectQuestion(text)?.type, reflection: looksLikeReflection(text) };
+  const both = questionAndReflection(text);
+  return { question: both.question?.type, reflection: both.reflection };
 }
 
 /** All feature groups of a turn. `form` may be given when already known (the detectors are the costliest part). */

@@ -56,11 +56,11 @@ export interface EntryProbability {
  * shared cue weight, from the lowest trained prior. Undefined when no model
  * ranks this namespace.
  */
-export function entryProbabilities(codebook: Codebook, namespace: string, context: TurnContext, options: { explain?: boolean; features?: Features } = {}): EntryProbability[] | undefined {
+export function entryProbabilities(codebook: Codebook, namespace: string, context: TurnContext, options: { explain?: number; features?: Features } = {}): EntryProbability[] | undefined {
   const m = techniqueModel(namespace);
   const ns = codebook.namespaces.get(namespace);
   if (!m || !ns) return undefined;
-  const features = options.features ?? featurize(context);
+  const features = options.features ?? featuresOf(context);
   const input = inputFor(m, features, codebook, context.text);
   const cues = matchCues(codebook, namespace, context.text);
   const entries = m.spec.entries!;
@@ -73,9 +73,7 @@ export function entryProbabilities(codebook: Codebook, namespace: string, contex
   const extra = [...ns.entries.keys()].filter((id) => !known.has(id));
   let floor = Infinity;
   for (const b of m.bias) floor = Math.min(floor, b);
-  const all = [...kept.map((c) => logits[c]!), ...extra.map((id) => floor + m.beta * (cues.get(id)?.score ?? 0))];
-  const p = softmax(all);
-  const fullP = m.probabilities(input, perClass);
+  const p = softmax([...kept.map((c) => logits[c]!), ...extra.map((id) => floor + m.beta * (cues.get(id)?.score ?? 0))]);
   // Sum classes that share an entry (open and closed questions are both `mi:question`).
   const byId = new Map<string | null, { probability: number; best: number; bestP: number }>();
   kept.forEach((c, i) => {
@@ -87,17 +85,36 @@ export function entryProbabilities(codebook: Codebook, namespace: string, contex
       if (p[i]! > known.bestP) (known.best = c), (known.bestP = p[i]!);
     }
   });
-  const out: EntryProbability[] = [];
-  for (const [id, v] of byId) {
-    out.push({
-      id,
-      probability: v.probability,
-      because: options.explain ? m.explain(input, v.best, fullP).slice(0, 8) : [],
-      cues: id === null ? [] : (cues.get(id)?.matched ?? []),
-    });
-  }
+  const out: Array<EntryProbability & { best?: number }> = [];
+  for (const [id, v] of byId) out.push({ id, probability: v.probability, because: [], cues: id === null ? [] : (cues.get(id)?.matched ?? []), best: v.best });
   extra.forEach((id, i) => out.push({ id, probability: p[kept.length + i]!, because: [], cues: cues.get(id)?.matched ?? [] }));
-  return out.sort((a, b) => b.probability - a.probability || ((a.id ?? '') < (b.id ?? '') ? -1 : 1));
+  out.sort((a, b) => b.probability - a.probability || ((a.id ?? '') < (b.id ?? '') ? -1 : 1));
+  // Explain the first few: what raised each above the model's expectation.
+  const explain = options.explain ?? 0;
+  if (explain > 0) {
+    const all = softmax(logits);
+    for (const r of out.slice(0, explain)) if (r.best !== undefined) r.because = m.explain(input, r.best, all).slice(0, 8);
+  }
+  for (const r of out) delete r.best;
+  return out;
+}
+
+/** Features of a turn in context, kept for the last few contexts asked (a light bulb asks again on every cursor move). */
+const recent = new Map<string, Features>();
+const RECENT = 64;
+
+export function featuresOf(context: TurnContext): Features {
+  const key = `${context.index}\u0000${context.count}\u0000${context.text}\u0000${context.previous ?? '\u0001'}\u0000${context.next ?? '\u0001'}\u0000${context.own ?? '\u0001'}`;
+  const known = recent.get(key);
+  if (known) {
+    recent.delete(key);
+    recent.set(key, known);
+    return known;
+  }
+  const features = featurize(context);
+  recent.set(key, features);
+  if (recent.size > RECENT) recent.delete(recent.keys().next().value!);
+  return features;
 }
 
 // ---------------------------------------------------------------------------

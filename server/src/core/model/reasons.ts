@@ -102,5 +102,11 @@ export function reasonsFrom(because: ReadonlyArray<{ origin: string; weight: num
     else if (kind === 'r' && replied.length) push(`the client answers ${quote(replied.slice(0, 1))}`);
     else if (kind === 'o' && before.length) push(`continues the previous turn (${quote(before.slice(0, 2))})`);
   }
+  // Nothing stood out: say what did most, or that the technique is simply common.
+  if (out.length === 0) {
+    const best = because.find((b) => PHRASES[b.origin] || b.origin.startsWith('w:') || b.origin.startsWith('s:'));
+    if (best) push(PHRASES[best.origin] ?? `the word ${quote([best.origin.slice(2)])}`);
+    else push('common in the training sessions');
+  }
   return out;
 }
