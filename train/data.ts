@@ -155,8 +155,11 @@ export function loadCbtSessions(dir = CBT_SESSIONS_DIR): Loaded<CbtTurn> & { fil
   return { turns, sessions: files.length, skipped: [], files };
 }
 
-/** ESConv supporter turns with their strategy, or mibot counsellor turns with their AutoMISC codes (measuring only). */
-export function loadStrategyCorpus(name: 'esconv' | 'mibot', roles: Role[] = ['therapist']): Loaded<StrategyTurn> {
+/**
+ * The turns of a measuring corpus (ESConv's strategies, mibot's AutoMISC
+ * codes, counsel-chat, …) with the source's label, for measuring only.
+ */
+export function loadStrategyCorpus(name: string, roles: Role[] = ['therapist']): Loaded<StrategyTurn> {
   const dir = path.join(CORPORA, name);
   type Row = { file: string; turn: number; role: Role; labels: { strategy?: string; auto_misc?: string[] } };
   const rows = byFile(readJsonl<Row>(path.join(dir, 'labels.jsonl')));

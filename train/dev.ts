@@ -8,7 +8,7 @@ import type { Codebook } from '../server/src/core/codebook.ts';
 import { detectQuestion, looksLikeReflection } from '../server/src/core/question.ts';
 import { decodeModels, encodeModels, type DenseModel } from '../server/src/core/model/format.ts';
 import { useModels } from '../server/src/core/model/load.ts';
-import { entryProbabilities, modelForm, voiceOf } from '../server/src/core/model/predict.ts';
+import { entryProbabilities, FORM_THRESHOLDS, modelForm, voiceOf } from '../server/src/core/model/predict.ts';
 import { annomiDev, annomiHeldOut, cbtHeldOut, type AnnomiLabels, type AnnomiTurn, type CbtTurn } from './data.ts';
 import { addRanking, auc, constantGuess, counts, macroF1, prf, rate, topK, type TopK } from './metrics.ts';
 import { BEHAVIOUR_CLASSES, BEHAVIOUR_ENTRIES, behaviourTarget, trainModels, type FeatureStore, type Settings, type TrainingData } from './models.ts';
@@ -30,9 +30,7 @@ export const BEHAVIOURS = ['question', 'reflection', 'therapist_input', 'other']
 export function miEntryOf(l: AnnomiLabels): string | null | undefined {
   const t = behaviourTarget(l);
   if (!t) return undefined;
-  let best = 0;
-  for (let c = 1; c < t.length; c++) if (t[c]! > t[best]!) best = c;
-  return BEHAVIOUR_ENTRIES[best]!;
+  return BEHAVIOUR_ENTRIES[BEHAVIOUR_CLASSES.indexOf(t[0] as (typeof BEHAVIOUR_CLASSES)[number])]!;
 }
 
 /** The predicted behaviour: the one whose entries have the most probability. */
@@ -84,6 +82,8 @@ export function devReport(data: { annomi: AnnomiTurn[]; cbt: CbtTurn[] }, codebo
   const qOld: Array<[boolean, boolean]> = [];
   const rModel: Array<[boolean, boolean]> = [];
   const rOld: Array<[boolean, boolean]> = [];
+  const qScores: Array<[number, boolean]> = [];
+  const rScores: Array<[number, boolean]> = [];
   const mi = topK();
   const miPer = new Map<string, TopK>();
   const miAccepted: Array<Set<string | null>> = [];
@@ -97,15 +97,17 @@ export function devReport(data: { annomi: AnnomiTurn[]; cbt: CbtTurn[] }, codebo
     const form = modelForm(t.context);
     const q = detectQuestion(t.context.text);
     if (t.labels.question !== null) {
-      qModel.push([form.question >= 0.5, t.labels.question]);
+      qModel.push([form.question >= FORM_THRESHOLDS.question, t.labels.question]);
+      qScores.push([form.question, t.labels.question]);
       qOld.push([q !== undefined, t.labels.question]);
-      if (t.labels.question && form.question >= 0.5 && t.labels.question_type) {
+      if (t.labels.question && form.question >= FORM_THRESHOLDS.question && t.labels.question_type) {
         typeAll++;
         if (form.questionType === t.labels.question_type) typeRight++;
       }
     }
     if (t.labels.reflection !== null) {
-      rModel.push([form.reflection >= 0.5, t.labels.reflection]);
+      rModel.push([form.reflection >= FORM_THRESHOLDS.reflection, t.labels.reflection]);
+      rScores.push([form.reflection, t.labels.reflection]);
       rOld.push([looksLikeReflection(t.context.text), t.labels.reflection]);
     }
     const gold = miEntryOf(t.labels);
@@ -127,6 +129,16 @@ export function devReport(data: { annomi: AnnomiTurn[]; cbt: CbtTurn[] }, codebo
   const macro = macroF1(behaviourPairs, BEHAVIOURS);
   console.log(`AnnoMI dev: ${therapist.length} therapist turns`);
   console.log(`  behaviour macro-F1 ${f3(macro.macro)} (${[...macro.perClass].map(([c, f]) => `${c} ${f3(f)}`).join(', ')})`);
+  // The thresholds that would maximise F1 on these sessions (what FORM_THRESHOLDS should say).
+  const best = (scores: Array<[number, boolean]>) => {
+    let top = { threshold: 0.5, f1: 0 };
+    for (let th = 0.2; th <= 0.8 + 1e-9; th += 0.05) {
+      const f1 = prf(counts(scores.map(([p, g]) => [p >= th, g]))).f1;
+      if (f1 > top.f1 + 1e-9) top = { threshold: Number(th.toFixed(2)), f1 };
+    }
+    return `best threshold ${top.threshold.toFixed(2)} (F1 ${f3(top.f1)})`;
+  };
+  console.log(`  question ${best(qScores)}; reflection ${best(rScores)}`);
   const line = (name: string, pairs: Array<[boolean, boolean]>) => {
     const m = prf(counts(pairs));
     return `${name} P ${f3(m.precision)} R ${f3(m.recall)} F1 ${f3(m.f1)}`;
@@ -141,7 +153,6 @@ export function devReport(data: { annomi: AnnomiTurn[]; cbt: CbtTurn[] }, codebo
   const voiceScores: Array<[number, boolean]> = annomiDevTurns.filter((t) => t.role !== 'other').map((t) => [voiceOf(t.context.text).therapist, t.role === 'therapist']);
   const voiceAcc = voiceScores.filter(([s, th]) => s >= 0.5 === th).length / voiceScores.length;
   console.log(`  voice accuracy ${pct(voiceAcc)} AUC ${f3(auc(voiceScores))}`);
-  void BEHAVIOUR_CLASSES;
 
   // CBT training sessions, three folds by session.
   const numbers = [...new Set(cbtTrain.map((t) => t.session))].sort((a, b) => a - b);

@@ -3,21 +3,29 @@
  * Deterministic: no random numbers, a fixed order of operations, so the same
  * examples give the same weights bit for bit.
  *
- * Loss: Σ_i w_i · cross-entropy(target_i, softmax(W·x_i + b + beta·e_i))
- *       + l2/2 · |W|² + l2Bias/2 · |b|² (+ l2/2 · beta²)
+ * Loss: Σ_i w_i · cross-entropy(target_i, softmax(W·x_i + b + Σ_t beta_t·e_it))
+ *       + l2/2 · |W|² + l2Bias/2 · |b|² (+ l2/2 · |beta|²)
  * where target_i may be a distribution over classes (an example that fits
- * two classes) and e_i an optional per-class input with one shared weight
- * `beta` (the codebook's cue score of each class).
+ * two classes), or a set of classes one of which is right (a partial label:
+ * the loss is then -log of the set's probability), and e_it optional per-class inputs, each with one weight
+ * `beta_t` shared by every class (the codebook's cue score of each class in
+ * the turn, in the speaker's previous turn …).
  */
 
 export interface Example {
   /** Feature indices (0 … dims-1) and their values. */
   index: Int32Array;
   value: Float64Array;
-  /** A distribution over the classes. */
+  /** A distribution over the classes; with `partial`, the classes any of which may be right (> 0). */
   target: Float64Array;
+  /**
+   * The label says only "one of these classes" (AnnoMI's "other" is no
+   * technique, an affirmation or a confrontation): the loss is
+   * -log Σ_{c in target} p_c, and the model shares the mass among them.
+   */
+  partial?: boolean;
   weight: number;
-  /** Per-class input for the shared weight beta. */
+  /** Per-class inputs for the shared weights: `perClass[t * classes + c]`. */
   perClass?: Float64Array | undefined;
 }
 
@@ -25,8 +33,8 @@ export interface FitOptions {
   l2: number;
   l2Bias?: number;
   iterations?: number;
-  /** Fit the shared weight on `perClass`. */
-  tied?: boolean;
+  /** How many per-class inputs each example has (0: none). */
+  tied?: number;
   log?: (line: string) => void;
 }
 
@@ -34,7 +42,7 @@ export interface Fitted {
   /** weights[feature * classes + c] */
   weights: Float64Array;
   bias: Float64Array;
-  beta: number;
+  betas: number[];
   loss: number;
   iterations: number;
 }
@@ -42,16 +50,15 @@ export interface Fitted {
 export function fit(examples: Example[], dims: number, classes: number, options: FitOptions): Fitted {
   const k = classes;
   const nW = dims * k;
-  const n = nW + k + 1;
+  const tied = options.tied ?? 0;
+  const n = nW + k + tied;
   const l2 = options.l2;
   const l2Bias = options.l2Bias ?? 1e-4;
-  const tied = options.tied ?? false;
   const logits = new Float64Array(k);
 
   const evaluate = (theta: Float64Array, grad: Float64Array): number => {
     grad.fill(0);
     let loss = 0;
-    const beta = theta[nW + k]!;
     for (const ex of examples) {
       for (let c = 0; c < k; c++) logits[c] = theta[nW + c]!;
       for (let i = 0; i < ex.index.length; i++) {
@@ -59,17 +66,28 @@ export function fit(examples: Example[], dims: number, classes: number, options:
         const v = ex.value[i]!;
         for (let c = 0; c < k; c++) logits[c]! += v * theta[base + c]!;
       }
-      if (tied && ex.perClass) for (let c = 0; c < k; c++) logits[c]! += beta * ex.perClass[c]!;
+      if (ex.perClass) for (let t = 0; t < tied; t++) for (let c = 0; c < k; c++) logits[c]! += theta[nW + k + t]! * ex.perClass[t * k + c]!;
       let max = -Infinity;
       for (let c = 0; c < k; c++) if (logits[c]! > max) max = logits[c]!;
       let sum = 0;
       for (let c = 0; c < k; c++) sum += Math.exp(logits[c]! - max);
       const logSum = max + Math.log(sum);
-      for (let c = 0; c < k; c++) {
-        const t = ex.target[c]!;
-        if (t > 0) loss -= ex.weight * t * (logits[c]! - logSum);
-        // reuse logits as the residual p - t
-        logits[c] = ex.weight * (Math.exp(logits[c]! - logSum) - t);
+      if (ex.partial) {
+        let inSet = 0;
+        for (let c = 0; c < k; c++) if (ex.target[c]! > 0) inSet += Math.exp(logits[c]! - max);
+        const logSet = max + Math.log(inSet);
+        loss -= ex.weight * (logSet - logSum);
+        for (let c = 0; c < k; c++) {
+          const q = ex.target[c]! > 0 ? Math.exp(logits[c]! - logSet) : 0;
+          logits[c] = ex.weight * (Math.exp(logits[c]! - logSum) - q);
+        }
+      } else {
+        for (let c = 0; c < k; c++) {
+          const t = ex.target[c]!;
+          if (t > 0) loss -= ex.weight * t * (logits[c]! - logSum);
+          // reuse logits as the residual p - t
+          logits[c] = ex.weight * (Math.exp(logits[c]! - logSum) - t);
+        }
       }
       for (let i = 0; i < ex.index.length; i++) {
         const base = ex.index[i]! * k;
@@ -77,7 +95,7 @@ export function fit(examples: Example[], dims: number, classes: number, options:
         for (let c = 0; c < k; c++) grad[base + c]! += v * logits[c]!;
       }
       for (let c = 0; c < k; c++) grad[nW + c]! += logits[c]!;
-      if (tied && ex.perClass) for (let c = 0; c < k; c++) grad[nW + k]! += ex.perClass[c]! * logits[c]!;
+      if (ex.perClass) for (let t = 0; t < tied; t++) for (let c = 0; c < k; c++) grad[nW + k + t]! += ex.perClass[t * k + c]! * logits[c]!;
     }
     for (let j = 0; j < nW; j++) {
       loss += 0.5 * l2 * theta[j]! * theta[j]!;
@@ -87,10 +105,11 @@ export function fit(examples: Example[], dims: number, classes: number, options:
       loss += 0.5 * l2Bias * theta[nW + c]! ** 2;
       grad[nW + c]! += l2Bias * theta[nW + c]!;
     }
-    if (tied) {
+    for (let t = 0; t < tied; t++) {
+      const beta = theta[nW + k + t]!;
       loss += 0.5 * l2 * beta * beta;
-      grad[nW + k]! += l2 * beta;
-    } else grad[nW + k] = 0;
+      grad[nW + k + t]! += l2 * beta;
+    }
     return loss;
   };
 
@@ -99,7 +118,7 @@ export function fit(examples: Example[], dims: number, classes: number, options:
   return {
     weights: theta.slice(0, nW),
     bias: theta.slice(nW, nW + k),
-    beta: tied ? theta[nW + k]! : 0,
+    betas: [...theta.slice(nW + k, nW + k + tied)],
     loss: result.loss,
     iterations: result.iterations,
   };

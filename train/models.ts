@@ -15,8 +15,8 @@
  *   the client.
  */
 import type { Codebook } from '../server/src/core/codebook.ts';
-import { matchCues } from '../server/src/core/model/cues.ts';
-import { featurize, formFacts, stackFeatures, type FeatureGroup, type Features, type ModelInput, type TurnContext } from '../server/src/core/model/featurize.ts';
+import { cueInputs } from '../server/src/core/model/predict.ts';
+import { featurize, formFacts, stackFeatures, type FeatureGroup, type Features, type FormFacts, type ModelInput, type TurnContext } from '../server/src/core/model/featurize.ts';
 import { decodeModels, encodeModels, type DenseModel } from '../server/src/core/model/format.ts';
 import type { LinearModel, LinearModelSpec } from '../server/src/core/model/linear.ts';
 import type { AnnomiLabels, AnnomiTurn, CbtTurn } from './data.ts';
@@ -46,30 +46,47 @@ export const BEHAVIOUR_ENTRIES: Array<string | null> = [
   null,
 ];
 
-/** AnnoMI's labels of a therapist turn as a distribution over the behaviour classes (undefined: unlabelled). */
-export function behaviourTarget(l: AnnomiLabels): Float64Array | undefined {
-  const t = new Float64Array(BEHAVIOUR_CLASSES.length);
-  const at = (name: (typeof BEHAVIOUR_CLASSES)[number], p = 1) => (t[BEHAVIOUR_CLASSES.indexOf(name)]! += p);
+/** The `mi` model's classes: the behaviours, and affirm (which AnnoMI does not code; it learns it from the CBT sessions). */
+export const MI_CLASSES = [...BEHAVIOUR_CLASSES, 'affirm'] as const;
+export const MI_ENTRIES: Array<string | null> = [...BEHAVIOUR_ENTRIES, 'affirm'];
+
+/**
+ * The behaviour classes AnnoMI's labels allow for a therapist turn (one, or
+ * several when the subtype is missing), or undefined when unlabelled.
+ */
+export function behaviourTarget(l: AnnomiLabels): string[] | undefined {
   switch (l.behaviour) {
     case 'question':
-      if (l.question_type === 'open') at('question-open');
-      else if (l.question_type === 'closed') at('question-closed');
-      else (at('question-open', 0.5), at('question-closed', 0.5));
-      return t;
+      return l.question_type ? [`question-${l.question_type}`] : ['question-open', 'question-closed'];
     case 'reflection':
-      if (l.reflection_type === 'simple') at('simple-reflection');
-      else if (l.reflection_type === 'complex') at('complex-reflection');
-      else (at('simple-reflection', 0.5), at('complex-reflection', 0.5));
-      return t;
+      return l.reflection_type ? [`${l.reflection_type}-reflection`] : ['simple-reflection', 'complex-reflection'];
     case 'therapist_input':
-      at(({ advice: 'persuade', negotiation: 'seeking-collaboration', options: 'emphasizing-autonomy' } as const)[l.input_type as 'advice'] ?? 'giving-information');
-      return t;
+      return [({ advice: 'persuade', negotiation: 'seeking-collaboration', options: 'emphasizing-autonomy' } as Record<string, string>)[l.input_type ?? ''] ?? 'giving-information'];
     case 'other':
-      at('none');
-      return t;
+      return ['none'];
     default:
       return undefined;
   }
+}
+
+/**
+ * The `mi` classes AnnoMI's labels allow: as `behaviourTarget`, except that
+ * AnnoMI's "other" may be an affirmation as well as no technique (AnnoMI
+ * does not code affirmations apart): a partial label the model resolves
+ * from the examples that do tell them apart (the CBT sessions) and the cues.
+ */
+export function miTargetOfAnnomi(l: AnnomiLabels): string[] | undefined {
+  return l.behaviour === 'other' ? ['none', 'affirm'] : behaviourTarget(l);
+}
+
+/** A target as the trainer reads it: 1 for each class that may be right. */
+function mask(classes: readonly string[], allowed: readonly string[]): Float64Array {
+  const t = new Float64Array(classes.length);
+  for (const name of allowed) {
+    const c = classes.indexOf(name);
+    if (c >= 0) t[c] = 1;
+  }
+  return t;
 }
 
 export interface Settings {
@@ -79,10 +96,12 @@ export interface Settings {
   l2: Record<string, number>;
   iterations: number;
   groups: Record<string, Partial<Record<FeatureGroup | 'stack', number>>>;
-  /** Fit a shared weight on the codebook's cues (models with codebook entries). */
-  cues: boolean;
+  /** Shared weights on the codebook's cues (models with codebook entries): 0 none, 1 the turn's, 2 also the speaker's previous turn's. */
+  cues: number;
   /** AnnoMI's turns in the cbt model, under the mapping (`cbtTargetOfAnnomi`): their total weight relative to the CBT sessions' (0: none). */
   crosswalk: number;
+  /** The codebook's examples and cue phrases as training examples: their total weight relative to the CBT sessions' (mi: to a tenth of AnnoMI's); 0: none. */
+  codebook: number;
   /** How much AnnoMI's "other" turns (mostly backchannels) teach the cbt model "no technique", relative to its other mapped turns. */
   crosswalkNone: number;
 }
@@ -90,18 +109,20 @@ export interface Settings {
 export const DEFAULT_SETTINGS: Settings = {
   seed: 11,
   minCount: 2,
-  l2: { behaviour: 1, question: 1, reflection: 1, cbt: 0.3, voice: 1 },
+  l2: { behaviour: 1, mi: 1, question: 1, reflection: 1, cbt: 0.3, voice: 1 },
   iterations: 250,
   groups: {
     behaviour: { word: 1, char: 1, form: 1, context: 1, position: 1 },
+    mi: { word: 1, char: 1, form: 1, context: 1, position: 1 },
     question: { word: 1, char: 1, form: 1, context: 1 },
     reflection: { word: 1, char: 1, form: 1, context: 1 },
     cbt: { word: 1, char: 1, form: 1, context: 1, position: 1, stack: 1 },
     voice: { word: 1, char: 1, form: 1 },
   },
-  cues: true,
+  cues: 2,
   crosswalk: 0.5,
   crosswalkNone: 0.3,
+  codebook: 0.5,
 };
 
 /** Features of a context, computed once per turn (the detectors are not cheap). */
@@ -153,12 +174,6 @@ function example(input: ModelInput, groups: Array<[FeatureGroup | 'stack', numbe
   return { index: Int32Array.from(columns), value: Float64Array.from(columns.map((c) => sums.get(c)!)), target, weight, perClass };
 }
 
-/** Cue scores per class of a model with codebook entries (none: 0). */
-export function cueInput(codebook: Codebook, namespace: string, entries: Array<string | null>, text: string): Float64Array {
-  const matches = matchCues(codebook, namespace, text);
-  return Float64Array.from(entries.map((id) => (id === null ? 0 : (matches.get(id)?.score ?? 0))));
-}
-
 export interface Job {
   name: string;
   classes: string[];
@@ -172,11 +187,11 @@ export interface Job {
 export function train(job: Job, settings: Settings, log: (line: string) => void): DenseModel {
   const groups = Object.entries(settings.groups[job.name]!) as Array<[FeatureGroup | 'stack', number]>;
   const dict = new Dictionary(job.inputs, groups.map(([g]) => g), settings.minCount);
-  const examples = job.inputs.map((input, i) => example(input, groups, dict, job.targets[i]!, job.weights?.[i] ?? 1, job.perClass?.[i]));
+  const examples = job.inputs.map((input, i) => ({ ...example(input, groups, dict, job.targets[i]!, job.weights?.[i] ?? 1, job.perClass?.[i]), partial: true }));
   const started = performance.now();
-  const fitted = fit(examples, dict.keys.length, job.classes.length, { l2: settings.l2[job.name]!, iterations: settings.iterations, tied: Boolean(job.perClass) });
+  const fitted = fit(examples, dict.keys.length, job.classes.length, { l2: settings.l2[job.name]!, iterations: settings.iterations, tied: job.perClass ? settings.cues : 0 });
   log(`  ${job.name}: ${examples.length} examples, ${job.classes.length} classes, ${dict.keys.length} features, ${fitted.iterations} iterations, ${((performance.now() - started) / 1000).toFixed(1)} s`);
-  const spec: LinearModelSpec = { name: job.name, classes: job.classes, groups: Object.fromEntries(groups), bias: [...fitted.bias], beta: fitted.beta, ...job.extra };
+  const spec: LinearModelSpec = { name: job.name, classes: job.classes, groups: Object.fromEntries(groups), bias: [...fitted.bias], betas: fitted.betas, ...job.extra };
   return { spec, keys: Uint32Array.from(dict.keys), weights: fitted.weights };
 }
 
@@ -185,11 +200,6 @@ export function asShipped(model: DenseModel): LinearModel {
   return decodeModels(encodeModels([model], {})).models.get(model.spec.name)!;
 }
 
-const oneHot = (k: number, c: number): Float64Array => {
-  const t = new Float64Array(k);
-  t[c] = 1;
-  return t;
-};
 
 export interface TrainingData {
   annomi: AnnomiTurn[];
@@ -212,13 +222,14 @@ export function trainModels(
   };
   // behaviour
   const behaviour = reused('behaviour') ?? trainBehaviour(data, codebook, settings, features, log, models);
+  if (!reused('mi')) models.push(trainMi(data, codebook, settings, features, log));
   // question, reflection
   for (const name of ['question', 'reflection'] as const) {
     if (reused(name)) continue;
     const turns = data.annomi.filter((t) => t.role === 'therapist' && t.labels[name] !== null);
     models.push(
       train(
-        { name, classes: ['no', 'yes'], inputs: turns.map((t) => features.get(t.context)), targets: turns.map((t) => oneHot(2, t.labels[name] ? 1 : 0)) },
+        { name, classes: ['no', 'yes'], inputs: turns.map((t) => features.get(t.context)), targets: turns.map((t) => mask(['no', 'yes'], [t.labels[name] ? 'yes' : 'no'])) },
         settings,
         log,
       ),
@@ -230,7 +241,7 @@ export function trainModels(
     const spoken = data.annomi.filter((t) => t.role === 'therapist' || t.role === 'patient');
     models.push(
       train(
-        { name: 'voice', classes: ['client', 'therapist'], inputs: spoken.map((t) => features.get(t.context)), targets: spoken.map((t) => oneHot(2, t.role === 'therapist' ? 1 : 0)) },
+        { name: 'voice', classes: ['client', 'therapist'], inputs: spoken.map((t) => features.get(t.context)), targets: spoken.map((t) => mask(['client', 'therapist'], [t.role === 'therapist' ? 'therapist' : 'client'])) },
         settings,
         log,
       ),
@@ -247,8 +258,8 @@ export function trainBehaviour(data: TrainingData, codebook: Codebook, settings:
       name: 'behaviour',
       classes: [...BEHAVIOUR_CLASSES],
       inputs: behaviourInputs,
-      targets: labelled.map((t) => behaviourTarget(t.labels)!),
-      ...(settings.cues ? { perClass: labelled.map((t) => cueInput(codebook, 'mi', BEHAVIOUR_ENTRIES, t.context.text)) } : {}),
+      targets: labelled.map((t) => mask(BEHAVIOUR_CLASSES, behaviourTarget(t.labels)!)),
+      ...(settings.cues ? { perClass: labelled.map((t) => cueInputs(codebook, 'mi', BEHAVIOUR_ENTRIES, t.context, settings.cues)) } : {}),
       extra: { namespace: 'mi', entries: BEHAVIOUR_ENTRIES },
     },
     settings,
@@ -259,25 +270,69 @@ export function trainBehaviour(data: TrainingData, codebook: Codebook, settings:
 }
 
 /**
- * The cbt technique an AnnoMI code corresponds to: the issue's mapping of
+ * The cbt techniques an AnnoMI code corresponds to: the issue's mapping of
  * ESConv's strategies read from AnnoMI's side (a question is Socratic
- * questioning, a reflection a reflection, information psychoeducation,
- * advice problem solving, other no technique). Negotiation and options have
- * no counterpart and are left out.
+ * questioning; a simple reflection a reflection; a complex one a reflection
+ * or validation; information psychoeducation; advice problem solving; other
+ * no technique). Negotiation and options have no counterpart.
  */
-export function cbtTargetOfAnnomi(l: AnnomiLabels): string | null | undefined {
+export function cbtTargetOfAnnomi(l: AnnomiLabels): string[] | undefined {
   switch (l.behaviour) {
     case 'question':
-      return 'socratic-questioning';
+      return ['socratic-questioning'];
     case 'reflection':
-      return 'reflection';
+      return l.reflection_type === 'complex' ? ['reflection', 'validation'] : ['reflection'];
     case 'therapist_input':
-      return l.input_type === 'information' ? 'psychoeducation' : l.input_type === 'advice' ? 'problem-solving' : undefined;
+      return l.input_type === 'information' ? ['psychoeducation'] : l.input_type === 'advice' ? ['problem-solving'] : undefined;
     case 'other':
-      return null;
+      return ['none'];
     default:
       return undefined;
   }
+}
+
+const SUGGESTING = new Set(['problem-solving', 'behavioral-activation', 'activity-scheduling', 'relaxation', 'mindfulness', 'homework-assignment', 'goal-setting']);
+
+/**
+ * The `mi` classes a cbt tag corresponds to, the same mapping read from the
+ * CBT sessions' side (Socratic questioning is a question, open or closed by
+ * its form; a reflection simple or complex; validation a complex reflection
+ * or an affirmation; self-compassion an affirmation; psychoeducation
+ * information; the suggesting techniques persuasion; an untagged turn no
+ * technique). Tags without a counterpart (agenda setting, exposure …) are
+ * left out.
+ */
+export function miTargetOfCbt(technique: string | null, facts: FormFacts): string[] | undefined {
+  if (technique === null) return ['none'];
+  if (technique === 'socratic-questioning') return [facts.question === 'closed' ? 'question-closed' : 'question-open'];
+  if (technique === 'reflection') return ['simple-reflection', 'complex-reflection'];
+  if (technique === 'summarizing') return ['simple-reflection'];
+  if (technique === 'validation') return ['complex-reflection', 'affirm'];
+  if (technique === 'self-compassion') return ['affirm'];
+  if (technique === 'psychoeducation') return ['giving-information'];
+  if (SUGGESTING.has(technique)) return ['persuade'];
+  return undefined;
+}
+
+/**
+ * The codebook's own words as examples of its entries: each entry's example
+ * and each cue phrase, read as a turn of its own (words and character
+ * n-grams only: a phrase has no form, context or position). The codebook
+ * defines the labels; this lets every entry, also one no session shows,
+ * be learned a little from its definition.
+ */
+function codebookExamples(codebook: Codebook, namespace: string, classOf: (id: string) => string | undefined, features: FeatureStore): Array<{ input: ModelInput; target: string; context: TurnContext }> {
+  const out: Array<{ input: ModelInput; target: string; context: TurnContext }> = [];
+  for (const entry of codebook.entries(namespace)) {
+    const target = classOf(entry.id);
+    if (!target) continue;
+    for (const text of [...(entry.example ? [entry.example] : []), ...entry.cues.map((c) => c.replace(/\*$/, ''))]) {
+      const context: TurnContext = { text, index: 0, count: 1 };
+      const f = features.get(context);
+      out.push({ input: { word: f.word, char: f.char }, target, context });
+    }
+  }
+  return out;
 }
 
 /**
@@ -290,9 +345,51 @@ function outOfFoldStacks(turns: AnnomiTurn[], data: TrainingData, codebook: Code
   for (let fold = 0; fold < 4; fold++) {
     const inFold = (t: AnnomiTurn) => Math.floor(t.session / 4) % 4 === fold;
     const model = asShipped(trainBehaviour({ annomi: data.annomi.filter((t) => !inFold(t)), cbt: [] }, codebook, settings, features, () => {}, []));
-    for (const t of turns) if (inFold(t)) out.set(t, withStack(features.get(t.context), model, codebook, t.context.text));
+    for (const t of turns) if (inFold(t)) out.set(t, withStack(features.get(t.context), model, codebook, t.context));
   }
   return turns.map((t) => out.get(t)!);
+}
+
+/** The `mi` model: AnnoMI's codes, and the CBT sessions' tags under the mapping (`miTargetOfCbt`). */
+export function trainMi(data: TrainingData, codebook: Codebook, settings: Settings, features: FeatureStore, log: (line: string) => void): DenseModel {
+  const labelled = data.annomi.filter((t) => t.role === 'therapist' && behaviourTarget(t.labels));
+  const inputs: ModelInput[] = labelled.map((t) => features.get(t.context));
+  const targets: Float64Array[] = labelled.map((t) => mask(MI_CLASSES, miTargetOfAnnomi(t.labels)!));
+  const contexts = labelled.map((t) => t.context);
+  const weights = labelled.map(() => 1);
+  if (settings.crosswalk > 0) {
+    for (const t of data.cbt) {
+      const target = miTargetOfCbt(t.technique, formFacts(t.context.text));
+      if (!target) continue;
+      inputs.push(features.get(t.context));
+      targets.push(mask(MI_CLASSES, target));
+      contexts.push(t.context);
+      weights.push(1);
+    }
+  }
+  if (settings.codebook > 0) {
+    const classOf = (id: string) => MI_CLASSES[MI_ENTRIES.indexOf(id)];
+    const extra = codebookExamples(codebook, 'mi', classOf, features);
+    for (const e of extra) {
+      inputs.push(e.input);
+      targets.push(mask(MI_CLASSES, e.target === 'question-open' ? ['question-open', 'question-closed'] : [e.target]));
+      contexts.push(e.context);
+      weights.push((settings.codebook * labelled.length) / Math.max(1, extra.length) / 10);
+    }
+  }
+  return train(
+    {
+      name: 'mi',
+      classes: [...MI_CLASSES],
+      inputs,
+      targets,
+      weights,
+      ...(settings.cues ? { perClass: contexts.map((c) => cueInputs(codebook, 'mi', MI_ENTRIES, c, settings.cues)) } : {}),
+      extra: { namespace: 'mi', entries: MI_ENTRIES },
+    },
+    settings,
+    log,
+  );
 }
 
 export function trainCbt(data: TrainingData, codebook: Codebook, settings: Settings, features: FeatureStore, log: (line: string) => void, behaviour: DenseModel): DenseModel {
@@ -300,24 +397,35 @@ export function trainCbt(data: TrainingData, codebook: Codebook, settings: Setti
   const shippedBehaviour = asShipped(behaviour);
   const classes = [...new Set(data.cbt.map((t) => t.technique ?? 'none'))].sort((a, b) => (a === 'none' ? 1 : b === 'none' ? -1 : a < b ? -1 : 1));
   const entries = classes.map((c) => (c === 'none' ? null : c));
-  const inputs = data.cbt.map((t) => withStack(features.get(t.context), shippedBehaviour, codebook, t.context.text));
-  const targets = data.cbt.map((t) => oneHot(classes.length, classes.indexOf(t.technique ?? 'none')));
+  const inputs = data.cbt.map((t) => withStack(features.get(t.context), shippedBehaviour, codebook, t.context));
+  const targets = data.cbt.map((t) => mask(classes, [t.technique ?? 'none']));
   const weights = data.cbt.map(() => 1);
-  const texts = data.cbt.map((t) => t.context.text);
+  const contexts = data.cbt.map((t) => t.context);
   if (settings.crosswalk > 0) {
     // AnnoMI's turns under the mapping, all together weighing `crosswalk` times the CBT sessions.
     const mapped = data.annomi.filter((t) => {
       if (t.role !== 'therapist') return false;
       const target = cbtTargetOfAnnomi(t.labels);
-      if (target === undefined || (target === null && settings.crosswalkNone === 0)) return false;
-      return classes.includes(target ?? 'none');
+      if (target === undefined || (target[0] === 'none' && settings.crosswalkNone === 0)) return false;
+      return target.every((c) => classes.includes(c));
     });
     const w = (settings.crosswalk * data.cbt.length) / Math.max(1, mapped.length);
     inputs.push(...outOfFoldStacks(mapped, data, codebook, settings, features));
     for (const t of mapped) {
-      targets.push(oneHot(classes.length, classes.indexOf(cbtTargetOfAnnomi(t.labels) ?? 'none')));
-      weights.push(cbtTargetOfAnnomi(t.labels) === null ? w * settings.crosswalkNone : w);
-      texts.push(t.context.text);
+      const target = cbtTargetOfAnnomi(t.labels)!;
+      targets.push(mask(classes, target));
+      weights.push(target[0] === 'none' ? w * settings.crosswalkNone : w);
+      contexts.push(t.context);
+    }
+  }
+  if (settings.codebook > 0) {
+    const extra = codebookExamples(codebook, 'cbt', (id) => (classes.includes(id) ? id : undefined), features);
+    const stacked = asShipped(behaviour);
+    for (const e of extra) {
+      inputs.push({ ...e.input, stack: withStack(features.get(e.context), stacked, codebook, e.context).stack! });
+      targets.push(mask(classes, [e.target]));
+      contexts.push(e.context);
+      weights.push((settings.codebook * data.cbt.length) / Math.max(1, extra.length));
     }
   }
   return train(
@@ -327,7 +435,7 @@ export function trainCbt(data: TrainingData, codebook: Codebook, settings: Setti
       inputs,
       targets,
       weights,
-      ...(settings.cues ? { perClass: texts.map((text) => cueInput(codebook, 'cbt', entries, text)) } : {}),
+      ...(settings.cues ? { perClass: contexts.map((c) => cueInputs(codebook, 'cbt', entries, c, settings.cues)) } : {}),
       extra: { namespace: 'cbt', entries, stack: 'behaviour' },
     },
     settings,
@@ -336,7 +444,7 @@ export function trainCbt(data: TrainingData, codebook: Codebook, settings: Setti
 }
 
 /** A turn's features with the behaviour model's probabilities added (what `cbt` reads). */
-export function withStack(features: Features, behaviour: LinearModel, codebook: Codebook, text: string): ModelInput {
-  const probabilities = behaviour.probabilities(features, cueInput(codebook, 'mi', behaviour.spec.entries ?? [], text));
+export function withStack(features: Features, behaviour: LinearModel, codebook: Codebook, context: TurnContext): ModelInput {
+  const probabilities = behaviour.probabilities(features, cueInputs(codebook, 'mi', behaviour.spec.entries ?? [], context, behaviour.betas.length));
   return { ...features, stack: stackFeatures(behaviour.classes, probabilities) };
 }

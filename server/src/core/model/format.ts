@@ -54,7 +54,7 @@ export function encodeModels(models: DenseModel[], trainedOn: Record<string, unk
   const header: ModelFileHeader = { trainedOn, models: [] };
   for (const model of models) {
     const q = quantise(model);
-    header.models.push({ ...model.spec, bias: model.spec.bias.map((b) => Number(b.toFixed(6))), beta: Number(model.spec.beta.toFixed(6)), rows: q.keys.length });
+    header.models.push({ ...model.spec, bias: model.spec.bias.map((b) => Number(b.toFixed(6))), betas: model.spec.betas.map((b) => Number(b.toFixed(6))), rows: q.keys.length });
     const keys = Buffer.alloc(4 * q.keys.length);
     q.keys.forEach((key, i) => keys.writeUInt32LE(key, 4 * i));
     const scales = Buffer.alloc(4 * q.scales.length);

@@ -1,8 +1,8 @@
 /**
  * A multinomial logistic regression over hashed features, as shipped:
  * weights per feature key (8-bit, one scale per key), a bias per class, and
- * optionally one shared weight `beta` on a per-class input (the codebook's
- * cue phrases for that class, see `suggest.ts`). Predicting is a sparse dot
+ * optionally shared weights `betas` on per-class inputs (the codebook's cue
+ * phrases for that class, see `predict.ts`). Predicting is a sparse dot
  * product; explaining a class lists the features that raised it most.
  */
 import type { FeatureGroup, ModelInput } from './featurize.ts';
@@ -13,8 +13,8 @@ export interface LinearModelSpec {
   /** The feature groups the model reads, each multiplied by its weight. */
   groups: Partial<Record<FeatureGroup | 'stack', number>>;
   bias: number[];
-  /** Weight of the per-class input (the cue score of each class), 0 when unused. */
-  beta: number;
+  /** Weights of the per-class inputs (the cue scores of each class in the turn, in the speaker's previous turn), shared by every class. */
+  betas: number[];
   /** The codebook namespace and entry id of each class (null: no technique), for the technique models. */
   namespace?: string;
   entries?: Array<string | null>;
@@ -27,7 +27,7 @@ export class LinearModel {
   readonly classes: string[];
   readonly groups: Array<[FeatureGroup | 'stack', number]>;
   readonly bias: Float64Array;
-  readonly beta: number;
+  readonly betas: number[];
   readonly spec: LinearModelSpec;
   /** Feature key → row number. */
   private readonly rows: Map<number, number>;
@@ -40,7 +40,7 @@ export class LinearModel {
     this.classes = spec.classes;
     this.groups = Object.entries(spec.groups) as Array<[FeatureGroup | 'stack', number]>;
     this.bias = Float64Array.from(spec.bias);
-    this.beta = spec.beta;
+    this.betas = spec.betas;
     this.weights = weights;
     this.scales = scales;
     this.rows = new Map();
@@ -58,7 +58,7 @@ export class LinearModel {
     return this.weights[row * this.classes.length + classIndex]! * this.scales[row]!;
   }
 
-  /** Raw class scores. `perClass` (aligned with `classes`) is multiplied by `beta`. */
+  /** Raw class scores. `perClass[t * classes + c]` is multiplied by `betas[t]`. */
   logits(input: ModelInput, perClass?: ArrayLike<number>): Float64Array {
     const k = this.classes.length;
     const out = Float64Array.from(this.bias);
@@ -73,7 +73,7 @@ export class LinearModel {
         for (let c = 0; c < k; c++) out[c]! += v * this.weights[base + c]!;
       }
     }
-    if (perClass && this.beta !== 0) for (let c = 0; c < k; c++) out[c]! += this.beta * (perClass[c] ?? 0);
+    if (perClass) for (let t = 0; t < this.betas.length; t++) for (let c = 0; c < k; c++) out[c]! += this.betas[t]! * (perClass[t * k + c] ?? 0);
     return out;
   }
 

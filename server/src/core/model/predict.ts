@@ -4,7 +4,7 @@
  * whose voice it sounds like. Every function is pure and local.
  */
 import type { Codebook } from '../codebook.ts';
-import { matchCues } from './cues.ts';
+import { matchCues, type CueMatch } from './cues.ts';
 import { featurize, formFacts, stackFeatures, type Features, type FormFacts, type ModelInput, type TurnContext } from './featurize.ts';
 import { softmax, type LinearModel } from './linear.ts';
 import { models } from './load.ts';
@@ -15,28 +15,44 @@ function model(name: string): LinearModel {
   return m;
 }
 
-/** The namespaces a shipped model ranks. */
-export function modelNamespaces(): string[] {
-  return [...models().models.values()].filter((m) => m.spec.namespace && m.spec.entries).map((m) => m.spec.namespace!);
-}
-
-/** The technique model of a namespace, if one ships. */
+/** The technique model of a namespace (the model named after it), if one ships. */
 export function techniqueModel(namespace: string): LinearModel | undefined {
-  for (const m of models().models.values()) if (m.spec.namespace === namespace && m.spec.entries) return m;
-  return undefined;
+  const m = models().models.get(namespace);
+  return m?.spec.namespace === namespace && m.spec.entries ? m : undefined;
 }
 
-/** Cue scores of a model's classes (none: 0). */
-function cueInput(codebook: Codebook, m: LinearModel, text: string): Float64Array {
-  const matches = matchCues(codebook, m.spec.namespace!, text);
-  return Float64Array.from((m.spec.entries ?? []).map((id) => (id === null ? 0 : (matches.get(id)?.score ?? 0))));
+/**
+ * The per-class inputs of a technique model (`count` of them): the cue score
+ * of each class's codebook entry in the turn, then in the speaker's own turn
+ * before (a technique often runs over several turns). `inTurn` may be given
+ * when already matched.
+ */
+export function cueInputs(
+  codebook: Codebook,
+  namespace: string,
+  entries: ReadonlyArray<string | null>,
+  context: Pick<TurnContext, 'text' | 'own'>,
+  count: number,
+  inTurn?: Map<string, CueMatch>,
+): Float64Array {
+  const k = entries.length;
+  const out = new Float64Array(k * count);
+  const sources = [inTurn ?? matchCues(codebook, namespace, context.text)];
+  if (count > 1) sources.push(context.own ? matchCues(codebook, namespace, context.own) : new Map());
+  for (let t = 0; t < count; t++) {
+    for (let c = 0; c < k; c++) {
+      const id = entries[c];
+      out[t * k + c] = id === null || id === undefined ? 0 : (sources[t]!.get(id)?.score ?? 0);
+    }
+  }
+  return out;
 }
 
 /** A model's input: the turn's features, with the probabilities of the model it stacks on. */
-function inputFor(m: LinearModel, features: Features, codebook: Codebook, text: string): ModelInput {
+export function inputFor(m: LinearModel, features: Features, codebook: Codebook, context: TurnContext): ModelInput {
   if (!m.spec.stack) return features;
   const base = model(m.spec.stack);
-  const p = base.probabilities(features, base.spec.namespace ? cueInput(codebook, base, text) : undefined);
+  const p = base.probabilities(features, base.spec.namespace ? cueInputs(codebook, base.spec.namespace, base.spec.entries ?? [], context, base.betas.length) : undefined);
   return { ...features, stack: stackFeatures(base.classes, p) };
 }
 
@@ -61,11 +77,11 @@ export function entryProbabilities(codebook: Codebook, namespace: string, contex
   const ns = codebook.namespaces.get(namespace);
   if (!m || !ns) return undefined;
   const features = options.features ?? featuresOf(context);
-  const input = inputFor(m, features, codebook, context.text);
+  const input = inputFor(m, features, codebook, context);
   const cues = matchCues(codebook, namespace, context.text);
+  const ownCues = m.betas.length > 1 && context.own ? matchCues(codebook, namespace, context.own) : undefined;
   const entries = m.spec.entries!;
-  const perClass = Float64Array.from(entries.map((id) => (id === null ? 0 : (cues.get(id)?.score ?? 0))));
-  const logits = m.logits(input, perClass);
+  const logits = m.logits(input, cueInputs(codebook, namespace, entries, context, m.betas.length, cues));
   // Classes whose entry the codebook lacks (a workspace override removed it) drop out.
   const kept: number[] = [];
   for (let c = 0; c < entries.length; c++) if (entries[c] === null || ns.entries.has(entries[c]!)) kept.push(c);
@@ -73,7 +89,8 @@ export function entryProbabilities(codebook: Codebook, namespace: string, contex
   const extra = [...ns.entries.keys()].filter((id) => !known.has(id));
   let floor = Infinity;
   for (const b of m.bias) floor = Math.min(floor, b);
-  const p = softmax([...kept.map((c) => logits[c]!), ...extra.map((id) => floor + m.beta * (cues.get(id)?.score ?? 0))]);
+  const extraLogit = (id: string) => floor + (m.betas[0] ?? 0) * (cues.get(id)?.score ?? 0) + (m.betas[1] ?? 0) * (ownCues?.get(id)?.score ?? 0);
+  const p = softmax([...kept.map((c) => logits[c]!), ...extra.map(extraLogit)]);
   // Sum classes that share an entry (open and closed questions are both `mi:question`).
   const byId = new Map<string | null, { probability: number; best: number; bestP: number }>();
   kept.forEach((c, i) => {
@@ -131,8 +148,12 @@ export interface ModelForm {
   reflectionType: 'simple' | 'complex';
 }
 
-/** The decision threshold of `isQuestion` / `isReflection`. */
-export const FORM_THRESHOLD = 0.5;
+/**
+ * The probabilities from which a turn counts as a question / a reflection:
+ * the F1-best thresholds on AnnoMI's development sessions (`npm run train --
+ * --dev` prints them), not on the held-out ones.
+ */
+export const FORM_THRESHOLDS = { question: 0.3, reflection: 0.25 };
 
 /** A text alone, or a turn in its session (`turnContext`): the models read the turns around it when given. */
 export type FormInput = string | TurnContext;
@@ -159,19 +180,19 @@ export function modelForm(input: FormInput, facts?: FormFacts): ModelForm {
 
 /** Does this therapist turn ask a question (the model, trained on AnnoMI's expert codes)? */
 export function isQuestion(input: FormInput): boolean {
-  return modelForm(input).question >= FORM_THRESHOLD;
+  return modelForm(input).question >= FORM_THRESHOLDS.question;
 }
 
 /** The question the turn asks, open or closed, or undefined when it asks none. */
 export function questionOf(input: FormInput): { probability: number; type: 'open' | 'closed' } | undefined {
   const f = modelForm(input);
-  return f.question >= FORM_THRESHOLD ? { probability: f.question, type: f.questionType } : undefined;
+  return f.question >= FORM_THRESHOLDS.question ? { probability: f.question, type: f.questionType } : undefined;
 }
 
 /** The reflection the turn makes, simple or complex, or undefined when it makes none. */
 export function reflectionOf(input: FormInput): { probability: number; type: 'simple' | 'complex' } | undefined {
   const f = modelForm(input);
-  return f.reflection >= FORM_THRESHOLD ? { probability: f.reflection, type: f.reflectionType } : undefined;
+  return f.reflection >= FORM_THRESHOLDS.reflection ? { probability: f.reflection, type: f.reflectionType } : undefined;
 }
 
 // ---------------------------------------------------------------------------
