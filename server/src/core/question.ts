@@ -2,9 +2,10 @@
  * Question (and reflection) detection for therapist utterances.
  *
  * Transparent, dependency-free heuristics, linear in the length of the text,
- * measured against the expert labels of the AnnoMI corpus by
- * `bench/question-detection.ts` (rules were kept only when they helped on the
- * dev split). The detector reads a sentence's *form*, not only its final
+ * developed against the expert labels of AnnoMI's even-numbered sessions
+ * (rules were kept only when they helped there) and measured, beside the
+ * model-based detectors of `model/predict.ts` (which read these heuristics'
+ * verdicts as one input), by `npm run eval -- suggestions`. The detector reads a sentence's *form*, not only its final
  * punctuation:
  *
  * - An interrogative sentence counts whether or not the transcriber wrote the

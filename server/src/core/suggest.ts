@@ -43,7 +43,11 @@ export interface SuggestTarget {
 
 export interface Ranking {
   namespace: string;
-  /** Every entry of the namespace and "no technique", most likely first. */
+  /**
+   * Every entry of the namespace, most likely first, and "no technique":
+   * first when nothing is likelier, else last (it offers itself only when
+   * nothing is likely, and never takes a technique's place among the first).
+   */
   items: RankedItem[];
   /** Ranked by the namespace's model (false: by cue phrases only). */
   model: boolean;
@@ -54,7 +58,7 @@ export interface Ranking {
 /** How many of the first items get reasons (the light bulb shows three per namespace, the picker five). */
 const EXPLAINED = 6;
 
-/** Every entry of the namespace (and no technique) ranked for the target, most likely first; the first few with reasons. */
+/** Every entry of the namespace (and no technique, see `Ranking.items`) ranked for the target; the first few with reasons. */
 export function rankTechniques(codebook: Codebook, target: SuggestTarget): Ranking {
   const namespace = target.namespace ?? 'cbt';
   const context = turnContext(target.session, target.turn, target.text);
@@ -71,12 +75,18 @@ export function rankTechniques(codebook: Codebook, target: SuggestTarget): Ranki
           if (entry) items.push({ kind: 'technique', entry, probability: r.probability, reasons });
         }
       }
-      return { namespace, items, model: true };
+      return { namespace, items: noneFirstOrLast(items), model: true };
     }
   } catch (error) {
     problem = (error as Error).message;
   }
   return { namespace, items: cueRanking(codebook, namespace, context.text), model: false, ...(problem ? { problem } : {}) };
+}
+
+function noneFirstOrLast(items: RankedItem[]): RankedItem[] {
+  const at = items.findIndex((item) => item.kind === 'none');
+  if (at <= 0) return items;
+  return [...items.slice(0, at), ...items.slice(at + 1), items[at]!];
 }
 
 /** The entries whose cues the text matches, by cue weight, then "no technique". */

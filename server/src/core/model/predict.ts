@@ -3,9 +3,9 @@
  * a namespace (`cbt`, `mi`), whether it asks a question or reflects, and
  * whose voice it sounds like. Every function is pure and local.
  */
-import type { Codebook } from '../codebook.ts';
+import { sharedDefaultCodebook, type Codebook } from '../codebook.ts';
 import { matchCues, type CueMatch } from './cues.ts';
-import { featurize, formFacts, stackFeatures, type Features, type FormFacts, type ModelInput, type TurnContext } from './featurize.ts';
+import { featurize, stackFeatures, type Features, type FormFacts, type ModelInput, type TurnContext } from './featurize.ts';
 import { softmax, type LinearModel } from './linear.ts';
 import { models } from './load.ts';
 
@@ -160,39 +160,59 @@ export type FormInput = string | TurnContext;
 
 const contextOf = (input: FormInput): TurnContext => (typeof input === 'string' ? { text: input, index: 0, count: 1 } : input);
 
+function formFeatures(input: FormInput, facts?: FormFacts): Features {
+  const context = contextOf(input);
+  return facts ? featurize(context, facts) : featuresOf(context);
+}
+
+/** Two of the behaviour model's probabilities (it reads the default codebook's `mi` cues, as in training). */
+function behaviourAt(input: FormInput, features: Features, a: string, b: string): [number, number] {
+  const behaviour = model('behaviour');
+  const cues = cueInputs(sharedDefaultCodebook(), 'mi', behaviour.spec.entries ?? [], contextOf(input), behaviour.betas.length);
+  const p = behaviour.probabilities(features, cues);
+  return [p[behaviour.classes.indexOf(a)] ?? 0, p[behaviour.classes.indexOf(b)] ?? 0];
+}
+
 /**
  * The model's reading of a therapist turn's form, as AnnoMI's coders would
  * code it: the probability that it asks a question and that it reflects.
  */
 export function modelForm(input: FormInput, facts?: FormFacts): ModelForm {
-  const context = contextOf(input);
-  const features = featurize(context, facts ?? formFacts(context.text));
-  const behaviour = model('behaviour');
-  const b = behaviour.probabilities(features);
-  const at = (name: string) => b[behaviour.classes.indexOf(name)] ?? 0;
+  const features = formFeatures(input, facts);
+  const [open, closed] = behaviourAt(input, features, 'question-open', 'question-closed');
+  const [simple, complex] = behaviourAt(input, features, 'simple-reflection', 'complex-reflection');
   return {
     question: model('question').probabilities(features)[1]!,
-    questionType: at('question-open') >= at('question-closed') ? 'open' : 'closed',
+    questionType: open >= closed ? 'open' : 'closed',
     reflection: model('reflection').probabilities(features)[1]!,
-    reflectionType: at('complex-reflection') > at('simple-reflection') ? 'complex' : 'simple',
+    reflectionType: complex > simple ? 'complex' : 'simple',
   };
 }
 
-/** Does this therapist turn ask a question (the model, trained on AnnoMI's expert codes)? */
+/**
+ * Does this therapist turn ask a question? The model trained on AnnoMI's
+ * expert codes; give the turn in its session (`turnContext`) where known.
+ */
 export function isQuestion(input: FormInput): boolean {
-  return modelForm(input).question >= FORM_THRESHOLDS.question;
+  return model('question').probabilities(formFeatures(input))[1]! >= FORM_THRESHOLDS.question;
 }
 
 /** The question the turn asks, open or closed, or undefined when it asks none. */
 export function questionOf(input: FormInput): { probability: number; type: 'open' | 'closed' } | undefined {
-  const f = modelForm(input);
-  return f.question >= FORM_THRESHOLDS.question ? { probability: f.question, type: f.questionType } : undefined;
+  const features = formFeatures(input);
+  const probability = model('question').probabilities(features)[1]!;
+  if (probability < FORM_THRESHOLDS.question) return undefined;
+  const [open, closed] = behaviourAt(input, features, 'question-open', 'question-closed');
+  return { probability, type: open >= closed ? 'open' : 'closed' };
 }
 
 /** The reflection the turn makes, simple or complex, or undefined when it makes none. */
 export function reflectionOf(input: FormInput): { probability: number; type: 'simple' | 'complex' } | undefined {
-  const f = modelForm(input);
-  return f.reflection >= FORM_THRESHOLDS.reflection ? { probability: f.reflection, type: f.reflectionType } : undefined;
+  const features = formFeatures(input);
+  const probability = model('reflection').probabilities(features)[1]!;
+  if (probability < FORM_THRESHOLDS.reflection) return undefined;
+  const [simple, complex] = behaviourAt(input, features, 'simple-reflection', 'complex-reflection');
+  return { probability, type: complex > simple ? 'complex' : 'simple' };
 }
 
 // ---------------------------------------------------------------------------
@@ -203,6 +223,5 @@ export function reflectionOf(input: FormInput): { probability: number; type: 'si
  * (trained on AnnoMI's roles; the text alone, not its label or position).
  */
 export function voiceOf(text: string): { therapist: number } {
-  const features = featurize({ text, index: 0, count: 1 }, formFacts(text));
-  return { therapist: model('voice').probabilities(features)[1]! };
+  return { therapist: model('voice').probabilities(featuresOf({ text, index: 0, count: 1 }))[1]! };
 }
