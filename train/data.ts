@@ -19,6 +19,8 @@ import { fileURLToPath } from 'node:url';
 import { parseTranscript } from '../server/src/core/parser.ts';
 import { Session } from '../server/src/core/session.ts';
 import type { Role } from '../server/src/core/types.ts';
+import { SettingsResolver } from '../server/src/core/resolve.ts';
+import { SpeakerTable } from '../server/src/core/speakers.ts';
 import type { TurnContext } from '../server/src/core/model/featurize.ts';
 import { turnContext } from '../server/src/core/model/context.ts';
 
@@ -129,16 +131,30 @@ export function loadAnnomi(dir = path.join(CORPORA, 'annomi')): Loaded<AnnomiTur
   return { turns, sessions, skipped };
 }
 
-/** The therapist turns of the team's CBT sessions, with their cbt tag (the turn's own, not a paragraph's). */
-export function loadCbtSessions(dir = CBT_SESSIONS_DIR): Loaded<CbtTurn> & { files: string[] } {
+/**
+ * The therapist turns of the team's CBT sessions, with their cbt tag (the
+ * turn's own, not a paragraph's). Speakers are read as the tools read them
+ * (a `.transcriptrc.json` in the folder may name more); `problems` lists
+ * sessions with tags on turns not read as the therapist's.
+ */
+export function loadCbtSessions(dir = CBT_SESSIONS_DIR): Loaded<CbtTurn> & { files: string[]; problems: string[] } {
   const files = fs
     .readdirSync(dir)
     .filter((f) => /^session-\d+\.transcript$/.test(f))
     .sort((a, b) => Number(/\d+/.exec(a)![0]) - Number(/\d+/.exec(b)![0]));
   const turns: CbtTurn[] = [];
+  const problems: string[] = [];
+  const resolver = new SettingsResolver();
   for (const file of files) {
-    const session = sessionOf(dir, file);
+    const text = fs.readFileSync(path.join(dir, file), 'utf8');
+    const speakers = new SpeakerTable(resolver.forFile(path.join(dir, file)).config.speakers);
+    const session = new Session(text, parseTranscript(text, { speakers }), { speakers });
     const number = Number(/\d+/.exec(file)![0]);
+    const stray = session.turns.filter((t) => t.role !== 'therapist' && t.tags.some((tag) => tag.namespace === 'cbt'));
+    if (stray.length > 0) {
+      const labels = [...new Set(stray.map((t) => t.node.speaker))].join("', '");
+      problems.push(`${file}: ${stray.length} cbt tag(s) on turns not read as the therapist's (label '${labels}'): left out; name the speaker in a .transcriptrc.json`);
+    }
     for (const t of session.turns) {
       if (t.role !== 'therapist') continue;
       const tag = t.node.children.find((c) => c.type === 'tag' && c.namespace === 'cbt');
@@ -152,7 +168,7 @@ export function loadCbtSessions(dir = CBT_SESSIONS_DIR): Loaded<CbtTurn> & { fil
       });
     }
   }
-  return { turns, sessions: files.length, skipped: [], files };
+  return { turns, sessions: files.length, skipped: [], files, problems };
 }
 
 /**

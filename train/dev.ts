@@ -150,7 +150,7 @@ export function devReport(data: { annomi: AnnomiTurn[]; cbt: CbtTurn[] }, codebo
   for (const [id, s] of miPer) console.log(`    ${id.padEnd(22)} ${String(s.n).padStart(4)} ${pct(rate(s.top1, s.n)).padStart(6)} ${pct(rate(s.top3, s.n)).padStart(6)}`);
   const crossConst = constantGuess(crossAccepted, codebookIds(codebook, 'cbt'));
   console.log(`  cbt on AnnoMI (mapping read backwards): top-1 ${pct(rate(cross.top1, cross.n))} top-3 ${pct(rate(cross.top3, cross.n))} (constant ${pct(crossConst.top1)} / ${pct(crossConst.top3)})`);
-  const voiceScores: Array<[number, boolean]> = annomiDevTurns.filter((t) => t.role !== 'other').map((t) => [voiceOf(t.context.text).therapist, t.role === 'therapist']);
+  const voiceScores: Array<[number, boolean]> = annomiDevTurns.filter((t) => t.role !== 'other').map((t) => [voiceOf(t.context.text)!.therapist, t.role === 'therapist']);
   const voiceAcc = voiceScores.filter(([s, th]) => s >= 0.5 === th).length / voiceScores.length;
   console.log(`  voice accuracy ${pct(voiceAcc)} AUC ${f3(auc(voiceScores))}`);
 

@@ -30,6 +30,7 @@ function main(): void {
   const annomi = loadAnnomi();
   const cbt = loadCbtSessions();
   if (annomi.skipped.length) log(`AnnoMI: skipped ${annomi.skipped.join(', ')} (turns and labels do not line up)`);
+  for (const problem of cbt.problems) log(`CBT sessions: ${problem}`);
   const settings = structuredClone(DEFAULT_SETTINGS);
   // --set l2.cbt=1 --set groups.cbt.char=0.5: try other settings (with --dev)
   args.forEach((a, i) => {

@@ -7,6 +7,12 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import crypto from 'node:crypto';
+import { execFileSync } from 'node:child_process';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { pathToFileURL } from 'node:url';
+import { ROOT } from '../helpers/paths.ts';
 import { defaultCodebook } from '../../server/src/core/codebook.ts';
 import { parseTranscript } from '../../server/src/core/parser.ts';
 import { Session } from '../../server/src/core/session.ts';
@@ -55,8 +61,8 @@ test('question and reflection detectors and the voice model', () => {
   assert.equal(reflectionOf('What brings you in today?'), undefined);
   const form = modelForm('Mm-hmm.');
   assert.ok(form.question < 0.5 && form.reflection < 0.5);
-  assert.ok(voiceOf('It sounds like you have been carrying a lot on your own. What would help most right now?').therapist > 0.8);
-  assert.ok(voiceOf('My husband drinks every night and I just do not know what to do anymore.').therapist < 0.2);
+  assert.ok(voiceOf('It sounds like you have been carrying a lot on your own. What would help most right now?')!.therapist > 0.8);
+  assert.ok(voiceOf('My husband drinks every night and I just do not know what to do anymore.')!.therapist < 0.2);
 });
 
 // A small fixture: two kinds of turn that any model must tell apart.
@@ -104,4 +110,34 @@ test('training is reproducible: the same examples give the same bytes, other lab
   const a = hash(false);
   assert.equal(hash(false), a);
   assert.notEqual(hash(true), a);
+});
+
+test('a damaged weight file: suggestions fall back to the cues, the detectors to the rules, with a readable reason', () => {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'technique-model-'));
+  const damaged = path.join(dir, 'technique-model.bin');
+  fs.writeFileSync(damaged, 'not a model');
+  const script = path.join(dir, 'probe.ts');
+  const src = (file: string) => JSON.stringify(pathToFileURL(path.join(ROOT, file)).href);
+  fs.writeFileSync(
+    script,
+    [
+      `import { parseTranscript } from ${src('server/src/core/parser.ts')};`,
+      `import { Session } from ${src('server/src/core/session.ts')};`,
+      `import { defaultCodebook } from ${src('server/src/core/codebook.ts')};`,
+      `import { rankTechniques } from ${src('server/src/core/suggest.ts')};`,
+      `import { isQuestion, voiceOf, modelsAvailable } from ${src('server/src/core/model/predict.ts')};`,
+      `const text = 'Therapist: Let us fill in your thought record. What went through your mind?';`,
+      `const ranking = rankTechniques(defaultCodebook(), { session: new Session(text, parseTranscript(text)), turn: 0 });`,
+      `console.log(JSON.stringify({ available: modelsAvailable(), model: ranking.model, problem: ranking.problem, first: ranking.items[0]?.kind === 'technique' ? ranking.items[0].entry.id : null, question: isQuestion('What went through your mind?'), voice: voiceOf('Hello') ?? null }));`,
+    ].join('\n'),
+  );
+  const out = execFileSync(process.execPath, ['--import', 'tsx', script], { cwd: ROOT, env: { ...process.env, TRANSCRIPT_MODEL_FILE: damaged }, encoding: 'utf8' });
+  const result = JSON.parse(out.trim().split('\n').pop()!);
+  fs.rmSync(dir, { recursive: true, force: true });
+  assert.equal(result.available, false);
+  assert.equal(result.model, false);
+  assert.match(result.problem, /^the technique model file .*technique-model\.bin cannot be read \(.+\); run `npm run train`$/);
+  assert.equal(result.first, 'thought-record');
+  assert.equal(result.question, true);
+  assert.equal(result.voice, null);
 });

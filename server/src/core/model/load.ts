@@ -32,7 +32,11 @@ export function models(): ModelFile {
   const file = tried.find((f) => fs.existsSync(f));
   try {
     if (!file) throw new Error(`the technique model file ${MODEL_FILE_NAME} is missing (looked in ${tried.join(', ')}); run \`npm run train\``);
-    loaded = decodeModels(fs.readFileSync(file));
+    try {
+      loaded = decodeModels(fs.readFileSync(file));
+    } catch (error) {
+      throw new Error(`the technique model file ${file} cannot be read (${(error as Error).message}); run \`npm run train\``);
+    }
     return loaded;
   } catch (error) {
     failure = error instanceof Error ? error : new Error(String(error));

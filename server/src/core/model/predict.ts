@@ -4,6 +4,7 @@
  * whose voice it sounds like. Every function is pure and local.
  */
 import { sharedDefaultCodebook, type Codebook } from '../codebook.ts';
+import { detectQuestion, looksLikeReflection } from '../question.ts';
 import { matchCues, type CueMatch } from './cues.ts';
 import { featurize, stackFeatures, type Features, type FormFacts, type ModelInput, type TurnContext } from './featurize.ts';
 import { softmax, type LinearModel } from './linear.ts';
@@ -189,16 +190,31 @@ export function modelForm(input: FormInput, facts?: FormFacts): ModelForm {
   };
 }
 
+/** Can the shipped models be read? (False when the weight file is missing or damaged.) */
+export function modelsAvailable(): boolean {
+  try {
+    models();
+    return true;
+  } catch {
+    return false;
+  }
+}
+
 /**
  * Does this therapist turn ask a question? The model trained on AnnoMI's
  * expert codes; give the turn in its session (`turnContext`) where known.
+ * Without the weight file, the rule-based `detectQuestion` answers.
  */
 export function isQuestion(input: FormInput): boolean {
-  return model('question').probabilities(formFeatures(input))[1]! >= FORM_THRESHOLDS.question;
+  return questionOf(input) !== undefined;
 }
 
-/** The question the turn asks, open or closed, or undefined when it asks none. */
+/** The question the turn asks, open or closed, or undefined when it asks none (`detectQuestion` without the weight file). */
 export function questionOf(input: FormInput): { probability: number; type: 'open' | 'closed' } | undefined {
+  if (!modelsAvailable()) {
+    const q = detectQuestion(contextOf(input).text);
+    return q ? { probability: 1, type: q.type } : undefined;
+  }
   const features = formFeatures(input);
   const probability = model('question').probabilities(features)[1]!;
   if (probability < FORM_THRESHOLDS.question) return undefined;
@@ -206,8 +222,9 @@ export function questionOf(input: FormInput): { probability: number; type: 'open
   return { probability, type: open >= closed ? 'open' : 'closed' };
 }
 
-/** The reflection the turn makes, simple or complex, or undefined when it makes none. */
+/** The reflection the turn makes, simple or complex, or undefined when it makes none (without the weight file: `looksLikeReflection`, simple). */
 export function reflectionOf(input: FormInput): { probability: number; type: 'simple' | 'complex' } | undefined {
+  if (!modelsAvailable()) return looksLikeReflection(contextOf(input).text) ? { probability: 1, type: 'simple' } : undefined;
   const features = formFeatures(input);
   const probability = model('reflection').probabilities(features)[1]!;
   if (probability < FORM_THRESHOLDS.reflection) return undefined;
@@ -220,8 +237,11 @@ export function reflectionOf(input: FormInput): { probability: number; type: 'si
 
 /**
  * How much a turn's text sounds like a therapist rather than a client
- * (trained on AnnoMI's roles; the text alone, not its label or position).
+ * (trained on AnnoMI's roles; the text alone, not its label or position):
+ * `therapist` is P(therapist | text). Undefined when the weight file cannot
+ * be read.
  */
-export function voiceOf(text: string): { therapist: number } {
+export function voiceOf(text: string): { therapist: number } | undefined {
+  if (!modelsAvailable()) return undefined;
   return { therapist: model('voice').probabilities(featuresOf({ text, index: 0, count: 1 }))[1]! };
 }
