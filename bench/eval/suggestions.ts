@@ -355,7 +355,7 @@ async function run(context: EvalContext): Promise<Record<string, unknown>> {
     corpora.push([name, loadStrategyCorpus(name, ['therapist', 'patient']).turns.map((t) => ({ role: t.role, text: t.context.text }))]);
   }
   for (const [name, turns] of corpora) {
-    const scores = turns.filter((t) => t.role === 'therapist' || t.role === 'patient').map((t) => ({ role: t.role, p: voiceOf(t.text).therapist }));
+    const scores = turns.filter((t) => t.role === 'therapist' || t.role === 'patient').map((t) => ({ role: t.role, p: voiceOf(t.text)!.therapist }));
     const accuracy = scores.filter((s) => s.p >= 0.5 === (s.role === 'therapist')).length / scores.length;
     const area = auc(scores.map((s) => [s.p, s.role === 'therapist']));
     const clientP = scores.filter((s) => s.role === 'patient').map((s) => s.p);
