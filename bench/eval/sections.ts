@@ -1,5 +1,7 @@
 /** The sections of `npm run eval`, in the order they run and print. */
 import type { EvalSection } from './section.ts';
+import { rulesSection } from './rules.ts';
+import { injectedSection } from './injected.ts';
 import { suggestionsSection } from './suggestions.ts';
 
-export const SECTIONS: EvalSection[] = [suggestionsSection];
+export const SECTIONS: EvalSection[] = [rulesSection, injectedSection, suggestionsSection];

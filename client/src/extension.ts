@@ -5,12 +5,15 @@
  */
 import * as vscode from 'vscode';
 import type { TechniqueChoice } from '../../server/src/features/commands.ts';
+import { VSCODE_CLIENT_COMMANDS } from '../../server/src/features/client.ts';
 import { ExecuteCommandRequest, LanguageClient, TransportKind, type LanguageClientOptions, type ServerOptions } from 'vscode-languageclient/node';
 
 export const LANGUAGE_ID = 'therapy-transcript';
 const STRIP_TAGS_COMMAND = 'therapyTranscript.server.stripTags';
 const RANK_TECHNIQUES_COMMAND = 'therapyTranscript.server.rankTechniques';
 const SUMMARY_COMMAND = 'therapyTranscript.server.summary';
+const LINT_WORKSPACE_COMMAND = 'therapyTranscript.server.lintWorkspace';
+const FIX_WORKSPACE_COMMAND = 'therapyTranscript.server.fixAllInWorkspace';
 
 
 let client: LanguageClient | undefined;
@@ -26,14 +29,10 @@ export async function activate(context: vscode.ExtensionContext): Promise<{ clie
       { language: LANGUAGE_ID, scheme: 'file' },
       { language: LANGUAGE_ID, scheme: 'untitled' },
     ],
-    synchronize: {
-      fileEvents: [
-        vscode.workspace.createFileSystemWatcher('**/.transcriptrc'),
-        vscode.workspace.createFileSystemWatcher('**/.transcriptrc.json'),
-        vscode.workspace.createFileSystemWatcher('**/.transcript-codebook.json'),
-        vscode.workspace.createFileSystemWatcher('**/*.transcript'),
-      ],
-    },
+    // The commands this client provides (a quick pick, a Markdown preview, re-opening suggestions):
+    // the server puts them in its responses only for a client that names them. (The server registers
+    // the file watchers for .transcriptrc.json, codebooks and transcripts itself.)
+    initializationOptions: { clientCommands: [...VSCODE_CLIENT_COMMANDS] },
   };
   const languageClient = new LanguageClient('therapyTranscript', 'Therapy Transcripts', serverOptions, clientOptions);
   client = languageClient;
@@ -43,6 +42,8 @@ export async function activate(context: vscode.ExtensionContext): Promise<{ clie
     ),
     vscode.commands.registerCommand('therapyTranscript.stripTags', (uri?: vscode.Uri) => openUntagged(languageClient, uri)),
     vscode.commands.registerCommand('therapyTranscript.showSummary', (uri?: string | vscode.Uri) => showSummary(languageClient, uri)),
+    vscode.commands.registerCommand('therapyTranscript.lintWorkspace', () => lintWorkspace(languageClient)),
+    vscode.commands.registerCommand('therapyTranscript.fixAllInWorkspace', () => fixAllInWorkspace(languageClient)),
   );
   await languageClient.start();
   context.subscriptions.push(languageClient);
@@ -57,8 +58,8 @@ async function pickTechnique(languageClient: LanguageClient, uri?: string, posit
   const where = position ?? (editor ? languageClient.code2ProtocolConverter.asPosition(editor.selection.active) : undefined);
   if (!where) return;
   const choice = (await languageClient.sendRequest(ExecuteCommandRequest.type, { command: RANK_TECHNIQUES_COMMAND, arguments: [documentUri, where] })) as TechniqueChoice | null;
-  if (!choice?.insertAt) {
-    void vscode.window.showInformationMessage('Put the cursor in a turn to tag it.');
+  if (!choice?.insertAt || choice.techniques.length === 0) {
+    void vscode.window.showInformationMessage(choice?.message ?? 'Put the cursor in a turn to tag it.');
     return;
   }
   const items = choice.techniques.map((t) => ({
@@ -67,7 +68,7 @@ async function pickTechnique(languageClient: LanguageClient, uri?: string, posit
     detail: t.reasons.length > 0 ? `Suggested — ${t.reasons.join('; ')}` : t.definition,
     technique: t,
   }));
-  const picked = await vscode.window.showQuickPick(items, { title: 'Tag with a technique', matchOnDescription: true, matchOnDetail: true, placeHolder: 'Type to filter the codebook' });
+  const picked = await vscode.window.showQuickPick(items, { title: `Tag a ${choice.role ?? ''} turn with a technique`.replace('  ', ' '), matchOnDescription: true, matchOnDetail: true, placeHolder: 'Type to filter the codebook' });
   if (!picked) return;
   const insertAt = new vscode.Position(choice.insertAt.line, choice.insertAt.character);
   const edit = new vscode.WorkspaceEdit();
@@ -96,6 +97,23 @@ async function showSummary(languageClient: LanguageClient, uri?: string | vscode
   if (markdown === null) return;
   const document = await vscode.workspace.openTextDocument({ language: 'markdown', content: markdown });
   await vscode.commands.executeCommand('markdown.showPreview', document.uri);
+}
+
+/** Every transcript of the workspace in the Problems view (the server lints those that are not open). */
+async function lintWorkspace(languageClient: LanguageClient): Promise<void> {
+  await vscode.window.withProgress({ location: vscode.ProgressLocation.Window, title: 'Linting the workspace' }, () =>
+    languageClient.sendRequest(ExecuteCommandRequest.type, { command: LINT_WORKSPACE_COMMAND, arguments: [] }),
+  );
+  await vscode.commands.executeCommand('workbench.actions.view.problems');
+}
+
+/** Every safe fix in every transcript of the workspace, as one edit (undoable per file). */
+async function fixAllInWorkspace(languageClient: LanguageClient): Promise<void> {
+  try {
+    await languageClient.sendRequest(ExecuteCommandRequest.type, { command: FIX_WORKSPACE_COMMAND, arguments: [] });
+  } catch (error) {
+    void vscode.window.showErrorMessage(`Fix all in workspace: ${(error as Error).message}`);
+  }
 }
 
 export async function deactivate(): Promise<void> {

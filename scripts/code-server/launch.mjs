@@ -20,7 +20,7 @@ import { ensureCodeServer } from './install.mjs';
 /**
  * @param {object} options
  * @param {string} [options.workspace]  folder to open in the workbench
- * @param {string} [options.extensionDevelopmentPath]  extension folder to load as development extension (put in `url`)
+ * @param {string | string[]} [options.extensionDevelopmentPath]  extension folder(s) to load as development extensions (put in `url`)
  * @param {string} [options.extensionTestsPath]  compiled test index (only with smokeTestDriver; put in `url`)
  * @param {string} [options.extensionsDir]  defaults to a fresh folder in the run dir
  * @param {string[]} [options.installExtensions]  .vsix files (or gallery ids) to install before starting
@@ -175,7 +175,7 @@ export function workbenchUrl(baseUrl, { workspace, extensionDevelopmentPath, ext
   if (workspace) params.set('folder', path.resolve(workspace));
   const payload = [];
   const remote = (p) => `vscode-remote://remote${path.resolve(p)}`;
-  if (extensionDevelopmentPath) payload.push(['extensionDevelopmentPath', remote(extensionDevelopmentPath)]);
+  for (const dev of [extensionDevelopmentPath ?? []].flat()) payload.push(['extensionDevelopmentPath', remote(dev)]);
   if (extensionTestsPath) payload.push(['extensionTestsPath', remote(extensionTestsPath)]);
   if (payload.length) params.set('payload', JSON.stringify(payload));
   const query = params.toString();

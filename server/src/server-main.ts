@@ -16,4 +16,9 @@ if (!process.argv.some((a) => a === '--stdio' || a === '--node-ipc' || a.startsW
   process.stderr.write('transcript-language-server: choose a transport, e.g. --stdio (see --help).\n');
   process.exit(2);
 }
+// A request the client refused is handled where it is sent; should one slip through, it is
+// logged, and the server goes on (Node would otherwise end the process).
+process.on('unhandledRejection', (reason) => {
+  process.stderr.write(`transcript-language-server: a request failed: ${reason instanceof Error ? reason.message : String(reason)}\n`);
+});
 startServer(createConnection(ProposedFeatures.all));

@@ -109,9 +109,11 @@ test('--fix repairs a copy of the seed in place; a second run changes nothing', 
   const fixed = fs.readFileSync(copy, 'utf8');
   assert.ok(fixed.includes('everything—school'));
   assert.ok(!fixed.includes('273-TALK'));
-  assert.equal(fixed.split('I cannot continue').length - 1, 1);
+  // The loops go in whole exchanges: the three refusals between patient turns that are no repeats stay, so the
+  // session still alternates (no two turns of one speaker in a row).
+  assert.equal(fixed.split('I cannot continue').length - 1, 4);
   const remaining = (JSON.parse(first.stdout) as JsonFile[])[0]!.messages.map((m) => m.ruleId);
-  assert.ok(!remaining.includes('repeated-turn') && !remaining.includes('mojibake'));
+  assert.ok(!remaining.includes('mojibake') && !remaining.includes('consecutive-turns') && !remaining.includes('outdated-crisis-line'));
   assert.ok(remaining.includes('fixed'));
   lint(['--fix', copy]);
   assert.equal(fs.readFileSync(copy, 'utf8'), fixed);
@@ -124,7 +126,7 @@ test('--fix keeps a BOM and CRLF line endings; stdin --fix prints the fixed text
   lint(['--fix', file]);
   assert.equal(fs.readFileSync(file, 'utf8'), '\uFEFFTherapist: It’s fine.\r\n\r\nClient: Okay.\r\n');
   const piped = lint(['--fix'], { input: 'Therapist: Call 800.273.8255 now.\n' });
-  assert.equal(piped.stdout, 'Therapist: Call or text 988, or chat at 988lifeline.org now.\n');
+  assert.equal(piped.stdout, 'Therapist: Call 988 now.\n');
 });
 
 test('--strip-tags prints the untagged transcript', () => {
@@ -175,4 +177,27 @@ test('a file too large for the heap gets a clear message, not a crash', () => {
   assert.equal(result.status, 1, result.stderr);
   const [report] = JSON.parse(result.stdout) as JsonFile[];
   assert.match(report!.messages[0]!.reason, /^This file is 10 MB; this run can check transcripts up to \d MB .*NODE_OPTIONS=--max-old-space-size/);
+});
+
+test('an unknown rule in .transcriptrc.json is reported as the editor reports it (a "config" warning at 1:1)', () => {
+  const dir = tempDir();
+  try {
+    fs.writeFileSync(path.join(dir, '.transcriptrc.json'), JSON.stringify({ rules: { 'no-such-rule': 'warn', 'repeated-trun': 'off' } }));
+    fs.writeFileSync(path.join(dir, 's.transcript'), 'Therapist: Hello.\nClient: Hi.\n');
+    for (const args of [['--format', 'json', 's.transcript'], ['--format', 'json', '--fix', 's.transcript']]) {
+      const { code, stdout } = lint(args, { cwd: dir });
+      assert.equal(code, 0);
+      const [file] = JSON.parse(stdout) as JsonFile[];
+      // The same words as the editor's diagnostic (test/server/clients.test.ts).
+      assert.deepEqual(
+        file!.messages.map((m) => [m.ruleId, m.line, m.column, m.fatal, m.reason]),
+        [
+          ['config', 1, 1, false, 'Unknown rule "no-such-rule" in the configuration.'],
+          ['config', 1, 1, false, 'Unknown rule "repeated-trun" in the configuration (did you mean "repeated-turn"?).'],
+        ],
+      );
+    }
+  } finally {
+    fs.rmSync(dir, { recursive: true, force: true });
+  }
 });

@@ -123,7 +123,7 @@ test('--jsonl --fix: the fixed text is what --fix makes of the same transcript; 
   const [text, chat] = results(stdout);
   assert.equal(text!.text, lint(['--fix'], { input: seed }).stdout);
   assert.ok(text!.fixed! > 0);
-  assert.ok(!text!.findings!.some((f) => f.ruleId === 'repeated-turn' || f.ruleId === 'mojibake'));
+  assert.ok(!text!.findings!.some((f) => f.ruleId === 'consecutive-turns' || f.ruleId === 'mojibake'));
 
   // The repeated turn is removed, the mojibake repaired in its message, the system prompt and other fields kept.
   assert.equal(chat!.fixed, 2);

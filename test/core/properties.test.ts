@@ -8,7 +8,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import fc from 'fast-check';
 import { parseTranscript } from '../../server/src/core/parser.ts';
-import { analyze, safeFixes } from '../../server/src/core/lint.ts';
+import { analyze, fixCandidates } from '../../server/src/core/lint.ts';
 import { applyEdits, fixAll } from '../../server/src/core/fixes.ts';
 import { emptyConfig } from '../../server/src/core/config.ts';
 import { insertTurnTagEdit, stripTags } from '../../server/src/core/tags.ts';
@@ -86,12 +86,32 @@ test('the line and column of every finding are those of its offset (CRLF, blank 
   );
 });
 
-test('safe fixes reach a fixed point and keep the first occurrence of every turn', () => {
+test('fix-all changes only what the reported findings\' fixes change, and a second run only what its report shows', () => {
   fc.assert(
     fc.property(transcript, (source) => {
-      const once = fixAll(source, (text) => safeFixes(text, options)).text;
-      const twice = fixAll(once, (text) => safeFixes(text, options)).text;
-      assert.equal(twice, once);
+      const reported = fixCandidates(source, options);
+      const once = fixAll(source, reported).text;
+      // Everything outside the edits of the reported fixes is still there, in order.
+      const touched = reported.flatMap((c) => c.fix.edits).sort((a, b) => a.start - b.start);
+      let from = 0;
+      let at = 0;
+      for (const edit of [...touched, { start: source.length, end: source.length }]) {
+        let kept = source.slice(from, Math.max(from, edit.start));
+        let found = once.indexOf(kept, at);
+        // Removing the last turns takes the blank lines before them: the text ends where the kept content ends.
+        if (found < 0 && /^\s*$/.test(once.slice(once.indexOf(kept.trimEnd(), at) + kept.trimEnd().length))) {
+          kept = kept.trimEnd();
+          found = once.indexOf(kept, at);
+        }
+        assert.ok(found >= 0, `lost text: ${JSON.stringify(kept.slice(0, 60))}`);
+        at = found + kept.length;
+        from = Math.max(from, edit.end);
+      }
+      // A second run applies nothing unless the report of the fixed text shows a safe fix.
+      const left = fixCandidates(once, options);
+      const twice = fixAll(once, left);
+      if (left.length === 0) assert.equal(twice.text, once);
+      else assert.ok(twice.applied <= left.length);
       // Every distinct long turn text of the input survives (after its own repairs).
       const kept = new Set(analyze(once, options).session.turns.map((t) => `${t.speakerKey}|${normalizeForComparison(t.features.text)}`));
       for (const turn of analyze(source, options).session.turns) {

@@ -5,10 +5,9 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import fs from 'node:fs';
-import { analyze, safeFixes, type LintMessage } from '../../server/src/core/lint.ts';
+import { analyze, fixCandidates, type LintMessage } from '../../server/src/core/lint.ts';
 import { fixAll } from '../../server/src/core/fixes.ts';
 import { emptyConfig } from '../../server/src/core/config.ts';
-import { parseTranscript } from '../../server/src/core/parser.ts';
 import { SEED } from '../helpers/data.ts';
 
 const seed = fs.readFileSync(SEED, 'utf8');
@@ -20,19 +19,18 @@ const turnOf = (m: LintMessage) => session.turns[session.turnAt(m.start.offset!)
 
 const REFUSAL_START = 'I cannot continue';
 
-test('the looping therapist refusals and patient turns are repeated turns', () => {
-  const repeats = of('repeated-turn');
-  const therapist = repeats.filter((m) => turnOf(m).role === 'therapist');
-  const patient = repeats.filter((m) => turnOf(m).role === 'patient');
-  // 20 refusals: the first (line 95) stands; the other 19 are one wording, which nearly repeats it.
-  assert.equal(therapist.length, 19);
-  assert.ok(therapist.every((m) => turnOf(m).features.text.startsWith(REFUSAL_START)));
-  assert.ok(therapist.some((m) => m.reason.includes('nearly repeats line 95')));
-  // Two patient loops: "I understand your concern, Nova…" (first on line 109) and "…Is that something we can do?" (line 221).
-  assert.deepEqual([...new Set(patient.map((m) => /repeats line (\d+)/.exec(m.reason)![1]))], ['109', '221']);
-  assert.equal(patient.length, 16);
-  // A turn word for word like an earlier near repeat is a near repeat too (not "word for word" of line 95).
-  assert.match(therapist[therapist.length - 1]!.reason, /nearly repeats line 95 \(83% the same words; 20th time\): the session is looping\.$/);
+test('the looping therapist refusals and patient turns: one finding per repeated turn, naming every repeat', () => {
+  const loops = of('repeated-turn');
+  // The refusal of line 95 repeated 19 times (one wording, a near repeat); two patient turns repeated 8 times each.
+  assert.deepEqual(loops.map((m) => [m.start.line, turnOf(m).role]), [[107, 'therapist'], [121, 'patient'], [225, 'patient']]);
+  assert.match(loops[0]!.reason, /^This therapist turn repeats line 95 nearly \(\d+% or more of the same words\), 19 times/);
+  assert.match(loops[1]!.reason, /^This patient turn repeats line 109 word for word, 8 times/);
+  assert.match(loops[2]!.reason, /^This patient turn repeats line 221 word for word, 8 times/);
+  // Every repeat is named, once: 35 turns in all.
+  const repeats = loops.flatMap((m) => [m.start.line, ...m.related.filter((r) => r.message.startsWith('Repeat')).map((r) => r.start.line)]);
+  assert.equal(new Set(repeats).size, 35);
+  assert.equal(repeats.length, 35);
+  assert.ok(loops[0]!.related.every((r, i) => i === 0 || turnOf({ ...loops[0]!, start: r.start }).features.text.startsWith(REFUSAL_START)));
 });
 
 test('each patient question answered by a refusal is unanswered; refusals are reported', () => {
@@ -57,40 +55,43 @@ test('role confusion, the generator preamble, the cut-off turns, mojibake and th
   assert.ok(truncated.includes("Lastly, I want to acknowledge the progress you've made"));
   assert.deepEqual(of('mojibake').map(textAt), ['â€”']);
   assert.equal(of('outdated-crisis-line').length, 20);
-  assert.ok(of('outdated-crisis-line').every((m) => textAt(m) === '1-800-273-TALK (8255)'));
+  assert.ok(of('outdated-crisis-line').every((m) => textAt(m) === 'National Suicide Prevention Lifeline (1-800-273-TALK (8255)'));
 });
 
-test('fix all: loops collapse to their first occurrence, mojibake and hotline repaired, nothing else changes', () => {
-  const result = fixAll(seed, (text) => safeFixes(text, options));
+test('fix all: the loops go in whole exchanges, mojibake and hotline repaired, the preamble removed, nothing else changes', () => {
+  const result = fixAll(seed, fixCandidates(seed, options));
   const fixed = result.text;
+  const after = analyze(fixed, options);
 
-  // An independent oracle: drop the repeated turns' blocks, then make the three substitutions by hand.
-  const repeated = new Set(of('repeated-turn').map((m) => session.turnAt(m.start.offset!)!));
-  let expected = '';
-  const turns = session.turns;
-  expected += seed.slice(0, turns[0]!.lineStart);
-  for (const turn of turns) {
-    if (repeated.has(turn.index)) continue;
-    const next = turns[turn.index + 1];
-    expected += seed.slice(turn.lineStart, next ? next.lineStart : seed.length);
+  // The substitutions, checked against the text itself.
+  assert.ok(fixed.includes('everything—school') && !fixed.includes('â€'));
+  assert.ok(!fixed.includes('273-TALK') && fixed.includes('the 988 Suicide & Crisis Lifeline (988 in the United States)'));
+  assert.ok(!fixed.includes("Here's a continuation of the therapy session:."));
+
+  // Every turn left is a turn of the original, in order, and every turn that was no repeat is still there.
+  const repeatedLines = new Set(of('repeated-turn').flatMap((m) => [m.start.line, ...m.related.filter((r) => r.message.startsWith('Repeat')).map((r) => r.start.line)]));
+  const normal = (t: string) => t.replace('everythingâ€”school', 'everything—school').replaceAll('National Suicide Prevention Lifeline (1-800-273-TALK (8255)', '988 Suicide & Crisis Lifeline (988').replace(" Here's a continuation of the therapy session:.", '');
+  const original = session.turns.map((t) => ({ key: `${t.role}|${normal(t.features.text)}`, repeated: repeatedLines.has(t.node.position.start.line) }));
+  let at = 0;
+  for (const turn of after.session.turns) {
+    const key = `${turn.role}|${turn.features.text}`;
+    while (at < original.length && original[at]!.key !== key) {
+      assert.ok(original[at]!.repeated, `a turn that was no repeat went: ${original[at]!.key.slice(0, 60)}`);
+      at++;
+    }
+    assert.ok(at < original.length, `a turn that was not in the original: ${key.slice(0, 60)}`);
+    at++;
   }
-  // The last turn is a repeat: the file ends after the last kept turn, with the final line break.
-  if (repeated.has(turns.length - 1)) expected = `${expected.replace(/\s+$/, '')}\n`;
-  expected = expected
-    .replace('everythingâ€”school', 'everything—school')
-    .replaceAll(
-      'the National Suicide Prevention Lifeline (1-800-273-TALK (8255) in the United States)',
-      'the 988 Suicide & Crisis Lifeline (call or text 988, or chat at 988lifeline.org in the United States)',
-    )
-    .replace(" Here's a continuation of the therapy session:.", '');
-  assert.equal(fixed, expected);
+  for (; at < original.length; at++) assert.ok(original[at]!.repeated);
 
-  // Every first occurrence stays: one refusal, one of each patient loop.
-  assert.equal(fixed.split('I cannot continue').length - 1, 1);
-  assert.equal(fixed.split('Is that something we can do?').length - 1, 1);
-  assert.equal(parseTranscript(fixed).children.filter((c) => c.type === 'turn').length, 48 - repeated.size);
+  // The session still alternates: no two turns of one speaker in a row, so no finding the fixes created.
+  assert.deepEqual(after.messages.filter((m) => m.ruleId === 'consecutive-turns'), []);
+  assert.equal(after.session.turns.length, 16);
+  // Three refusals stay, each between two patient turns that are no repeats; the file ends after the last kept turn.
+  assert.equal(fixed.split('I cannot continue').length - 1, 4);
+  assert.ok(fixed.endsWith('Is that something we can do?\n'));
 
-  // Idempotent: a second run changes nothing, and no safe fix is left.
-  assert.equal(fixAll(fixed, (text) => safeFixes(text, options)).text, fixed);
-  assert.deepEqual(safeFixes(fixed, options), []);
+  // Idempotent: a second run changes nothing (what is left has no safe fix).
+  assert.equal(fixAll(fixed, fixCandidates(fixed, options)).text, fixed);
+  assert.deepEqual(fixCandidates(fixed, options), []);
 });

@@ -24,7 +24,7 @@ test('session statistics: talk ratio, questions, reflections, tags by CTRS item'
   assert.deepEqual(stats.ctrs, { Agenda: 1, Understanding: 1, Homework: 1 });
   assert.equal(stats.tags.length, 4);
   assert.ok(stats.therapistTalkRatio > 0.5 && stats.therapistTalkRatio < 0.7);
-  assert.match(statsLine(stats), /^7 turns · therapist \d+% of words · 3 questions \(1 open\) · 1 reflections \(R:Q 0\.3\) · 4 tags, 1 therapist turns untagged$/);
+  assert.match(statsLine(stats), /^7 turns · therapist \d+% of words · 3 questions \(1 open\) · 1 reflection \(R:Q 0\.3\) · 4 tags, 1 therapist turn untagged$/);
   const markdown = statsMarkdown(stats, 'demo.transcript');
   assert.match(markdown, /^# Session summary — demo\.transcript/);
   assert.match(markdown, /\| Homework \| 1 \|/);

@@ -28,5 +28,5 @@ test('unified().use(transcriptParse).use(transcriptLint) reports vfile messages'
   );
   // Fixes travel on the message, as data.
   const crisis = file.messages[0] as unknown as { fixes: Array<{ title: string }> };
-  assert.equal(crisis.fixes[0]!.title, 'Replace with the 988 Suicide & Crisis Lifeline');
+  assert.equal(crisis.fixes[0]!.title, 'Replace the number with 988');
 });

@@ -13,13 +13,50 @@ import {
   type ProtocolConnection,
   type PublishDiagnosticsParams,
   type ClientCapabilities,
+  ErrorCodes,
+  ResponseError,
 } from 'vscode-languageserver-protocol/node';
 
 import { ROOT } from './paths.ts';
 export { ROOT };
 export const SERVER_BIN = path.join(ROOT, 'bin/transcript-language-server.js');
 
+/**
+ * What a modern client such as VS Code declares: code action literals with resolve, Markdown,
+ * hierarchical symbols, applyEdit. The tests' default; a test of another kind of client passes
+ * `exactCapabilities`.
+ */
+export const MODERN_CAPABILITIES: ClientCapabilities = {
+  workspace: { applyEdit: true, workspaceEdit: { documentChanges: true } },
+  textDocument: {
+    hover: { contentFormat: ['markdown', 'plaintext'] },
+    completion: { completionItem: { documentationFormat: ['markdown', 'plaintext'], snippetSupport: true } },
+    documentSymbol: { hierarchicalDocumentSymbolSupport: true },
+    codeAction: {
+      codeActionLiteralSupport: { codeActionKind: { valueSet: ['', 'quickfix', 'refactor', 'source', 'source.fixAll'] } },
+      isPreferredSupport: true,
+    },
+  },
+};
+
+/** `extra` over `base`, object by object (arrays and values replace). */
+export function mergeCapabilities<T>(base: T, extra: unknown): T {
+  if (typeof base !== 'object' || base === null || Array.isArray(base) || typeof extra !== 'object' || extra === null || Array.isArray(extra)) {
+    return (extra === undefined ? base : extra) as T;
+  }
+  const result: Record<string, unknown> = { ...(base as Record<string, unknown>) };
+  for (const [key, value] of Object.entries(extra)) result[key] = mergeCapabilities(result[key], value);
+  return result as T;
+}
+
+/** How the test client answers the server's requests. */
+export type ServerRequestMode = 'answer' | 'reject';
+
 export interface TestClient {
+  /** Every request the server sent to this client, by method, in order. */
+  serverRequests: Array<{ method: string; params: unknown }>;
+  /** What the server answered to `initialize`. */
+  initializeResult: unknown;
   connection: ProtocolConnection;
   process: ChildProcess;
   /** Resolves with the first diagnostics published for `uri` at `version` (or later). */
@@ -31,8 +68,26 @@ export interface TestClient {
   stop(): Promise<void>;
 }
 
-export async function startClient(options: { capabilities?: ClientCapabilities; rootDir?: string; initializationOptions?: unknown; configuration?: unknown } = {}): Promise<TestClient> {
-  const child = spawn(process.execPath, [SERVER_BIN, '--stdio'], { stdio: ['pipe', 'pipe', 'inherit'] });
+export interface StartOptions {
+  /** Merged over MODERN_CAPABILITIES. */
+  capabilities?: ClientCapabilities;
+  /** Exactly these capabilities (a minimal client). */
+  exactCapabilities?: ClientCapabilities;
+  rootDir?: string;
+  initializationOptions?: unknown;
+  configuration?: unknown;
+  /** 'reject': answer every request of the server with an error (a client that supports none of them). */
+  serverRequests?: ServerRequestMode;
+  /** The server's executable (default: the clone's bin/transcript-language-server.js). */
+  serverBin?: string;
+  /** Collect the server's stderr (else it is inherited). */
+  captureStderr?: boolean;
+}
+
+export async function startClient(options: StartOptions = {}): Promise<TestClient & { stderr: () => string }> {
+  const child = spawn(process.execPath, [options.serverBin ?? SERVER_BIN, '--stdio'], { stdio: ['pipe', 'pipe', options.captureStderr ? 'pipe' : 'inherit'] });
+  let stderr = '';
+  child.stderr?.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
   const connection = createProtocolConnection(new StreamMessageReader(child.stdout!), new StreamMessageWriter(child.stdin!));
   const published: PublishDiagnosticsParams[] = [];
   // JSON-RPC allows one handler per method: this one serves every waiter.
@@ -48,21 +103,38 @@ export async function startClient(options: { capabilities?: ClientCapabilities; 
   });
   const nextDiagnostics = (uri: string, accept: (p: PublishDiagnosticsParams) => boolean) =>
     new Promise<PublishDiagnosticsParams>((resolve) => waiters.push({ accept: (p) => p.uri === uri && accept(p), resolve }));
-  connection.onRequest('workspace/configuration', (params: { items: unknown[] }) => params.items.map(() => options.configuration ?? {}));
-  connection.onRequest('client/registerCapability', () => null);
+  const serverRequests: Array<{ method: string; params: unknown }> = [];
+  // One handler for every request the server sends (the connection is vscode-jsonrpc's, which takes a star handler).
+  const onAnyRequest = (connection as unknown as { onRequest(handler: (method: string, params: unknown) => unknown): void }).onRequest.bind(connection);
+  if (options.serverRequests === 'reject') {
+    onAnyRequest((method: string, params: unknown) => {
+      serverRequests.push({ method, params });
+      return new ResponseError(ErrorCodes.MethodNotFound, `This client does not support ${method}.`);
+    });
+  } else {
+    onAnyRequest((method: string, params: unknown) => {
+      serverRequests.push({ method, params });
+      if (method === 'workspace/configuration') return (params as { items: unknown[] }).items.map(() => options.configuration ?? {});
+      if (method === 'workspace/applyEdit') return { applied: true };
+      return null;
+    });
+  }
   connection.listen();
   const rootUri = options.rootDir ? pathToFileURL(options.rootDir).href : null;
-  await connection.sendRequest('initialize', {
+  const initializeResult = await connection.sendRequest('initialize', {
     processId: process.pid,
     rootUri,
     workspaceFolders: rootUri ? [{ uri: rootUri, name: 'root' }] : null,
-    capabilities: options.capabilities ?? {},
+    capabilities: options.exactCapabilities ?? mergeCapabilities(MODERN_CAPABILITIES, options.capabilities ?? {}),
     initializationOptions: options.initializationOptions,
   });
   connection.sendNotification('initialized', {});
   return {
     connection,
     process: child,
+    serverRequests,
+    initializeResult,
+    stderr: () => stderr,
     diagnostics(uri, version) {
       const done = published.find((p) => p.uri === uri && (p.version ?? -1) >= version);
       if (done) return Promise.resolve(done);

@@ -90,20 +90,37 @@ test('an analysis a request finishes meanwhile is still the one the slices resol
   assert.equal(await sliced, now);
 });
 
-test('an analysis that fails (a rule throws) is not left behind: the next one runs', async () => {
+test('a rule that throws costs only its own findings (one rule-error); an analysis that fails is not left behind', async () => {
   const { allRules } = await import('../../server/src/core/rules/index.ts');
+  const { Session } = await import('../../server/src/core/session.ts');
   const rule = allRules.find((r) => r.id === 'consecutive-turns')!;
   const check = rule.check!;
   const store = new AnalysisStore(new SettingsResolver({ noConfig: true }));
-  const document = TextDocument.create('file:///virtual/seed.transcript', 'therapy-transcript', 1, seed);
+  const fresh = view(analyze(seed, { config: emptyConfig(), maxFindingsPerRule: store.maxFindingsPerRule }).messages);
+  let document = TextDocument.create('file:///virtual/seed.transcript', 'therapy-transcript', 1, seed);
   rule.check = () => {
     throw new Error('a broken rule');
   };
   try {
-    await assert.rejects(store.getInSlices(document, () => true), /a broken rule/);
-    assert.throws(() => store.get(document), /a broken rule/);
+    const contained = await store.getInSlices(document, () => true);
+    const errors = contained!.messages.filter((m) => m.ruleId === 'rule-error');
+    assert.equal(errors.length, 1);
+    assert.match(errors[0]!.reason, /"consecutive-turns" failed on this transcript \(a broken rule\)/);
+    assert.deepEqual(view(contained!.messages.filter((m) => m.ruleId !== 'rule-error')), fresh.filter((m) => !m.includes(' consecutive-turns ')));
   } finally {
     rule.check = check;
   }
-  assert.deepEqual(view(store.get(document).messages), view(analyze(seed, { config: emptyConfig(), maxFindingsPerRule: store.maxFindingsPerRule }).messages));
+  // A failure outside the rules fails the analysis; the next one starts afresh.
+  const steps = Session.steps;
+  Session.steps = function* () {
+    throw new Error('a broken session');
+  };
+  document = TextDocument.create(document.uri, 'therapy-transcript', 2, seed);
+  try {
+    await assert.rejects(store.getInSlices(document, () => true), /a broken session/);
+    assert.throws(() => store.get(document), /a broken session/);
+  } finally {
+    Session.steps = steps;
+  }
+  assert.deepEqual(view(store.get(document).messages), fresh);
 });

@@ -13,6 +13,7 @@ import { reporterJson } from 'vfile-reporter-json';
 import type { VFile } from 'vfile';
 import { transcriptCli, type Mode } from './plugin.ts';
 import { SettingsResolver } from '../core/resolve.ts';
+import { RULE_ERROR } from '../core/lint.ts';
 
 export const IGNORE_NAME = '.transcriptignore';
 
@@ -63,6 +64,15 @@ export async function writeReport(run: EngineRun, files: VFile[]): Promise<numbe
     const stream = reportStream(run);
     await new Promise<void>((resolve) => stream.write(text.endsWith('\n') ? text : `${text}\n`, () => resolve()));
   }
+  return exitCode(files);
+}
+
+/**
+ * 1 when a message is fatal (an error), 2 when a rule failed (its findings are
+ * missing: the run did not do its job), else 0.
+ */
+export function exitCode(files: readonly VFile[]): number {
+  if (files.some((file) => file.messages.some((message) => message.ruleId === RULE_ERROR))) return 2;
   return files.some((file) => file.messages.some((message) => message.fatal === true)) ? 1 : 0;
 }
 
@@ -121,11 +131,11 @@ export function runEngine(run: EngineRun): Promise<number> {
           : report,
         reporterOptions: { quiet: true, verbose: false },
       },
-      (error, code) => {
+      (error, code, context) => {
         if (error) {
           io.stderr.write(`transcript-lint: ${error.message}\n`);
           resolve(2);
-        } else resolve(code ?? 0);
+        } else resolve(context?.files && exitCode(context.files) === 2 ? 2 : (code ?? 0));
       },
     );
   });

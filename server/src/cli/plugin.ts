@@ -71,9 +71,12 @@ export function transcriptCli(this: Processor, options: CliPluginOptions): (tree
     const analyzeOptions = { config: settings.config, codebook: settings.codebook };
     const original = String(file.value ?? '');
     let messages: LintMessage[];
+    // Problems of the configuration found by the analysis (an unknown rule id), reported as the editor does.
+    let configProblems: readonly string[];
     if (mode === 'fix') {
       const fixed = fixAndAnalyze(original, analyzeOptions);
       messages = fixed.analysis.messages;
+      configProblems = fixed.analysis.problems;
       if (fixed.text !== original) {
         file.value = fixed.text;
         if (file.path && !file.data.unifiedEngineStreamIn) await writeAtomically(file.path, (data.bom ? '\uFEFF' : '') + fixed.text);
@@ -81,10 +84,13 @@ export function transcriptCli(this: Processor, options: CliPluginOptions): (tree
         note.fatal = undefined;
       }
     } else {
-      messages = lintTree(tree, original, analyzeOptions).messages;
+      const analysis = lintTree(tree, original, analyzeOptions);
+      messages = analysis.messages;
+      configProblems = analysis.problems;
     }
-    for (const problem of settings.problems) {
-      file.message(problem, { ruleId: 'config', source: SOURCE }).fatal = false;
+    for (const problem of [...settings.problems, ...configProblems]) {
+      // At 1:1, where the editor shows it.
+      file.message(problem, { place: { line: 1, column: 1 }, ruleId: 'config', source: SOURCE }).fatal = false;
     }
     for (const m of messages) {
       if (options.quiet && m.severity !== 'error') continue;

@@ -49,19 +49,28 @@ function conflicts(a: TextEdit, b: TextEdit): boolean {
   return a.start < b.end && b.start < a.end;
 }
 
+const isDeletion = (edit: TextEdit) => edit.text === '' && edit.end > edit.start;
+
+/** Does deletion `outer` take out everything `inner` changes (so `inner` is moot)? */
+function within(inner: TextEdit, outer: TextEdit): boolean {
+  if (!isDeletion(outer)) return false;
+  return inner.start === inner.end ? inner.start > outer.start && inner.start < outer.end : inner.start >= outer.start && inner.end <= outer.end;
+}
+
 /**
  * Choose fixes that can be applied together: each fix is taken whole or not at
- * all, in order, skipping any that conflicts with one already taken (it is
- * found again, against the new text, on the next pass).
+ * all, in order, skipping any that conflicts with one already taken. Two
+ * removals that overlap go together (the union is removed: two repeats side by
+ * side, a repeat and the empty label after it), and an edit inside a removal
+ * is moot (the removal takes its text out).
  */
 export function compatibleFixes(fixes: readonly Fix[]): Fix[] {
   const takenEdits: TextEdit[] = [];
   const taken: Fix[] = [];
+  const joinable = (a: TextEdit, b: TextEdit) => !conflicts(a, b) || (isDeletion(a) && isDeletion(b)) || within(a, b) || within(b, a);
   for (const fix of fixes) {
     const clash = fix.edits.some(
-      (edit, i) =>
-        takenEdits.some((other) => conflicts(edit, other)) ||
-        fix.edits.some((other, j) => j !== i && conflicts(edit, other)),
+      (edit, i) => takenEdits.some((other) => !joinable(edit, other)) || fix.edits.some((other, j) => j !== i && conflicts(edit, other)),
     );
     if (clash) continue;
     takenEdits.push(...fix.edits);
@@ -70,38 +79,93 @@ export function compatibleFixes(fixes: readonly Fix[]): Fix[] {
   return taken;
 }
 
+/**
+ * The edits of fixes chosen together (see `compatibleFixes`) as edits that do
+ * not overlap: overlapping removals become one, edits inside a removal go.
+ */
+export function mergeEdits(edits: readonly TextEdit[]): TextEdit[] {
+  const removals = edits.filter(isDeletion).sort((a, b) => a.start - b.start);
+  const merged: TextEdit[] = [];
+  for (const r of removals) {
+    const last = merged[merged.length - 1];
+    if (last && r.start <= last.end) last.end = Math.max(last.end, r.end);
+    else merged.push({ start: r.start, end: r.end, text: '' });
+  }
+  const others = edits.filter((e) => !isDeletion(e) && !merged.some((r) => within(e, r)));
+  return [...merged, ...others].sort((a, b) => a.start - b.start || a.end - b.end);
+}
+
 export interface FixAllResult {
   text: string;
-  /** Number of fixes applied over all passes. */
+  /** Reported findings whose problem the fixes resolved: fixed, or taken out with the text another fix removed. */
   applied: number;
   passes: number;
 }
 
+/** A reported finding with its safe fix: what "fix all" may apply. */
+export interface FixCandidate {
+  ruleId: string;
+  /** The finding's place. */
+  start: number;
+  end: number;
+  fix: Fix;
+}
+
 /**
- * Apply the safe fixes `collect` finds, re-analysing after each pass until no
- * safe fix is left (or `maxPasses`), so the result is a fixed point: running
- * it again changes nothing.
+ * Apply the safe fixes of the reported findings — those and no others — in
+ * one pass over the text. A fix that cannot go with those taken before it
+ * (its edits overlap theirs) is left out; its finding is resolved when the
+ * taken edits changed the text it points at (a hotline number inside a
+ * removed repeat), and otherwise stays for the report of the fixed text.
+ * Nothing is analysed again: what the fixes would newly reveal (a turn that
+ * becomes a repeat once its mojibake is repaired) is for the report of the
+ * fixed text, never applied silently, so a second run applies exactly what
+ * the first run's report of its result showed.
  */
 export function fixAll(
   text: string,
-  collect: (text: string) => Fix[],
-  maxPasses = 8,
-  /** Told the edits of each pass (offsets in the text before the pass), to follow positions through them. */
+  candidates: readonly FixCandidate[],
+  /** Told the edits applied (offsets in the text before them), to follow positions through them. */
   onPass?: (edits: TextEdit[]) => void,
 ): FixAllResult {
+  const safe = candidates.filter((c) => c.fix.safe);
+  const chosen = new Set(compatibleFixes(safe.map((c) => c.fix)));
+  if (chosen.size === 0) return { text, applied: 0, passes: 0 };
+  const edits = tidyEnd(text, mergeEdits(safe.filter((c) => chosen.has(c.fix)).flatMap((c) => c.fix.edits)));
+  const next = applyEdits(text, edits);
   let applied = 0;
-  let passes = 0;
-  for (; passes < maxPasses; passes++) {
-    const fixes = collect(text).filter((fix) => fix.safe);
-    if (fixes.length === 0) break;
-    const chosen = compatibleFixes(fixes);
-    if (chosen.length === 0) break;
-    const edits = chosen.flatMap((fix) => fix.edits);
-    const next = applyEdits(text, edits);
-    applied += chosen.length;
-    if (next === text) break;
-    onPass?.(edits);
-    text = next;
+  for (const c of safe) if (chosen.has(c.fix) || !mapRange(c, edits)) applied++;
+  if (next !== text) onPass?.(edits);
+  return { text: next, applied, passes: 1 };
+}
+
+/**
+ * A removal that takes out everything up to the end of the text's content
+ * (the last turns) takes the blank lines before it too, as the removal of a
+ * last turn does: the text then ends where the content kept ends, followed by
+ * whatever followed the removed part (the final line break).
+ */
+function tidyEnd(text: string, edits: TextEdit[]): TextEdit[] {
+  const last = edits[edits.length - 1];
+  if (!last || !isDeletion(last) || /\S/.test(text.slice(last.end))) return edits;
+  let start = last.start;
+  while (start > 0 && /\s/.test(text[start - 1]!)) start--;
+  const before = edits[edits.length - 2];
+  if (start === last.start || (before && before.end > start)) return edits;
+  return [...edits.slice(0, -1), { start, end: last.end, text: '' }];
+}
+
+/**
+ * Where `[start, end)` is after `edits` (not overlapping), or `undefined` when
+ * an edit changed text inside it or replaced it.
+ */
+export function mapRange(range: { start: number; end: number }, edits: readonly TextEdit[]): { start: number; end: number } | undefined {
+  let delta = 0;
+  for (const edit of edits) {
+    const inside = edit.start === edit.end ? edit.start > range.start && edit.start < range.end : edit.start < range.end && range.start < edit.end;
+    const covers = edit.end > edit.start && edit.start <= range.start && edit.end >= range.end;
+    if (inside || covers) return undefined;
+    if (edit.end <= range.start) delta += edit.text.length - (edit.end - edit.start);
   }
-  return { text, applied, passes };
+  return { start: range.start + delta, end: range.end + delta };
 }

@@ -6,7 +6,7 @@
 import type { Plugin } from 'unified';
 import type { VFile } from 'vfile';
 import type { Severity, TranscriptConfig } from './config.ts';
-import { fixAll, type Fix, type FixAllResult, type TextEdit } from './fixes.ts';
+import { fixAll, type Fix, type FixAllResult, type FixCandidate, type TextEdit } from './fixes.ts';
 import type { Finding, Rule } from './rule.ts';
 import type { Point, Root } from './types.ts';
 import { sharedDefaultCodebook, type Codebook } from './codebook.ts';
@@ -19,6 +19,9 @@ import { drain } from './steps.ts';
 
 export const SOURCE = 'transcript-lint';
 
+/** The id of the message that says a rule failed (not a rule: it cannot be configured). */
+export const RULE_ERROR = 'rule-error';
+
 export interface LintMessage {
   ruleId: string;
   severity: Exclude<Severity, 'off'>;
@@ -27,6 +30,8 @@ export interface LintMessage {
   end: Point;
   fixes: Fix[];
   related: Array<{ start: Point; end: Point; message: string }>;
+  /** On the message that sums up a capped rule: how many findings it stands for. */
+  omitted?: number;
 }
 
 export interface ActiveRule {
@@ -130,6 +135,12 @@ export function* lintSteps(tree: Root, text: string, options: AnalyzeOptions, sp
     messages.push(toMessage(session, rule.id, severity, finding));
   };
 
+  // A rule that throws loses its own findings, never another's: one `rule-error` says so.
+  const failed = new Map<string, { error: unknown; start: number; end: number }>();
+  const fail = (rule: Rule, error: unknown, place: { start: number; end: number } = { start: 0, end: 0 }) => {
+    if (!failed.has(rule.id)) failed.set(rule.id, { error, ...place });
+  };
+
   // Turn rules: findings kept per turn, relative to its line, while the turn and the
   // settings stay the same (an editor's edit touches a few turns).
   const local = active.filter((a) => a.rule.checkTurn);
@@ -138,53 +149,88 @@ export function* lintSteps(tree: Root, text: string, options: AnalyzeOptions, sp
     // One context per rule for every turn (a large session has hundreds of thousands).
     // Only an editor keeps findings, relative to their turn; a one-off run keeps offsets as they are.
     const relative = session.cache !== undefined;
-    let list: Array<{ rule: number; finding: Finding }> | undefined;
+    let list: Array<{ rule: number; finding: Finding; error?: unknown }> | undefined;
     let base = 0;
     const contexts = local.map((a, rule) => ({
       session,
       options: a.options,
       report: (f: Finding) => (list ??= []).push({ rule, finding: shiftFinding(f, -base) }),
     }));
-    const flagged = yield* keptTurnResults<Array<{ rule: number; finding: Finding }>>(session, 'turn-rules', signature, (turn) => {
+    const flagged = yield* keptTurnResults<Array<{ rule: number; finding: Finding; error?: unknown }>>(session, 'turn-rules', signature, (turn) => {
       base = relative ? turn.lineStart : 0;
       list = undefined;
-      for (let rule = 0; rule < local.length; rule++) local[rule]!.rule.checkTurn!(contexts[rule]!, turn);
+      for (let rule = 0; rule < local.length; rule++) {
+        const before = list?.length ?? 0;
+        try {
+          local[rule]!.rule.checkTurn!(contexts[rule]!, turn);
+        } catch (error) {
+          // Its findings on this turn are dropped; the failure is kept with the turn's results.
+          if (list) list.length = before;
+          const head = session.turnHead(turn.index);
+          (list ??= []).push({ rule, finding: { reason: '', start: head.start - base, end: head.end - base }, error });
+        }
+      }
       return list;
     });
     for (const { turn, value } of flagged) {
       const base = relative ? turn.lineStart : 0;
-      for (const { rule, finding } of value) emit(local[rule]!, { ...shiftFinding(finding, base), turn: turn.index });
+      for (const { rule, finding, error } of value) {
+        if (error !== undefined) fail(local[rule]!.rule, error, shiftFinding(finding, base));
+        else if (!failed.has(local[rule]!.rule.id)) emit(local[rule]!, { ...shiftFinding(finding, base), turn: turn.index });
+      }
     }
   }
   if (options.onTurnFindings) options.onTurnFindings(sortMessages([...messages]), problems);
   // Session rules (and the session-wide part of turn rules, such as the header).
   for (const a of active) {
-    if (!a.rule.check) continue;
-    if (a.rule.prepare) yield* a.rule.prepare(session, a.options);
-    yield;
-    const context = {
-      session,
-      options: a.options,
-      report: (f: Finding) => emit(a, f),
-      get capped() {
-        return (counts.get(a.rule.id)?.count ?? 0) >= max;
-      },
-    };
-    const running = a.rule.check(context);
-    if (running) yield* running;
+    if (!a.rule.check || failed.has(a.rule.id)) continue;
+    const mark = messages.length;
+    try {
+      if (a.rule.prepare) yield* a.rule.prepare(session, a.options);
+      yield;
+      const context = {
+        session,
+        options: a.options,
+        report: (f: Finding) => emit(a, f),
+        get capped() {
+          return (counts.get(a.rule.id)?.count ?? 0) >= max;
+        },
+      };
+      const running = a.rule.check(context);
+      if (running) yield* running;
+    } catch (error) {
+      fail(a.rule, error);
+      // Whatever it found before failing goes too: a rule reports all of its findings or none.
+      for (let i = messages.length - 1; i >= mark; i--) if (messages[i]!.ruleId === a.rule.id) messages.splice(i, 1);
+      counts.delete(a.rule.id);
+    }
+  }
+  for (const [id, { error, start, end }] of failed) {
+    // Turn findings a rule made before it failed on a later turn go too.
+    for (let i = messages.length - 1; i >= 0; i--) if (messages[i]!.ruleId === id) messages.splice(i, 1);
+    counts.delete(id);
+    const why = error instanceof Error ? error.message : String(error);
+    messages.push(
+      toMessage(session, RULE_ERROR, 'error', {
+        reason: `The rule "${id}" failed on this transcript (${why}), so its findings are missing; the other rules still ran. Please report this with the transcript.`,
+        start,
+        end,
+      }),
+    );
   }
 
   for (const a of active) {
     const state = counts.get(a.rule.id);
     if (!state?.firstOver) continue;
     const more = state.count - max;
-    messages.push(
-      toMessage(session, a.rule.id, 'info', {
+    messages.push({
+      ...toMessage(session, a.rule.id, 'info', {
         reason: `…and ${more.toLocaleString('en-US')} more ${a.rule.id} finding${more === 1 ? '' : 's'} from here on: only the first ${max.toLocaleString('en-US')} of this file are listed.`,
         start: state.firstOver.start,
         end: state.firstOver.end,
       }),
-    );
+      omitted: more,
+    });
   }
   return { session, messages: sortMessages(messages), problems };
 }
@@ -242,19 +288,19 @@ function* collectSilences(session: Session): Generator<void, Map<number, Set<str
   return silenced;
 }
 
-/** The safe fixes of a text's findings, for `--fix` and `source.fixAll`. */
-export function safeFixes(text: string, options: AnalyzeOptions): Fix[] {
-  return safeFixesOf(analyze(text, options).messages);
+/** The findings of a text that have a safe fix, for `--fix` and `source.fixAll`. */
+export function fixCandidates(text: string, options: AnalyzeOptions): FixCandidate[] {
+  return fixCandidatesOf(analyze(text, options).messages);
 }
 
-/** The first safe fix of each message. */
-export function safeFixesOf(messages: readonly LintMessage[]): Fix[] {
-  const fixes: Fix[] = [];
+/** Each message with a safe fix, with the first of them (what "fix all" applies). */
+export function fixCandidatesOf(messages: readonly LintMessage[]): FixCandidate[] {
+  const candidates: FixCandidate[] = [];
   for (const message of messages) {
     const fix = message.fixes.find((f) => f.safe);
-    if (fix) fixes.push(fix);
+    if (fix) candidates.push({ ruleId: message.ruleId, start: message.start.offset!, end: message.end.offset!, fix });
   }
-  return fixes;
+  return candidates;
 }
 
 export interface FixedAnalysis extends FixAllResult {
@@ -263,21 +309,14 @@ export interface FixedAnalysis extends FixAllResult {
 }
 
 /**
- * Apply every safe fix until none is left, and return the analysis of the
- * result: the last pass already analysed it, so it is not analysed twice.
+ * Apply the safe fixes of the text's findings (see `fixAll`: those and no
+ * others), and return the analysis of the result, which reports what is left
+ * and what the fixes newly revealed.
  */
 export function fixAndAnalyze(text: string, options: AnalyzeOptions, onPass?: (edits: TextEdit[]) => void): FixedAnalysis {
-  let last: Analysis | undefined;
-  const result = fixAll(
-    text,
-    (current) => {
-      last = analyze(current, options);
-      return safeFixesOf(last.messages);
-    },
-    undefined,
-    onPass,
-  );
-  const analysis = last && last.session.text === result.text ? last : analyze(result.text, options);
+  const before = analyze(text, options);
+  const result = fixAll(text, fixCandidatesOf(before.messages), onPass);
+  const analysis = result.text === text ? before : analyze(result.text, options);
   return { ...result, analysis };
 }
 

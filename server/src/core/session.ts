@@ -6,6 +6,8 @@
  */
 import type { Header, Point, Root, Role, Tag, Text, Turn } from './types.ts';
 import type { Codebook } from './codebook.ts';
+import type { ArtifactKind } from './detect/artifacts.ts';
+import type { Ending } from './detect/endings.ts';
 import { SpeakerTable } from './speakers.ts';
 import { hashString, mixHash, wordHashes } from './text.ts';
 import { drain } from './steps.ts';
@@ -350,7 +352,10 @@ type TurnWithSession = Turn & { [SESSION_TURN]?: SessionTurn };
 /** Per-turn detector results, relative to each text node of the turn. */
 export interface DetectorSlots {
   refusals?: Array<{ start: number; end: number; phrase: string; textIndex: number }>;
-  artifacts?: Array<{ start: number; end: number; kind: string; label?: string; textIndex: number }>;
+  artifacts?: Array<{ start: number; end: number; kind: ArtifactKind; certain: boolean; textIndex: number }>;
+  labels?: Array<{ start: number; end: number; label: string; where: 'start' | 'inside'; role?: Role; textIndex: number }>;
+  disclaimers?: Array<{ start: number; end: number; kind: string; textIndex: number }>;
+  ending?: Ending;
   vocatives?: Array<Array<{ name: string; start: number }>>;
   mojibake?: Array<Array<{ start: number; end: number; text: string; run: string }>>;
   /** Role-confusion slips per text, for the patient names they were found with (one set at a time). */
@@ -491,6 +496,22 @@ export class Session {
     if (next) return { start: turn.lineStart, end: next.lineStart };
     const previous = this.turns[index - 1];
     const before = previous ? previous.node.position.end.offset! : this.header ? this.header.position.end.offset! : 0;
-    return { start: before, end: turn.node.position.end.offset! };
+    return { start: before, end: this.lineEndAfter(turn.node.position.end.offset!) };
+  }
+
+  /**
+   * The end of the line that holds `offset` (before its line break). A turn
+   * ends at its last text, or at its label's name when it has none: the rest
+   * of that line (a label's colon and `**`, trailing spaces) goes with it.
+   */
+  lineEndAfter(offset: number): number {
+    const text = this.text;
+    let end = offset;
+    while (end < text.length) {
+      const c = text.charCodeAt(end);
+      if (c === 10 || c === 13) break;
+      end++;
+    }
+    return end;
   }
 }

@@ -70,17 +70,22 @@ export function sessionStats(session: Session): SessionStats {
   };
 }
 
+/** "1 word", "2 words": a count with its noun in the right number. */
+export function plural(count: number, singular: string, pluralForm = `${singular}s`): string {
+  return `${count.toLocaleString('en-US')} ${count === 1 ? singular : pluralForm}`;
+}
+
 /** One line for a code lens or a status bar. */
 export function statsLine(stats: SessionStats): string {
   const questions = stats.questions.open + stats.questions.closed;
   const parts = [
-    `${stats.turns.therapist + stats.turns.patient + stats.turns.other} turns`,
+    plural(stats.turns.therapist + stats.turns.patient + stats.turns.other, 'turn'),
     `therapist ${Math.round(stats.therapistTalkRatio * 100)}% of words`,
-    `${questions} questions (${stats.questions.open} open)`,
-    `${stats.reflections} reflections (R:Q ${stats.reflectionToQuestion.toFixed(1)})`,
+    `${plural(questions, 'question')} (${stats.questions.open} open)`,
+    `${plural(stats.reflections, 'reflection')} (R:Q ${stats.reflectionToQuestion.toFixed(1)})`,
   ];
   const tagged = stats.tags.reduce((n, t) => n + t.count, 0);
-  if (tagged > 0) parts.push(`${tagged} tags, ${stats.untaggedTherapistTurns} therapist turns untagged`);
+  if (tagged > 0) parts.push(`${plural(tagged, 'tag')}, ${plural(stats.untaggedTherapistTurns, 'therapist turn')} untagged`);
   return parts.join(' · ');
 }
 

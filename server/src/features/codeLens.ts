@@ -8,7 +8,8 @@ import { sessionStats, statsLine } from '../core/stats.ts';
 
 export const SHOW_SUMMARY_COMMAND = 'therapyTranscript.showSummary';
 
-export function codeLenses(analysis: DocumentAnalysis): CodeLens[] {
+/** `command`: VS Code's client command (a Markdown preview), or the server's own for any other client. */
+export function codeLenses(analysis: DocumentAnalysis, command: string = SHOW_SUMMARY_COMMAND): CodeLens[] {
   const { session } = analysis;
   if (session.turns.length === 0) return [];
   const stats = session.get('stats', sessionStats);
@@ -16,7 +17,7 @@ export function codeLenses(analysis: DocumentAnalysis): CodeLens[] {
   return [
     {
       range: { start: { line, character: 0 }, end: { line, character: 0 } },
-      command: { title: statsLine(stats), command: SHOW_SUMMARY_COMMAND, arguments: [analysis.uri] },
+      command: { title: statsLine(stats), command, arguments: [analysis.uri] },
     },
   ];
 }

@@ -5,7 +5,7 @@
  * tag being typed left out of its text), with a "(no technique)" entry that
  * removes the typed tag.
  */
-import { CompletionItemKind, type CompletionItem, type CompletionParams } from 'vscode-languageserver';
+import { CompletionItemKind, type CompletionItem, type CompletionParams, type MarkupContent } from 'vscode-languageserver';
 import type { TextDocument } from 'vscode-languageserver-textdocument';
 import type { DocumentAnalysis } from './analysis.ts';
 import { entryMarkdown } from './hover.ts';
@@ -13,8 +13,17 @@ import { partialTagBefore } from './locate.ts';
 import { allRules } from '../core/rules/index.ts';
 import { rankTechniques } from '../core/suggest.ts';
 import { turnTextWithout } from '../core/model/context.ts';
+import { markdownToPlain } from './client.ts';
 
-export function completion(document: TextDocument, analysis: DocumentAnalysis, params: CompletionParams): CompletionItem[] {
+export interface CompletionOptions {
+  /** Documentation as Markdown (the client's `documentationFormat` prefers it), else plain text. */
+  markdown: boolean;
+  /** The client runs `editor.action.triggerSuggest` (VS Code): ask for the ids right after a namespace. */
+  triggerSuggest: boolean;
+}
+
+export function completion(document: TextDocument, analysis: DocumentAnalysis, params: CompletionParams, options: CompletionOptions = { markdown: true, triggerSuggest: false }): CompletionItem[] {
+  const doc = (markdown: string): MarkupContent => (options.markdown ? { kind: 'markdown', value: markdown } : { kind: 'plaintext', value: markdownToPlain(markdown) });
   const text = document.getText();
   const offset = document.offsetAt(params.position);
   const partial = partialTagBefore(text, offset);
@@ -34,9 +43,9 @@ export function completion(document: TextDocument, analysis: DocumentAnalysis, p
       label: `${ns.id}:`,
       kind: CompletionItemKind.Module,
       detail: ns.detail,
-      documentation: { kind: 'markdown', value: ns.doc },
+      documentation: doc(ns.doc),
       textEdit: { range: replace(partial.start + 1), newText: `${ns.id}:` },
-      command: { title: 'Suggest', command: 'editor.action.triggerSuggest' },
+      ...(options.triggerSuggest ? { command: { title: 'Suggest', command: 'editor.action.triggerSuggest' } } : {}),
     }));
   }
 
@@ -73,7 +82,7 @@ export function completion(document: TextDocument, analysis: DocumentAnalysis, p
       label: entry.id,
       kind: CompletionItemKind.EnumMember,
       detail: entry.ctrs ? `${entry.label} — ${entry.ctrs}` : entry.miti ? `${entry.label} — ${entry.miti}` : entry.label,
-      documentation: { kind: 'markdown', value: `${entryMarkdown(entry)}${why}` },
+      documentation: doc(`${entryMarkdown(entry)}${why}`),
       filterText: `${entry.id} ${entry.label}`,
       sortText: sortText(entry.id),
       textEdit: { range: replace(idStart), newText: `${entry.id}]${space}` },
@@ -88,7 +97,7 @@ export function completion(document: TextDocument, analysis: DocumentAnalysis, p
       label: '(no technique)',
       kind: CompletionItemKind.Text,
       detail: 'Leave the turn untagged',
-      documentation: { kind: 'markdown', value: `No ${namespace.id} technique is likely in this turn${none.reasons.length ? `: ${none.reasons.join('; ')}` : ''}. Accepting this removes the tag being typed.` },
+      documentation: doc(`No ${namespace.id} technique is likely in this turn${none.reasons.length ? `: ${none.reasons.join('; ')}` : ''}. Accepting this removes the tag being typed.`),
       filterText: `${partial.typed} none no technique`,
       sortText: sortText(null),
       textEdit: { range: replace(partial.start), newText: '' },

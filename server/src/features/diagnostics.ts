@@ -9,9 +9,11 @@ import type { TextDocument } from 'vscode-languageserver-textdocument';
 import type { AnalysisStore, SliceHooks } from './analysis.ts';
 import { toDiagnostic } from './convert.ts';
 import { SOURCE, type LintMessage } from '../core/lint.ts';
+import { budgetMessages, DEFAULT_MAX_PROBLEMS_PER_FILE } from './budget.ts';
 
-export function diagnosticsOf(analysis: { uri: string; messages: readonly LintMessage[]; problems: readonly string[] }): Diagnostic[] {
-  const diagnostics = analysis.messages.map((m) => toDiagnostic(analysis.uri, m));
+/** The diagnostics of an analysis: at most `maxPerFile`, the most important first (see budget.ts). */
+export function diagnosticsOf(analysis: { uri: string; messages: readonly LintMessage[]; problems: readonly string[] }, maxPerFile = DEFAULT_MAX_PROBLEMS_PER_FILE): Diagnostic[] {
+  const diagnostics = budgetMessages(analysis.messages, maxPerFile, analysis.problems.length).messages.map((m) => toDiagnostic(analysis.uri, m));
   for (const problem of analysis.problems) {
     diagnostics.unshift({
       range: { start: { line: 0, character: 0 }, end: { line: 0, character: 0 } },
@@ -29,11 +31,15 @@ export interface DiagnosticsOptions {
   pull: boolean;
   /** Quiet time after a burst of edits before analysing, in milliseconds. */
   debounceMs: number;
+  /** The client supports `workspace/diagnostic/refresh` (pull clients are asked to pull again when settings change). */
+  refresh?: boolean;
 }
 
 export class DiagnosticsFeature {
   private readonly timers = new Map<string, NodeJS.Timeout | NodeJS.Immediate>();
   private readonly lastChange = new Map<string, number>();
+  /** At most this many problems per file (`therapyTranscript.maxProblemsPerFile`). */
+  maxProblemsPerFile = DEFAULT_MAX_PROBLEMS_PER_FILE;
 
   constructor(
     private readonly connection: Connection,
@@ -48,7 +54,7 @@ export class DiagnosticsFeature {
         const sliced = await store.getInSlices(document, () => true);
         // (A result a request finished meanwhile may be for a version the document has left.)
         const analysis = sliced && sliced.version === document.version ? sliced : store.get(document);
-        return { kind: 'full', items: diagnosticsOf(analysis) };
+        return { kind: 'full', items: diagnosticsOf(analysis, this.maxProblemsPerFile) };
       });
     }
   }
@@ -72,7 +78,10 @@ export class DiagnosticsFeature {
   /** Settings changed: recompute everything open. */
   refreshAll(): void {
     if (this.options.pull) {
-      void this.connection.languages.diagnostics.refresh();
+      // Only a client that declared refreshSupport is asked; the others pull again on their next edit.
+      if (this.options.refresh) {
+        this.connection.languages.diagnostics.refresh().catch((error: unknown) => this.connection.console.warn(`The client refused to refresh diagnostics: ${(error as Error)?.message ?? String(error)}`));
+      }
       return;
     }
     for (const document of this.documents.all()) this.changed(document.uri);
@@ -104,7 +113,7 @@ export class DiagnosticsFeature {
           .catch(() => undefined);
       },
       turnFindings: (messages, problems) => {
-        if (current()) void this.connection.sendDiagnostics({ uri, version, diagnostics: diagnosticsOf({ uri, messages, problems }) });
+        if (current()) void this.connection.sendDiagnostics({ uri, version, diagnostics: diagnosticsOf({ uri, messages, problems }, this.maxProblemsPerFile) });
       },
     };
     // Analyse in slices; give up as soon as the document changes again (a new run is scheduled).
@@ -113,7 +122,7 @@ export class DiagnosticsFeature {
       .then((analysis) => {
         // Never publish for a version the editor has already moved past.
         if (analysis && this.documents.get(uri)?.version === analysis.version) {
-          void this.connection.sendDiagnostics({ uri, version: analysis.version, diagnostics: diagnosticsOf(analysis) });
+          void this.connection.sendDiagnostics({ uri, version: analysis.version, diagnostics: diagnosticsOf(analysis, this.maxProblemsPerFile) });
         }
       })
       .catch((error: unknown) => this.connection.console.error(`Analysis of ${uri} failed: ${(error as Error)?.stack ?? String(error)}`))

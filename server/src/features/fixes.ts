@@ -7,15 +7,14 @@ import type { TextDocument } from 'vscode-languageserver-textdocument';
 import type { DocumentAnalysis } from './analysis.ts';
 import { rangesEqual, rangesOverlap, toDiagnostic, toLspEdit, toRange } from './convert.ts';
 import { fixAll, type Fix } from '../core/fixes.ts';
-import { safeFixes, safeFixesOf, SOURCE } from '../core/lint.ts';
+import { fixCandidatesOf, SOURCE } from '../core/lint.ts';
 
 export const FIX_ALL_KIND = `${CodeActionKind.SourceFixAll}.transcript`;
 
 /**
- * Quick fixes for the findings under the cursor, and "fix all". Fixing all
- * analyses the document once per pass, so when the client can resolve code
- * actions (`lazyEdits`), the quick-fix menu's "fix all" gets its edit only
- * when it is chosen.
+ * Quick fixes for the findings under the cursor, and "fix all". When the
+ * client can resolve code actions (`lazyEdits`), the quick-fix menu's "fix
+ * all" gets its edit only when it is chosen.
  */
 export function quickFixes(document: TextDocument, analysis: DocumentAnalysis, params: CodeActionParams, lazyEdits = false): CodeAction[] {
   const actions: CodeAction[] = [];
@@ -58,7 +57,7 @@ function fixAction(document: TextDocument, fix: Fix, diagnostic: Diagnostic): Co
   return action;
 }
 
-/** Every safe fix in the document, applied until none is left, as one minimal edit. */
+/** The safe fixes of the document's findings (and no others: see the core's `fixAll`), as one minimal edit. */
 export function fixAllAction(document: TextDocument, analysis: DocumentAnalysis, kind: string): CodeAction | undefined {
   const edit = fixAllEdit(document, analysis);
   if (!edit) return undefined;
@@ -67,7 +66,7 @@ export function fixAllAction(document: TextDocument, analysis: DocumentAnalysis,
 
 /** "Fix all", to be resolved (`resolveFixAll`) when chosen; titled with the fixes found now. */
 function unresolvedFixAll(document: TextDocument, analysis: DocumentAnalysis): CodeAction {
-  const count = safeFixesOf(analysis.messages).length;
+  const count = fixCandidatesOf(analysis.messages).length;
   return {
     title: `Fix all safe problems in this transcript (${count})`,
     kind: CodeActionKind.QuickFix,
@@ -85,9 +84,8 @@ export function resolveFixAll(action: CodeAction, document: TextDocument | undef
 
 function fixAllEdit(document: TextDocument, analysis: DocumentAnalysis): { edit: WorkspaceEdit; applied: number } | undefined {
   const original = document.getText();
-  const options = { config: analysis.settings.config, codebook: analysis.settings.codebook };
-  // The first pass's fixes are those of the analysis in hand.
-  const result = fixAll(original, (text) => (text === original ? safeFixesOf(analysis.messages) : safeFixes(text, options)));
+  // The fixes of the findings in hand, and no others.
+  const result = fixAll(original, fixCandidatesOf(analysis.messages));
   if (result.text === original) return undefined;
   return { edit: { changes: { [document.uri]: [toLspEdit(document, minimalEdit(original, result.text))] } }, applied: result.applied };
 }

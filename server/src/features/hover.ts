@@ -8,7 +8,9 @@ import type { DocumentAnalysis } from './analysis.ts';
 import type { CodebookEntry } from '../core/codebook.ts';
 import { toRange } from './convert.ts';
 import { locate } from './locate.ts';
+import { plural } from '../core/stats.ts';
 import { allRules } from '../core/rules/index.ts';
+import { markdownToPlain } from './client.ts';
 
 export function entryMarkdown(entry: CodebookEntry): string {
   const lines = [`**${entry.label}** \`[${entry.namespace}:${entry.id}]\``];
@@ -19,7 +21,15 @@ export function entryMarkdown(entry: CodebookEntry): string {
   return lines.join('\n');
 }
 
-export function hover(document: TextDocument, analysis: DocumentAnalysis, params: HoverParams): Hover | null {
+/** Hover contents as Markdown, or as plain text for a client whose `contentFormat` does not prefer Markdown. */
+export function hover(document: TextDocument, analysis: DocumentAnalysis, params: HoverParams, markdown = true): Hover | null {
+  const found = hoverMarkdown(document, analysis, params);
+  if (!found || markdown) return found;
+  const { value } = found.contents as { value: string };
+  return { ...found, contents: { kind: 'plaintext', value: markdownToPlain(value) } };
+}
+
+function hoverMarkdown(document: TextDocument, analysis: DocumentAnalysis, params: HoverParams): Hover | null {
   const { session } = analysis;
   const offset = document.offsetAt(params.position);
   const here = locate(session, offset);
@@ -43,9 +53,9 @@ export function hover(document: TextDocument, analysis: DocumentAnalysis, params
     const all = session.turns.reduce((n, t) => n + t.features.words, 0);
     const role = turn.node.known ? turn.role : `${turn.role}, not a configured speaker`;
     const value = [
-      `**${turn.node.speaker}** (${role}) — turn ${turn.index + 1} of ${session.turns.length}, ${turn.features.words} words`,
+      `**${turn.node.speaker}** (${role}) — turn ${turn.index + 1} of ${session.turns.length}, ${plural(turn.features.words, 'word')}`,
       '',
-      `${same.length} turns and ${all ? Math.round((100 * words) / all) : 0}% of the words in this session.`,
+      `${plural(same.length, 'turn')} and ${all ? Math.round((100 * words) / all) : 0}% of the words in this session.`,
     ].join('\n');
     return { range: toRange(label.position), contents: { kind: 'markdown', value } };
   }

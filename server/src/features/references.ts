@@ -1,7 +1,7 @@
 /**
  * References, rename and workspace symbols for tags, across the workspace.
  */
-import { ResponseError, SymbolKind, type Location, type PrepareRenameParams, type Range, type ReferenceParams, type RenameParams, type SymbolInformation, type TextEdit, type WorkspaceEdit } from 'vscode-languageserver';
+import { ErrorCodes, ResponseError, SymbolKind, type Location, type PrepareRenameParams, type Range, type ReferenceParams, type RenameParams, type SymbolInformation, type TextEdit, type WorkspaceEdit } from 'vscode-languageserver';
 import type { TextDocument } from 'vscode-languageserver-textdocument';
 import { URI } from 'vscode-uri';
 import path from 'node:path';
@@ -32,7 +32,7 @@ export async function rename(document: TextDocument, analysis: DocumentAnalysis,
   if (!tag) return null;
   const newId = params.newName.trim();
   if (!/^[a-z0-9][a-z0-9-]*$/.test(newId)) {
-    throw new ResponseError(0, `"${params.newName}" is not a valid tag id: use lower-case words joined by "-", e.g. socratic-questioning.`);
+    throw new ResponseError(ErrorCodes.InvalidParams, `"${params.newName}" is not a valid tag id: use lower-case words joined by "-", e.g. socratic-questioning.`);
   }
   const changes: Record<string, TextEdit[]> = {};
   for (const o of await index.all()) {
@@ -43,7 +43,8 @@ export async function rename(document: TextDocument, analysis: DocumentAnalysis,
 }
 
 export async function workspaceSymbols(query: string, index: WorkspaceIndex, label: (ns: string, id: string) => string | undefined): Promise<SymbolInformation[]> {
-  const q = query.toLowerCase().replace(/^\[/, '');
+  // "#agenda" (VS Code strips the "#" of a workspace symbol query itself; other clients send it) or "[cbt:agenda".
+  const q = query.trim().toLowerCase().replace(/^#/, '').replace(/^\[/, '');
   const symbols: SymbolInformation[] = [];
   for (const o of await index.all()) {
     if (o.namespace === 'ignore') continue;

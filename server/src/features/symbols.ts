@@ -2,10 +2,25 @@
  * Document symbols: the header and every turn ("12 · Therapist — Thank you
  * for sharing…"), for the Outline view and breadcrumbs.
  */
-import { SymbolKind, type DocumentSymbol } from 'vscode-languageserver';
+import { SymbolKind, type DocumentSymbol, type SymbolInformation } from 'vscode-languageserver';
 import type { DocumentAnalysis } from './analysis.ts';
 import { toRange } from './convert.ts';
 import { excerpt } from '../core/text.ts';
+import { plural } from '../core/stats.ts';
+
+/**
+ * For a client without `hierarchicalDocumentSymbolSupport`: the same symbols as
+ * a flat list, each header heading with the header as its container.
+ */
+export function flatSymbols(uri: string, symbols: DocumentSymbol[]): SymbolInformation[] {
+  const flat: SymbolInformation[] = [];
+  const add = (symbol: DocumentSymbol, container?: string) => {
+    flat.push({ name: symbol.name, kind: symbol.kind, location: { uri, range: symbol.range }, ...(container ? { containerName: container } : {}) });
+    for (const child of symbol.children ?? []) add(child, symbol.name);
+  };
+  for (const symbol of symbols) add(symbol);
+  return flat;
+}
 
 const KIND = { therapist: SymbolKind.Method, patient: SymbolKind.Field, other: SymbolKind.Constant } as const;
 
@@ -38,7 +53,7 @@ export function documentSymbols(analysis: DocumentAnalysis): DocumentSymbol[] {
     const tags = turn.tags.filter((t) => t.namespace !== 'ignore').map((t) => `[${t.namespace}:${t.id}]`);
     symbols.push({
       name: `${turn.index + 1} · ${turn.node.speaker} — ${text ? excerpt(text, 48) : '(empty)'}`,
-      detail: tags.length > 0 ? tags.join(' ') : `${turn.features.words} words`,
+      detail: tags.length > 0 ? tags.join(' ') : plural(turn.features.words, 'word'),
       kind: KIND[turn.role],
       range: toRange(turn.node.position),
       selectionRange: toRange(label.position),

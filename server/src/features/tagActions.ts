@@ -38,7 +38,11 @@ export function suggestedNamespaces(session: Session, codebook: Codebook, turn: 
   return inUse.length > 0 ? inUse : applicable;
 }
 
-export function tagActions(document: TextDocument, analysis: DocumentAnalysis, params: CodeActionParams): CodeAction[] {
+/**
+ * `picker`: the command that opens the technique picker in this client (VS Code's
+ * quick pick, or the server's own through `window/showMessageRequest`), if any.
+ */
+export function tagActions(document: TextDocument, analysis: DocumentAnalysis, params: CodeActionParams, picker: string | undefined = PICK_TECHNIQUE_COMMAND): CodeAction[] {
   const only = params.context.only;
   if (only && !only.some((kind) => TAG_KIND === kind || TAG_KIND.startsWith(`${kind}.`))) return [];
   const { session } = analysis;
@@ -100,11 +104,13 @@ export function tagActions(document: TextDocument, analysis: DocumentAnalysis, p
     allRanked.push(...ranked);
     for (const item of shown) {
       if (item.kind === 'none') {
+        // The entry opens the picker; a client without one gets none.
+        if (!picker) continue;
         offeredNone = true;
         actions.push({
           title: `No ${several ? `${namespace} ` : ''}technique likely in this ${where}${item.reasons.length ? ` (${item.reasons.join('; ')})` : ''}: choose one from the codebook…`,
           kind: TAG_KIND,
-          command: { title: 'Choose a technique', command: PICK_TECHNIQUE_COMMAND, arguments: [uri, document.positionAt(insertAt), ranked] },
+          command: { title: 'Choose a technique', command: picker, arguments: [uri, document.positionAt(insertAt), ranked] },
         });
         continue;
       }
@@ -121,11 +127,11 @@ export function tagActions(document: TextDocument, analysis: DocumentAnalysis, p
       actions.push(action);
     }
   }
-  if (!offeredNone) {
+  if (!offeredNone && picker) {
     actions.push({
       title: `Tag ${where} with a technique from the codebook…`,
       kind: TAG_KIND,
-      command: { title: 'Choose a technique', command: PICK_TECHNIQUE_COMMAND, arguments: [uri, document.positionAt(insertAt), allRanked] },
+      command: { title: 'Choose a technique', command: picker, arguments: [uri, document.positionAt(insertAt), allRanked] },
     });
   }
   return actions;

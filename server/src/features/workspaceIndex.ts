@@ -116,7 +116,8 @@ export class WorkspaceIndex {
     }
   }
 
-  private async transcriptFiles(): Promise<string[]> {
+  /** Every transcript file in the workspace folders, sorted. */
+  async transcriptFiles(): Promise<string[]> {
     const found: string[] = [];
     const walk = async (dir: string) => {
       let entries: fs.Dirent[];

@@ -136,4 +136,83 @@ suite('Therapy transcripts in VS Code', () => {
     assert.match(text, /Thought record/);
     assert.match(text, /CTRS item/);
   });
+
+  test('semantic tokens colour configured speakers (Nova, Sam from .transcriptrc.json) like their roles', async () => {
+    const editor = await open('named-speakers.transcript');
+    const uri = editor.document.uri;
+    const legend = await vscode.commands.executeCommand<vscode.SemanticTokensLegend>('vscode.provideDocumentSemanticTokensLegend', uri);
+    const tokens = await vscode.commands.executeCommand<vscode.SemanticTokens>('vscode.provideDocumentSemanticTokens', uri);
+    assert.ok(legend && tokens, 'the server provides semantic tokens');
+    const decoded: Array<{ line: number; char: number; length: number; type: string; modifiers: string[] }> = [];
+    let line = 0;
+    let char = 0;
+    for (let i = 0; i < tokens.data.length; i += 5) {
+      const [dl, dc, length, type, mods] = Array.from(tokens.data.slice(i, i + 5)) as [number, number, number, number, number];
+      line += dl;
+      char = dl === 0 ? char + dc : dc;
+      decoded.push({ line, char, length, type: legend.tokenTypes[type]!, modifiers: legend.tokenModifiers.filter((_, bit) => mods & (1 << bit)) });
+    }
+    const novaLine = editor.document.getText().split('\n').findIndex((l) => l.startsWith('Nova:'));
+    const samLine = editor.document.getText().split('\n').findIndex((l) => l.startsWith('Sam:'));
+    const at = (n: number) => decoded.find((t) => t.line === n && t.char === 0)!;
+    assert.deepEqual([at(novaLine).type, at(novaLine).modifiers], ['function', ['therapist', 'speaker']]);
+    assert.deepEqual([at(samLine).type, at(samLine).modifiers], ['type', ['patient', 'speaker']]);
+    const shot = process.env.VSCODE_TEST_SCREENSHOT_URL;
+    if (shot) await fetch(`${shot}?name=named-speakers`, { method: 'POST' });
+  });
+
+  test('VS Code gets its client commands: the summary lens, suggestions after a namespace', async () => {
+    const editor = await open('seed-session.transcript');
+    const lenses = await vscode.commands.executeCommand<vscode.CodeLens[]>('vscode.executeCodeLensProvider', editor.document.uri);
+    assert.equal(lenses[0]?.command?.command, 'therapyTranscript.showSummary');
+    const document = await vscode.workspace.openTextDocument({ language: LANGUAGE_ID, content: 'Therapist: [ What is the evidence?\n' });
+    const list = await vscode.commands.executeCommand<vscode.CompletionList>('vscode.executeCompletionItemProvider', document.uri, new vscode.Position(0, 12));
+    const cbt = list.items.find((i) => (typeof i.label === 'string' ? i.label : i.label.label) === 'cbt:');
+    assert.equal(cbt?.command?.command, 'editor.action.triggerSuggest');
+  });
+
+  test('the picker offers nothing for a patient turn and says why', async () => {
+    const editor = await open('seed-session.transcript');
+    const patientLine = editor.document.getText().split('\n').findIndex((l) => l.startsWith('Patient:'));
+    const choice = await vscode.commands.executeCommand<{ techniques: unknown[]; message?: string }>('therapyTranscript.server.rankTechniques', editor.document.uri.toString(), { line: patientLine, character: 12 });
+    assert.deepEqual(choice.techniques, []);
+    assert.match(choice.message ?? '', /patient turn .*no techniques for patient turns/);
+  });
+
+  test('workspace diagnostics: a transcript that was never opened shows its problems', async () => {
+    const uri = sampleUri('never-opened.transcript');
+    await vscode.workspace.fs.writeFile(uri, new TextEncoder().encode('Therapist: Call 1-800-273-8255 tonight.\nClient: Okay.\n'));
+    await vscode.commands.executeCommand('therapyTranscript.lintWorkspace');
+    const diagnostics = await diagnosticsFor(uri, (d) => d.some((x) => x.code === 'outdated-crisis-line'));
+    assert.ok(vscode.workspace.textDocuments.every((d) => d.uri.toString() !== uri.toString()), 'the file is not open');
+    assert.equal(diagnostics.filter((d) => d.code === 'outdated-crisis-line').length, 1);
+  });
+
+  test('a file with more problems than VS Code shows: at most 1,000, and a line per rule says what was left out', async () => {
+    const turns: string[] = [];
+    for (let i = 0; i < 600; i++) turns.push(`Therapsit: Question ${i}: call 1-800-273-8255.`, 'Client:', `Client: Reply ${i}.`);
+    const document = await vscode.workspace.openTextDocument({ language: LANGUAGE_ID, content: `${turns.join('\n')}\n` });
+    await vscode.window.showTextDocument(document);
+    const diagnostics = await diagnosticsFor(document.uri, (d) => d.some((x) => /not listed/.test(x.message)));
+    assert.ok(diagnostics.length <= 1000, String(diagnostics.length));
+    assert.ok(diagnostics.every((d) => !/Not showing/.test(d.message)), 'VS Code cut nothing itself');
+    assert.equal(diagnostics.filter((d) => d.code === 'unknown-speaker').length, 600);
+    const left = diagnostics.filter((d) => /not listed/.test(d.message)).map((d) => String(d.code)).sort();
+    assert.deepEqual(left, ['consecutive-turns', 'empty-turn', 'outdated-crisis-line']);
+    await vscode.commands.executeCommand('workbench.action.revertAndCloseActiveEditor');
+  });
+
+  test('an edit to .transcriptrc.json applies at once (the server registered a file watcher with VS Code)', async () => {
+    const editor = await open('seed-session.transcript');
+    const uri = editor.document.uri;
+    await diagnosticsFor(uri, (d) => d.some((x) => x.code === 'mojibake'));
+    const rc = sampleUri('.transcriptrc.json');
+    const original = await vscode.workspace.fs.readFile(rc);
+    const config = JSON.parse(new TextDecoder().decode(original)) as Record<string, unknown>;
+    await vscode.workspace.fs.writeFile(rc, new TextEncoder().encode(JSON.stringify({ ...config, rules: { mojibake: 'off' } })));
+    const without = await diagnosticsFor(uri, (d) => d.length > 0 && !d.some((x) => x.code === 'mojibake'));
+    assert.ok(without.some((d) => d.code === 'repeated-turn'));
+    await vscode.workspace.fs.writeFile(rc, original);
+    await diagnosticsFor(uri, (d) => d.some((x) => x.code === 'mojibake'));
+  });
 });

@@ -61,10 +61,25 @@ function vocativesIn(value: string): Array<{ name: string; start: number }> {
       const name = m[1]!;
       if (NOT_NAMES.has(name)) continue;
       const start = m.index + m[0].lastIndexOf(name);
+      // Reported speech ("…she went, "You always make everything about you, Jade."") addresses someone else.
+      if (insideQuote(value, start)) continue;
       if (!found.some((f) => f.start === start)) found.push({ name, start });
     }
   }
   return found.sort((a, b) => a.start - b.start);
+}
+
+/** Is `offset` inside quoted speech: after an opening quote that is not closed before it? */
+export function insideQuote(value: string, offset: number): boolean {
+  let straight = 0;
+  let curly = 0;
+  for (let i = 0; i < offset; i++) {
+    const c = value.charCodeAt(i);
+    if (c === 34) straight++;
+    else if (c === 0x201c) curly++;
+    else if (c === 0x201d && curly > 0) curly--;
+  }
+  return straight % 2 === 1 || curly > 0;
 }
 
 /** Names learnt from the session (memoised on it: `session.get('names', findNames)`). */

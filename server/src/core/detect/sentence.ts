@@ -41,3 +41,39 @@ export function removalSpan(text: string, span: Span): Span {
   while (end < text.length && (text[end] === ' ' || text[end] === '\t')) end++;
   return { start, end };
 }
+
+/**
+ * The range that removes `span` from the document and leaves tidy text:
+ * a span that is a whole line goes with its line break (and, when it was a
+ * paragraph of its own, with one of the blank lines around it); a span that
+ * ends a label's line ("Therapist: Sure, here's my response:") takes the line
+ * break after it, so the text below joins the label; otherwise the spaces on
+ * one side go too (see `removalSpan`).
+ */
+export function removalRange(text: string, span: Span): Span {
+  let lineStart = span.start;
+  while (lineStart > 0 && text[lineStart - 1] !== '\n' && text[lineStart - 1] !== '\r') lineStart--;
+  let lineEnd = span.end;
+  while (lineEnd < text.length && text[lineEnd] !== '\n' && text[lineEnd] !== '\r') lineEnd++;
+  const before = text.slice(lineStart, span.start);
+  const after = text.slice(span.end, lineEnd);
+  const breakLength = (at: number) => (text[at] === '\r' && text[at + 1] === '\n' ? 2 : text[at] === '\n' || text[at] === '\r' ? 1 : 0);
+  if (/^\s*$/.test(after)) {
+    if (/^\s*$/.test(before)) {
+      // A whole line.
+      let end = lineEnd + breakLength(lineEnd);
+      const blankBefore = lineStart > 0 && /(?:\r?\n|\r)[ \t]*(?:\r?\n|\r)$/.test(text.slice(Math.max(0, lineStart - 4), lineStart));
+      const blankAfter = /^[ \t]*(?:\r?\n|\r)/.test(text.slice(end, end + 4));
+      if (blankBefore && blankAfter) end += /^[ \t]*(?:\r?\n|\r)/.exec(text.slice(end, end + 4))![0].length;
+      else if (blankBefore && end >= text.length) return { start: lineStart - (lineStart >= 2 && text[lineStart - 2] === '\r' ? 2 : 1), end: lineEnd };
+      return { start: lineStart, end };
+    }
+    // The end of a line that starts with a label: join the next line to it.
+    if (/^[ \t]*(?:\*\*)?[^\s:][^:\n]{0,60}:(?:\*\*)?[ \t]*$/.test(before) && breakLength(lineEnd) > 0) {
+      let end = lineEnd + breakLength(lineEnd);
+      while (end < text.length && (text[end] === ' ' || text[end] === '\t')) end++;
+      if (breakLength(end) === 0 && end < text.length) return { start: span.start, end };
+    }
+  }
+  return removalSpan(text, span);
+}

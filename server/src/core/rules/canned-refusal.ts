@@ -1,7 +1,10 @@
 /**
  * `canned-refusal`: safety boilerplate or a refusal in place of a
- * therapeutic reply ("I cannot continue a conversation that discusses…").
- * In a therapy session this is a rupture a supervisor must see.
+ * therapeutic reply ("I cannot continue a conversation that discusses…",
+ * "I'm sorry, but I can't help with that.", "This request goes against my
+ * guidelines."), in the phrasings of many models (see `detect/refusal.ts`).
+ * In a therapy session this is a rupture a supervisor must see. Read in the
+ * therapist's turns: a client who can't talk about something is a person.
  */
 import { defineRule } from '../rule.ts';
 import type { Session } from '../session.ts';
@@ -28,6 +31,7 @@ export default defineRule({
   defaultSeverity: 'warn',
   defaultOptions: { phrases: [] } as RefusalOptions,
   checkTurn({ session, options, report }, turn) {
+    if (turn.role !== 'therapist') return;
     const phrases = Array.isArray(options.phrases) ? options.phrases.map(String) : [];
     for (const match of turnRefusals(session, turn.index, phrases)) {
       const base = turn.texts[match.textIndex]!.position.start.offset!;

@@ -14,10 +14,13 @@ export default defineRule({
   checkTurn({ session, report }, turn) {
     if (turn.texts.length > 0) return;
     const label = turn.node.children[0]!.position;
+    // The whole label as written: its colon (and `**`) too, not the spaces after it.
+    let end = session.lineEndAfter(turn.node.position.end.offset!);
+    while (end > label.end.offset! && /[ \t\u00a0]/.test(session.text[end - 1]!)) end--;
     report({
       reason: `This ${turn.node.speaker} label has no text: a turn was lost or the label is stray.`,
       start: label.start.offset!,
-      end: turn.node.position.end.offset!,
+      end,
       turn: turn.index,
       fixes: [{ title: 'Remove the empty turn', edits: [{ ...session.turnRemovalRange(turn.index), text: '' }], safe: true, preferred: true }],
     });

@@ -1,85 +1,103 @@
 /**
- * `generation-artifact`: text about the transcript rather than in it —
- * "Here's a continuation of the therapy session:", "Sure! Here is…",
- * "As an AI language model…", "[End of conversation]", end-of-text tokens,
- * placeholders such as "[Client's name]", and a speaker label leaked inside
- * a turn ("T: Counselor: …").
+ * `generation-artifact`: text about the transcript rather than in it — a
+ * generator's preamble before the first turn or at a turn's start ("Here is a
+ * simulated session between…", "Sure! Here's the therapist's response:"),
+ * meta-text ("(Note: this dialogue is fictional.)", "Let me know if you'd
+ * like me to adjust the tone."), headings and turn numbers it wrote ("###
+ * Session 2", "Turn 3:"), special tokens (`<|im_end|>`, `[INST]`), end
+ * sentinels ("[END]"), a stray list number alone on a line, unfilled
+ * placeholders ("[Client's name]"). See `detect/artifacts.ts` for how each
+ * is recognised.
+ *
+ * The fix removes the artifact; it is safe (applied by `--fix`) only where
+ * the artifact is certain — tokens, sentinels, marked headings, a stray
+ * number, an unmistakable preamble — and a quick fix otherwise.
  */
 import { defineRule } from '../rule.ts';
 import type { Fix } from '../fixes.ts';
-import type { Session } from '../session.ts';
-import { findArtifacts, type ArtifactMatch } from '../detect/artifacts.ts';
-import { matchesPerText } from '../text.ts';
-import { removalSpan } from '../detect/sentence.ts';
+import type { Session, SessionTurn } from '../session.ts';
+import { findHeaderArtifacts, findTurnArtifacts, type ArtifactKind, type ArtifactMatch } from '../detect/artifacts.ts';
+import { removalRange } from '../detect/sentence.ts';
+import { turnLabels } from './leaked-label.ts';
 
 /** Artifacts of a turn, offsets relative to each text node, memoised per turn text. */
 export function turnArtifacts(session: Session, index: number): Array<ArtifactMatch & { textIndex: number }> {
   const turn = session.turns[index]!;
-  return (turn.features.slots.artifacts ??= matchesPerText(turn.texts, (value) => findArtifacts(value, session.speakers))) as Array<
-    ArtifactMatch & { textIndex: number }
-  >;
+  return (turn.features.slots.artifacts ??= findTurnArtifacts(turn.texts.map((t) => t.value)));
 }
 
-const DESCRIBE: Record<ArtifactMatch['kind'], string> = {
+const DESCRIBE: Record<ArtifactKind, string> = {
   preamble: 'a generator’s preamble',
-  'ai-disclaimer': 'an AI disclaimer',
+  meta: 'a note about the text, not part of the session',
+  heading: 'a heading or turn number the generator wrote',
   'end-marker': 'an end-of-conversation marker',
   'special-token': 'a model’s special token',
-  'stage-note': 'a note about the transcript',
   placeholder: 'an unfilled placeholder',
-  'leaked-label': 'a speaker label',
+  'stray-marker': 'a stray list number or bullet alone on a line',
+  fragment: 'a scrap of text glued on after a sentence',
 };
 
 export default defineRule({
   id: 'generation-artifact',
-  description: 'Text about the transcript rather than in it (generator preambles, AI disclaimers, end markers, leaked labels).',
+  description: 'Text about the transcript rather than in it (preambles, meta-text, headings, special tokens, end markers, placeholders).',
   defaultSeverity: 'warn',
   defaultOptions: {},
   checkTurn({ session, report }, turn) {
-    const artifacts = turnArtifacts(session, turn.index);
+    let artifacts = turnArtifacts(session, turn.index);
     if (artifacts.length === 0) return;
-    // Does removing every artifact leave the turn without words?
-    const leftover = turn.texts
-      .map((text, i) => {
-        let value = text.value;
-        for (const a of [...artifacts].reverse()) if (a.textIndex === i) value = value.slice(0, a.start) + value.slice(a.end);
-        return value;
-      })
-      .join(' ');
-    const nothingLeft = !/[\p{L}\p{N}]/u.test(leftover);
+    // A number alone on a client's first line is an answer ("90", "7"), not a list number the generator left.
+    if (turn.role !== 'therapist') artifacts = artifacts.filter((a) => a.kind !== 'stray-marker');
+    // A persona label ("**Sarah (Therapist):**") is leaked-label's, not a heading here too.
+    const labels = turnLabels(session, turn);
+    if (labels.length > 0) artifacts = artifacts.filter((a) => !labels.some((l) => l.textIndex === a.textIndex && a.start < l.end && l.start < a.end));
+    if (artifacts.length === 0) return;
+    const nothingLeft = leavesNothing(turn, artifacts);
     for (const artifact of artifacts) {
       const text = turn.texts[artifact.textIndex]!;
       const base = text.position.start.offset!;
       const start = base + artifact.start;
       const end = base + artifact.end;
-      let reason: string;
-      const fixes: Fix[] = [];
-      if (artifact.kind === 'leaked-label') {
-        const leading = artifact.start === 0 && artifact.textIndex === 0;
-        reason = leading
-          ? `"${artifact.label}:" is a second speaker label inside this turn: the generator leaked a label into the text.`
-          : `"${artifact.label}:" inside this turn starts another speaker's turn: two turns were run together.`;
-        fixes.push(
-          leading
-            ? { title: `Remove the leaked "${artifact.label}:" label`, edits: [{ start, end, text: '' }], safe: true, preferred: true }
-            : { title: `Start a new turn at "${artifact.label}:"`, edits: [splitBefore(session.text, start)], safe: false, preferred: true },
-        );
-      } else {
-        reason = `This is ${DESCRIBE[artifact.kind]} ("${excerptOf(text.value.slice(artifact.start, artifact.end))}"), not part of the session: remove it before the transcript is used.`;
-        const edit = nothingLeft ? { ...session.turnRemovalRange(turn.index), text: '' } : { ...removalSpan(session.text, { start, end }), text: '' };
-        fixes.push({ title: nothingLeft ? 'Remove the turn (it holds only the artifact)' : 'Remove the artifact', edits: [edit], safe: true, preferred: true });
-      }
-      report({ reason, start, end, turn: turn.index, fixes });
+      const quoted = excerptOf(text.value.slice(artifact.start, artifact.end));
+      const fixes: Fix[] = [
+        nothingLeft
+          ? { title: 'Remove the turn (it holds only the artifact)', edits: [{ ...session.turnRemovalRange(turn.index), text: '' }], safe: artifacts.every((a) => a.certain), preferred: true }
+          : { title: 'Remove the artifact', edits: [{ ...removalRange(session.text, { start, end }), text: '' }], safe: artifact.certain, preferred: true },
+      ];
+      report({
+        reason: `This is ${DESCRIBE[artifact.kind]} ("${quoted}"), not part of the session: remove it before the transcript is used.`,
+        start,
+        end,
+        turn: turn.index,
+        fixes,
+      });
     }
+  },
+  // The header: a generator's preamble before the first turn.
+  check({ session, report }) {
+    const lines = session.header?.children ?? [];
+    lines.forEach((line, i) => {
+      for (const artifact of findHeaderArtifacts(line.value, { first: i === 0, last: i === lines.length - 1 })) {
+        const base = line.position.start.offset!;
+        const start = base + artifact.start;
+        const end = base + artifact.end;
+        report({
+          reason: `This is ${DESCRIBE[artifact.kind]} before the first turn ("${excerptOf(line.value.slice(artifact.start, artifact.end))}"), not part of the session.`,
+          start,
+          end,
+          fixes: [{ title: 'Remove the artifact', edits: [{ ...removalRange(session.text, { start, end }), text: '' }], safe: artifact.certain, preferred: true }],
+        });
+      }
+    });
   },
 });
 
-/** Replace the spaces before `offset` with a blank line, so a new turn starts there. */
-function splitBefore(text: string, offset: number) {
-  let start = offset;
-  while (start > 0 && (text[start - 1] === ' ' || text[start - 1] === '\t')) start--;
-  const eol = text.includes('\r\n') ? '\r\n' : '\n';
-  return { start, end: offset, text: eol + eol };
+/** Does removing every artifact leave the turn without words? */
+function leavesNothing(turn: SessionTurn, artifacts: ReadonlyArray<ArtifactMatch & { textIndex: number }>): boolean {
+  return turn.texts.every((text, i) => {
+    let value = text.value;
+    for (const a of [...artifacts].reverse()) if (a.textIndex === i) value = value.slice(0, a.start) + value.slice(a.end);
+    return !/[\p{L}\p{N}]/u.test(value);
+  });
 }
 
 function excerptOf(value: string): string {

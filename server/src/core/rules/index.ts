@@ -9,7 +9,9 @@ import emptyTurn from './empty-turn.ts';
 import truncatedTurn from './truncated-turn.ts';
 import roleConfusion from './role-confusion.ts';
 import generationArtifact from './generation-artifact.ts';
+import leakedLabel from './leaked-label.ts';
 import cannedRefusal from './canned-refusal.ts';
+import aiDisclaimer from './ai-disclaimer.ts';
 import outdatedCrisisLine from './outdated-crisis-line.ts';
 import mojibake from './mojibake.ts';
 import unknownSpeaker from './unknown-speaker.ts';
@@ -24,7 +26,9 @@ export const allRules: readonly Rule[] = [
   truncatedTurn,
   roleConfusion,
   generationArtifact,
+  leakedLabel,
   cannedRefusal,
+  aiDisclaimer,
   outdatedCrisisLine,
   mojibake,
   unknownSpeaker,

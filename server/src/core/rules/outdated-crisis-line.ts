@@ -2,48 +2,56 @@
  * `outdated-crisis-line`: the retired US National Suicide Prevention Lifeline
  * number (1-800-273-TALK / 1-800-273-8255, in any spelling). Since 16 July
  * 2022 the line is the 988 Suicide & Crisis Lifeline: call or text 988, or
- * chat at 988lifeline.org. The fix replaces the number (and the old name when
- * it stands right before it) with the 988 wording.
+ * chat at 988lifeline.org.
+ *
+ * The fix replaces the number with "988", which reads right wherever a phone
+ * number stood ("call 988", "the number is 988", "(988 in the United
+ * States)"), and the line's old name, when it stands right next to the number,
+ * with the new one. The finding covers everything the fix rewrites.
  */
 import { defineRule } from '../rule.ts';
 import type { TextEdit } from '../fixes.ts';
 import type { Finding } from '../rule.ts';
 
-export const CRISIS_LINE_988 = 'call or text 988, or chat at 988lifeline.org';
+export const CRISIS_LINE_NUMBER = '988';
 export const CRISIS_LINE_NAME = '988 Suicide & Crisis Lifeline';
 
 /** 1-800-273-TALK (8255), (800) 273-8255, 800.273.8255, +1 800 273 8255 … */
-const NUMBER = /(?:\+?1[\s.-]?)?(?:\(800\)|800)[\s.-]?273[\s.-]?(?:TALK(?:[\s.-]?\(?8255\)?)?|8255)(?![\d])/gi;
-const OLD_NAME = /\b(?:the )?National Suicide Prevention (?:Life ?line|Hotline)\b/gi;
+const SEP = String.raw`[\s.\-\u2010-\u2015\u2212/]`;
+const NUMBER = new RegExp(String.raw`(?<![\d])(?:\+?1${SEP}{0,2})?(?:\(800\)|800)${SEP}{0,2}273${SEP}{0,2}(?:T${SEP}?A${SEP}?L${SEP}?K(?:${SEP}{0,2}\(?8255\)?)?|8255)(?![\d])`, 'gi');
+/** The old name, right before the number: "National Suicide Prevention Lifeline (", "… Lifeline at ", "… Hotline: ". */
+const NAME_BEFORE = /\bNational Suicide Prevention (?:Life ?line|Hotline)(?:\s*[(:,–—-]\s*|\s+(?:at|on)\s+|\s+)$/i;
+/** …or right after it: "1-800-273-8255 (National Suicide Prevention Lifeline)". */
+const NAME_AFTER = /^(?:\s*[(,–—-]\s*|\s+)(?:the\s+)?National Suicide Prevention (?:Life ?line|Hotline)\b/i;
+const OLD_NAME = /National Suicide Prevention (?:Life ?line|Hotline)/i;
 
-/** The retired number in one text, with the fix, offsets relative to the text. */
+/** The retired number in one text, with the fix, offsets relative to the text plus `base`. */
 export function findCrisisLines(value: string, base = 0): Finding[] {
   const found: Finding[] = [];
   if (!value.includes('273')) return found;
   NUMBER.lastIndex = 0;
   for (let m = NUMBER.exec(value); m; m = NUMBER.exec(value)) {
-    const start = m.index;
-    const end = start + m[0].length;
-    // "Call 1-800-273-8255" → "Call or text 988, …": the verb is part of the new wording.
-    const verb = /\b(call|dial|phone|ring)(?: them| us| it)?(?: at| on)?[ \t]*$/i.exec(value.slice(Math.max(0, start - 24), start));
-    const edits: TextEdit[] = verb
-      ? [{ start: base + start - verb[0].length, end: base + end, text: matchCase(verb[1]!, CRISIS_LINE_988) }]
-      : [{ start: base + start, end: base + end, text: CRISIS_LINE_988 }];
-    // "the National Suicide Prevention Lifeline (1-800-273-…": rename the line too.
-    const before = value.slice(Math.max(0, start - 60), start);
-    OLD_NAME.lastIndex = 0;
-    let name: RegExpExecArray | null = null;
-    for (let n = OLD_NAME.exec(before); n; n = OLD_NAME.exec(before)) name = n;
-    if (name && /^[\s(:,-]*$/.test(before.slice(name.index + name[0].length))) {
-      const nameStart = base + start - before.length + name.index;
-      const article = /^the /i.test(name[0]) ? name[0].slice(0, 4) : '';
-      edits.unshift({ start: nameStart, end: nameStart + name[0].length, text: `${article}${CRISIS_LINE_NAME}` });
+    let start = m.index;
+    let end = start + m[0].length;
+    const edits: TextEdit[] = [{ start: base + start, end: base + end, text: CRISIS_LINE_NUMBER }];
+    const before = NAME_BEFORE.exec(value.slice(Math.max(0, start - 80), start));
+    const after = before ? null : NAME_AFTER.exec(value.slice(end, end + 80));
+    if (before) {
+      const nameStart = start - before[0].length + before[0].search(OLD_NAME);
+      const nameLength = OLD_NAME.exec(before[0])![0].length;
+      edits.unshift({ start: base + nameStart, end: base + nameStart + nameLength, text: CRISIS_LINE_NAME });
+      start = nameStart;
+    } else if (after) {
+      const name = OLD_NAME.exec(after[0])!;
+      const nameStart = end + name.index;
+      edits.push({ start: base + nameStart, end: base + nameStart + name[0].length, text: CRISIS_LINE_NAME });
+      end = nameStart + name[0].length;
     }
     found.push({
       reason: `"${m[0]}" is the retired National Suicide Prevention Lifeline number: since July 2022 the US line is 988 (call or text 988, or chat at 988lifeline.org).`,
       start: base + start,
       end: base + end,
-      fixes: [{ title: 'Replace with the 988 Suicide & Crisis Lifeline', edits, safe: true, preferred: true }],
+      fixes: [{ title: before || after ? 'Replace with the 988 Suicide & Crisis Lifeline' : 'Replace the number with 988', edits, safe: true, preferred: true }],
     });
   }
   return found;
@@ -62,8 +70,3 @@ export default defineRule({
     for (const line of session.header?.children ?? []) for (const finding of findCrisisLines(line.value, line.position.start.offset!)) report(finding);
   },
 });
-
-/** "Call" → "Call or text…", "call" → "call or text…". */
-function matchCase(original: string, replacement: string): string {
-  return original[0] === original[0]!.toUpperCase() ? replacement[0]!.toUpperCase() + replacement.slice(1) : replacement;
-}

@@ -101,6 +101,9 @@ interface Slip {
   text: string;
 }
 
+/** A frame that narrates this session: glad to see, it seems, the client making progress… */
+const SESSION_FRAME = /\b(?:glad|happy|pleased|delighted|relieved|encouraged|proud|good)\s+to\s+(?:see|hear|note|notice)\s+(?:that\s+)?the\s+(?:client|patient)\b|\b(?:it\s+)?(?:seems|appears|sounds)\s+(?:like|that|as\s+if)\s+the\s+(?:client|patient)\b|(?:^|[.!?]\s+)the\s+(?:client|patient)\s+(?:is|seems|appears)\s+(?:making|showing|becoming|beginning|starting|opening|willing|ready|engaged|responding|more|less|now)\b/i;
+
 /** "My therapist" from the therapist, and third-person narration, in one text. */
 function voiceSlips(value: string, role: Role, mentions: (value: string) => boolean, narration: RegExp): Slip[] {
   const aboutTherapists = role === 'therapist' && (value.includes('herapist') || value.includes('ounsel'));
@@ -115,8 +118,10 @@ function voiceSlips(value: string, role: Role, mentions: (value: string) => bool
   if (!mentioned) return slips;
   narration.lastIndex = 0;
   for (let m = narration.exec(value); m; m = narration.exec(value)) {
-    // "the client" in the patient's own turn is ordinary: only the therapist narrates so.
-    if (/^the /i.test(m[0]) && role !== 'therapist') continue;
+    // "The client" is narration only in a frame that watches this session ("I'm glad to see that the client
+    // is…", "The client seems more open"), from the therapist: a therapist writing that "the client feels…"
+    // speaks of clients in general.
+    if (/^the /i.test(m[0]) && (role !== 'therapist' || !SESSION_FRAME.test(value.slice(Math.max(0, m.index - 40), m.index + m[0].length + 40)))) continue;
     slips.push({ kind: 'narration', start: m.index, text: m[0] });
   }
   return slips.sort((a, b) => a.start - b.start);

@@ -1,62 +1,110 @@
 /**
  * `truncated-turn`: a turn cut off mid-sentence, as when a generation stops
- * at its token limit ("…Thanks for being patient with me. I'm").
+ * at its token limit ("…Thanks for being patient with me. I'm", "…your
+ * overall well-") or a pipeline truncates a message.
  *
- * A turn is truncated when its last sentence has no closing punctuation and
- * either ends on a word that cannot end a sentence (an article, a
- * preposition, a conjunction, a subject like "I'm"), or is the end of a long
- * written turn (several paragraphs, or `minWords` words) that stops without
- * any punctuation. Spoken interruptions written with a dash or an ellipsis
- * ("on average-", "so—", "I just…") are not truncations.
+ * Judged against the habits of the speaker and the document, not the turn
+ * alone: a missing full stop means something only from a speaker who ends
+ * their other turns with one (or, for a speaker with few turns, a turn that
+ * is otherwise written in punctuated sentences). From such a speaker a turn
+ * is cut off when it stops on a cut word ("It'", "well-"), on a word that
+ * cannot end a sentence ("…and the", "…because I"), on a stranded word after
+ * a long sentence, or — for a long turn — without any closing punctuation.
+ * Quiet on chat and transcribed speech that leave punctuation out, text whose
+ * punctuation was stripped, signatures and credentials ("Be well. Robin,
+ * LPCC, NCC"), links, lists, emoticons, a speaker trailing off ("you know",
+ * "I mean", "so I just—"), and dashes where the document marks interruptions
+ * with them.
  */
 import { defineRule } from '../rule.ts';
+import type { SessionTurn } from '../session.ts';
+import { endingOf, type Ending } from '../detect/endings.ts';
+import { keptTurnResults } from '../kept.ts';
 
 export interface TruncatedOptions {
-  /** A single-paragraph turn this long that ends without punctuation is truncated. */
+  /** A turn this long that ends without any closing punctuation, from a speaker who closes their turns, is cut off. */
   minWords: number;
 }
 
-/** Words that cannot end an English sentence. */
-const OPEN_ENDINGS = new Set(
-  // Articles, possessives and determiners; prepositions and conjunctions that
-  // cannot be stranded; contracted auxiliaries ("I'm", "you've"), which
-  // cannot end a sentence (uncontracted ones can: "Yes, I am.").
-  `a an the my your his her its our their these those every each
-  of with from at by into onto than and or nor because although though whereas whether if unless
-  while whose i'm i'd i'll i've you're you've you'll you'd we're we've we'll we'd they're they've
-  they'll they'd he's he'll he'd she's she'll she'd it's it'll that's there's what's who's very`.split(/\s+/),
-);
+/** How a turn ends, memoised on its text. */
+export function turnEnding(turn: SessionTurn): Ending {
+  return (turn.features.slots.ending ??= endingOf(turn.texts.map((t) => t.value), turn.features.words));
+}
 
-const CLOSING = /[.!?…:;"'”’)\]»*~-]$|[—–]$/u;
+/** Hyphens after a word where speech broke off ("I just- I", "so--"), the turn's last one included. */
+function countInterruptions(text: string): number {
+  return (text.match(/\p{L}(?:-(?=\s|$)|--)/gu) ?? []).length;
+}
+
+/** Turns of a speaker that close: how many of their turns with a few words end closed. */
+interface Habit {
+  turns: number;
+  closed: number;
+}
 
 export default defineRule({
   id: 'truncated-turn',
-  description: 'A turn cut off mid-sentence (a generation stopped early).',
+  description: 'A turn cut off mid-sentence (a generation stopped early, a message truncated).',
   defaultSeverity: 'warn',
-  defaultOptions: { minWords: 150 } as TruncatedOptions,
-  checkTurn({ options, report }, turn) {
-    const last = turn.texts[turn.texts.length - 1];
-    if (!last) return;
-    const value = last.value;
-    if (CLOSING.test(value)) return;
-    const word = /([\p{L}\p{N}'’]+)[^\p{L}\p{N}]*$/u.exec(value);
-    if (!word) return;
-    const lastWord = word[1]!.toLowerCase().replace(/’/g, "'");
-    const openEnding = OPEN_ENDINGS.has(lastWord);
-    // Short spoken turns ("Yeah", "Well, uh") are not truncations; require some length.
-    const words = turn.features.words;
-    const long = turn.texts.length >= 2 || words >= Number(options.minWords);
-    if (!(openEnding && words >= 6) && !long) return;
-    const end = last.position.end.offset!;
-    const sentenceStart = Math.max(value.search(/[^.!?]*$/), 0);
-    const start = last.position.start.offset! + sentenceStart + (value.slice(sentenceStart).length - value.slice(sentenceStart).trimStart().length);
-    report({
-      reason: openEnding
-        ? `This turn stops mid-sentence after "${word[1]}": the text was cut off (a generation stopped early).`
-        : `This turn ends without punctuation in the middle of a sentence: it was probably cut off (a generation stopped early).`,
-      start,
-      end,
-      turn: turn.index,
+  defaultOptions: { minWords: 60 } as TruncatedOptions,
+  *check({ session, options, report }) {
+    const minWords = Number(options.minWords) || 60;
+    // The speakers' habits, and the document's: does it mark interruptions with a hyphen after a word ("I just- I")?
+    const habits = new Map<string, Habit>();
+    let dashes = 0;
+    for (const turn of session.turns) {
+      if (turn.texts.length === 0) continue;
+      const ending = turnEnding(turn);
+      if (dashes < 2) dashes += turn.features.get('interruptions', countInterruptions);
+      if (ending.words < 4) continue;
+      let habit = habits.get(turn.speakerKey);
+      if (!habit) habits.set(turn.speakerKey, (habit = { turns: 0, closed: 0 }));
+      habit.turns++;
+      if (ending.kind === 'closed' || ending.kind === 'dash') habit.closed++;
+    }
+    // Only turns that end open are candidates (kept per turn in an editor).
+    const open = yield* keptTurnResults(session, 'open-endings', '', (turn) => {
+      if (turn.texts.length === 0) return undefined;
+      const ending = turnEnding(turn);
+      return ending.kind === 'closed' || ending.kind === 'dash' ? undefined : ending;
     });
+    for (const { turn, value: ending } of open) {
+      const habit = habits.get(turn.speakerKey) ?? { turns: 0, closed: 0 };
+      const self = ending.words >= 4 ? 1 : 0;
+      const others = habit.turns - self;
+      // The speaker closes nearly all their other turns, or (few turns) this turn is written in sentences.
+      // …or a long turn written in sentences shows the habit itself (a speaker's other turns may be cut off too).
+      const prose = ending.inner >= 3 && ending.words >= 2.5 * minWords;
+      const punctuates = (others >= 3 ? habit.closed / others >= 0.85 : ending.inner >= 2 && ending.words >= 20) || prose;
+      // "…and to have a": no one ends a sentence on an article or a conjunction, punctuation or not.
+      const hard = ending.kind === 'open-word' && ending.hard === true && !ending.spoken && !ending.comma && (ending.sentenceWords >= 5 || (ending.subject === true && ending.inner >= 1));
+      if (!punctuates && !hard) continue;
+      const strict = (others >= 3 ? habit.closed / others >= 0.9 : ending.inner >= 3) || prose;
+      let cut = false;
+      // A hyphen after a word is a cut only in a long written turn, where the document never breaks speech off so.
+      if (ending.kind === 'cut-word') cut = !ending.word.endsWith('-') || (dashes - 1 < 1 && ending.words >= 30 && !ending.spoken);
+      // "…these things. I'm": a sentence that stops on its subject has only begun.
+      else if (ending.kind === 'open-word') cut = (ending.sentenceWords >= (ending.comma ? 8 : 4) || (ending.subject === true && ending.inner >= 1 && !ending.comma)) && !ending.spoken;
+      else if (ending.kind === 'weak-word') cut = strict && ending.sentenceWords >= 10 && !ending.spoken && ending.words >= 30;
+      // No punctuation at all at the end of a long turn: from a speaker whose other turns all close, or (a speaker
+      // seen once) a turn as long as a generation's limit.
+      const long = prose || (others >= 3 ? ending.words >= minWords : ending.words >= 2.5 * minWords);
+      if (!cut && (ending.kind === 'plain' || ending.kind === 'weak-word')) cut = strict && long && (ending.sentenceWords >= 6 || ending.words >= 2.5 * minWords) && !ending.spoken;
+      if (!cut) continue;
+      const last = turn.texts[turn.texts.length - 1]!;
+      const value = last.value;
+      const lead = value.slice(ending.sentenceStart).length - value.slice(ending.sentenceStart).trimStart().length;
+      report({
+        reason:
+          ending.kind === 'cut-word'
+            ? `This turn stops in the middle of a word ("${ending.word}"): the text was cut off (a generation stopped early).`
+            : ending.kind === 'open-word'
+              ? `This turn stops mid-sentence after "${ending.word}": the text was cut off (a generation stopped early).`
+              : `This turn ends without punctuation in the middle of a sentence, where this speaker ends every other turn with one: it was probably cut off.`,
+        start: last.position.start.offset! + ending.sentenceStart + lead,
+        end: last.position.end.offset!,
+        turn: turn.index,
+      });
+    }
   },
 });

@@ -1,12 +1,14 @@
 /**
  * `unanswered-question`: a turn asks the other speaker something and the
- * reply does not take it up — the reply is a canned refusal, a repeat of an
- * earlier turn, meta-text, or there is no reply at all (the session ends on
- * the question). Reported on the (last) question of the asking turn.
+ * reply does not take it up — the reply is nothing but a canned refusal, a
+ * repeat of an earlier turn, or meta-text, or there is no reply at all (a
+ * generated session ending on the question). Reported on the (last real)
+ * question of the asking turn.
  *
- * Questions inside a canned refusal ("Is there anything else I can help you
- * with?") are boilerplate and not checked; the refusal is reported by
- * `canned-refusal`.
+ * Not questions for this rule: tag questions ("…, right?", "mmkay?"),
+ * closing courtesies ("Is there anything else I can help you with?"), and
+ * the questions inside a canned refusal. A reply that refuses and then
+ * answers all the same, or has a preamble before its answer, answers.
  */
 import { defineRule } from '../rule.ts';
 import type { Session, SessionTurn } from '../session.ts';
@@ -15,14 +17,34 @@ import { detectQuestion } from '../question.ts';
 import { prepareRepeats, sessionRepeats } from './repeated-turn.ts';
 import { turnRefusals } from './canned-refusal.ts';
 import { turnArtifacts } from './generation-artifact.ts';
-import type { ArtifactMatch } from '../detect/artifacts.ts';
 
 /** The questions of a turn, per text node, memoised on the turn's text. */
 export function turnQuestions(session: Session, index: number) {
   const turn = session.turns[index]!;
-  return turn.features.get('questions', () =>
-    turn.texts.map((text) => detectQuestion(text.value)),
-  );
+  return turn.features.get('questions', () => turn.texts.map((text) => detectQuestion(text.value)));
+}
+
+/** "…, right?", "…, mmkay?", "…, doesn't it?": a statement that checks in, not a question to answer. */
+const TAG_QUESTION = /,\s*(?:right|okay|ok|o\.k\.|mmkay|mkay|m'kay|yeah|yes|no|huh|eh|correct|alright|all right|you know|yea|ya|isn['’]?t (?:it|that (?:right|so))|is that (?:right|so|ok|okay)|(?:does|do|did|is|are|was|were|won|would|can|could|should|have|has|had)n['’]?t (?:it|you|they|we|he|she|i|that))\s*[?!.]*$/i;
+/** Closing courtesies: "Is there anything else I can help you with?", "Any other questions?". */
+const COURTESY = /^\W*(?:(?:so|well|okay|and|now),?\s+)?(?:(?:is|was) there\s+|do you have\s+|did you (?:need|want)\s+|(?:would|do) you like\s+)?(?:anything|something)\s+else\b|^\W*(?:any|do you have any)\s+(?:other|more|further)?\s*questions?\b|\bwhat else can i (?:help|do)\b|\bhow (?:else )?can i help\b|\bdoes that (?:help|make sense)\s*\?*$/i;
+
+/** The question a turn asks, as offsets in the document: its last one that is not a tag or a courtesy. */
+function askedQuestion(session: Session, turn: SessionTurn): { start: number; end: number } | undefined {
+  const questions = turnQuestions(session, turn.index);
+  for (let q = questions.length - 1; q >= 0; q--) {
+    const info = questions[q];
+    if (!info) continue;
+    const text = turn.texts[q]!;
+    for (let s = info.spans.length - 1; s >= 0; s--) {
+      const span = info.spans[s]!;
+      const value = text.value.slice(span.start, span.end);
+      if (TAG_QUESTION.test(value) || COURTESY.test(value)) continue;
+      const base = text.position.start.offset!;
+      return { start: base + span.start, end: base + span.end };
+    }
+  }
+  return undefined;
 }
 
 export default defineRule({
@@ -34,15 +56,16 @@ export default defineRule({
   *check({ session, report }) {
     const turns = session.turns;
     const repeatOf = new Map(sessionRepeats(session).map((r) => [r.turn, r] as const));
-    // Turns whose reply takes nothing up: a refusal, meta-text or no reply (a result of the
-    // turn and the next one, so an editor keeps it for the turns an edit did not re-make).
+    // Replies that take nothing up: a refusal or meta-text only, or no reply (a result of the turn
+    // and the next one, so an editor keeps it for the turns an edit did not re-make).
     const replies = yield* keptTurnMap(session, 'non-answers', '', (turn) => nonAnswerOf(session, turn));
     const generated = yield* keptTurnMap(session, 'generated-text', '', (turn) => generatedText(session, turn));
-    // …and turns answered by a repeat.
+    // …and turns answered by a repeat (word for word, or all but a few words).
     const askers: SessionTurn[] = [...replies.keys()];
-    for (const index of repeatOf.keys()) {
+    for (const [index, repeat] of repeatOf) {
       const asker = turns[index - 1];
-      if (asker && !replies.has(asker) && asks(session, asker)) askers.push(asker);
+      if (!asker || replies.has(asker) || !asks(session, asker)) continue;
+      if (repeat.exact || repeat.similarity >= 0.9) askers.push(asker);
     }
     askers.sort((a, b) => a.index - b.index);
     // A recorded session may stop mid-talk; only a generated one "ends" on an unanswered question.
@@ -62,18 +85,12 @@ export default defineRule({
       else if (kind === 'meta') why = `the reply on line ${session.lineOfTurn(i + 1)} is about the transcript, not an answer`;
       if (!why) continue;
       // Then, and only then (question detection is the costly part): did this turn ask something?
-      const questions = turnQuestions(session, i);
-      let lastText = -1;
-      for (let q = questions.length - 1; q >= 0 && lastText < 0; q--) if (questions[q]) lastText = q;
-      if (lastText < 0) continue;
-      const spans = questions[lastText]!.spans;
-      const span = spans[spans.length - 1]!;
-      const base = turn.texts[lastText]!.position.start.offset!;
+      const question = askedQuestion(session, turn);
+      if (!question) continue;
       const asker = turn.role === 'therapist' ? "The therapist's" : "The patient's";
       report({
         reason: `${asker} question goes unanswered: ${why}.`,
-        start: base + span.start,
-        end: base + span.end,
+        ...question,
         turn: i,
         related: reply ? [{ ...session.turnHead(reply.index), message: 'The reply' }] : [],
       });
@@ -93,21 +110,41 @@ function asks(session: Session, turn: SessionTurn): boolean {
   return turnRefusals(session, turn.index).length === 0;
 }
 
+/** Words a reply has besides its refusals or artifacts: a reply with more than a few answers something. */
+const ANSWER_WORDS = 12;
+
 /** What the reply to an asking turn is when it takes nothing up; undefined otherwise. */
 function nonAnswerOf(session: Session, turn: SessionTurn): 'none' | 'refusal' | 'meta' | undefined {
   const reply = session.turns[turn.index + 1];
   // The cheap part first: most replies are answers.
-  const kind = !reply ? 'none' : turnRefusals(session, reply.index).length > 0 ? 'refusal' : isMeta(turnArtifacts(session, reply.index)) ? 'meta' : undefined;
+  let kind: 'none' | 'refusal' | 'meta' | undefined;
+  if (!reply) kind = 'none';
+  else {
+    const refusals = reply.role === 'therapist' ? turnRefusals(session, reply.index) : [];
+    if (refusals.length > 0 && wordsBesides(reply, refusals) <= ANSWER_WORDS) kind = 'refusal';
+    else {
+      const artifacts = turnArtifacts(session, reply.index);
+      if (artifacts.length > 0 && wordsBesides(reply, artifacts) === 0) kind = 'meta';
+    }
+  }
   return kind && asks(session, turn) ? kind : undefined;
 }
 
-/** Does a turn show signs of generated text (a refusal, any artifact)? */
-function generatedText(session: Session, turn: SessionTurn): true | undefined {
-  return turnRefusals(session, turn.index).length > 0 || turnArtifacts(session, turn.index).length > 0 ? true : undefined;
+/** Words of a turn outside the given spans (per text) and outside referral boilerplate. */
+function wordsBesides(turn: SessionTurn, spans: ReadonlyArray<{ start: number; end: number; textIndex: number }>): number {
+  let words = 0;
+  turn.texts.forEach((text, i) => {
+    let value = text.value;
+    for (const s of [...spans].filter((x) => x.textIndex === i).sort((a, b) => b.start - a.start)) value = value.slice(0, s.start) + value.slice(s.end);
+    // "Please reach out to a mental health professional." and "Is there anything else…?" answer nothing either.
+    value = value.replace(/[^.!?]*\b(?:reach out|contact|call|hotline|helpline|crisis|professional|emergency|anything else I can)\b[^.!?]*[.!?]?/gi, ' ');
+    words += (value.match(/[\p{L}\p{N}]+/gu) ?? []).length;
+  });
+  return words;
 }
 
-/** Artifacts other than a leaked label make a reply meta-text. */
-function isMeta(artifacts: readonly ArtifactMatch[]): boolean {
-  for (const a of artifacts) if (a.kind !== 'leaked-label') return true;
-  return false;
+/** Does a turn show signs of generated text (a refusal, a certain artifact)? */
+function generatedText(session: Session, turn: SessionTurn): true | undefined {
+  if (turn.role === 'therapist' && turnRefusals(session, turn.index).length > 0) return true;
+  return turnArtifacts(session, turn.index).some((a) => a.certain) ? true : undefined;
 }

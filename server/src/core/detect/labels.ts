@@ -1,0 +1,139 @@
+/**
+ * Speaker and persona labels inside a turn: the generator wrote a label the
+ * parser did not take as a turn of its own.
+ *
+ * - At the start of the turn's text: the same label again ("Therapist:
+ *   Therapist: …", "T: Counselor: …"), a persona ("**Dr. Ellis:**",
+ *   "Mental health counselling assistant:", "AI Therapist:", "Counselor
+ *   (CBT):", "**Sarah (Therapist):**"), or the other speaker's label.
+ * - On a line of its own inside the turn ("User: I don't know…"), or after a
+ *   sentence ("…I see. Patient: Yes"): the other side of the dialogue,
+ *   written into this turn.
+ *
+ * A label here is one a reader would take for a speaker's: a configured
+ * speaker, a role noun ("assistant", "listener", "User"), a title and a name
+ * ("Dr. Rivera"), a name in bold. "Note:", "Step 1:", "Here's the thing:",
+ * "Me:", "Coach said:" are ordinary colons.
+ */
+import type { SpeakerTable } from '../speakers.ts';
+import type { Role } from '../types.ts';
+import { linesOf, type Span } from './lines.ts';
+import { inside, quotedSpans } from './quotes.ts';
+
+export interface LabelMatch extends Span {
+  /** The label as written, without its marks and colon. */
+  label: string;
+  /** At the start of the turn's text, or inside it (another speaker's turn run in). */
+  where: 'start' | 'inside';
+  /** The role the label names, when it names one. */
+  role?: Role;
+}
+
+const THERAPIST_NOUNS = `therapist|counsel+or|psychologist|psychiatrist|psychotherapist|clinician|doctor|coach|listener|helper|supporter|advis[eo]r|assistant|ai|bot|chatbot|agent|model|interviewer|facilitator|provider|guide|mentor|nurse`;
+const PATIENT_NOUNS = `client|patient|user|human|seeker|interviewee|member|caller|customer|person`;
+const ROLE_NOUN = new RegExp(String.raw`^(?:(?:[\p{L}][\p{L}'-]*\s+){0,4})(?:${THERAPIST_NOUNS}|${PATIENT_NOUNS})(?:\s*\([^)]{1,24}\))?$|^(?:${THERAPIST_NOUNS}|${PATIENT_NOUNS})\s+(?:ai|bot|\d+)$`, 'iu');
+const NAME_WITH_ROLE = new RegExp(String.raw`^\p{Lu}[\p{L}'-]+(?:\s+\p{Lu}[\p{L}'-]+)?\s*\((?:${THERAPIST_NOUNS}|${PATIENT_NOUNS})\)$`, 'iu');
+const TITLED = /^(?:Dr|Mr|Mrs|Ms|Miss|Mx|Prof|Professor|Doctor)\.?\s+\p{Lu}[\p{L}'-]+(?:\s+\p{Lu}[\p{L}'-]+)?$/u;
+const SPEAKER_N = /^(?:speaker|person|participant|voice)\s*(?:\d{1,2}|[A-Z])$/i;
+const CAPITALISED = /^\p{Lu}[\p{L}'.-]*(?:\s+\p{Lu}[\p{L}'.-]*){0,2}$/u;
+/** Words that open an ordinary line with a colon ("Note:", "Step 1:", "Homework:"), never a speaker. */
+const ORDINARY = /^(?:note|notes|nb|ps|p\.s|step|tip|tips|example|summary|homework|goal|goals|update|reminder|remember|bottom line|honestly|me|also me|answer|question|response|reply|output|input|instruction|instructions|warning|important|key|plan|task|agenda|focus|title|subject|source|edit|disclaimer|today|tonight|tomorrow|monday|tuesday|wednesday|thursday|friday|saturday|sunday|morning|evening|week|day|option|pros|cons|trigger|thought|feeling|situation|action|result|outcome)\b/i;
+
+const roleOfNoun = (label: string): Role | undefined =>
+  new RegExp(String.raw`\b(?:${PATIENT_NOUNS})\b`, 'i').test(label) ? 'patient' : new RegExp(String.raw`\b(?:${THERAPIST_NOUNS})\b`, 'i').test(label) ? 'therapist' : undefined;
+
+/** Would a reader take `label` for a speaker's label? With the role it names, if any. */
+function speakerLike(label: string, bold: boolean, speakers: SpeakerTable, boldNames = false): { role?: Role } | undefined {
+  if (!label || label.length > 48 || ORDINARY.test(label)) return undefined;
+  const known = speakers.get(label);
+  if (known) return { role: known.role };
+  if (SPEAKER_N.test(label)) return {};
+  if (ROLE_NOUN.test(label) || NAME_WITH_ROLE.test(label)) return { role: roleOfNoun(label) };
+  if (TITLED.test(label)) return {};
+  if (bold && boldNames && CAPITALISED.test(label)) return {};
+  return undefined;
+}
+
+/** `**X:**`, `**X**:`, `__X:__`, `X:` at the start of `value`, and what follows it. */
+const LEAD = /^[ \t]*(\*\*|__)?[ \t]*([^\s*_:][^*_:\n]{0,47}?)[ \t]*(?:\1)?[ \t]*:[ \t]*(?:\*\*|__)?/;
+
+/**
+ * Labels inside a turn's texts (offsets into each text). The first text's
+ * first line may hold the generator's persona label; a label leading a later
+ * line is another speaker's turn.
+ */
+export function findLeakedLabels(texts: readonly string[], speakers: SpeakerTable): Array<LabelMatch & { textIndex: number }> {
+  const found: Array<LabelMatch & { textIndex: number }> = [];
+  for (let t = 0; t < texts.length; t++) {
+    const text = texts[t]!;
+    if (!text.includes(':')) continue;
+    const quotes = quotedSpans(text);
+    const lines = linesOf(text);
+    // Bold "**Deep breathing:** …" items one after another are formatting, not personas.
+    const boldItems = lines.filter((l) => /^(?:\*\*|__)[^*_\n]{1,48}(?::\*\*|\*\*:|:__|__:)/.test(l.value)).length;
+    for (const line of lines) {
+      // "### Input:", "### User:": a prompt template's slot for the other side, written into this turn.
+      const slot = /^#{1,4}\s*(input|user|human|patient|client|question|prompt)\s*:?/i.exec(line.value);
+      if (slot && !(t === 0 && line.index === 0) && (line.value.length > slot[0].length || lines.some((l) => l.index > line.index) || t < texts.length - 1)) {
+        found.push({ start: line.start, end: line.start + slot[0].length, label: slot[0].replace(/^#+\s*/, '').replace(/:$/, ''), where: 'inside', role: 'patient', textIndex: t });
+        continue;
+      }
+      const m = LEAD.exec(line.value);
+      if (m && !inside(quotes, line.start)) {
+        const label = m[2]!.trim();
+        const atStart = t === 0 && line.index === 0;
+        const like = speakerLike(label, Boolean(m[1]), speakers, atStart && boldItems <= 1);
+        const rest = line.value.slice(m[0].length).trim();
+        // A label with the text after it, or alone on the turn's first line with the text below.
+        if (like && (rest.length > 0 || (atStart && (texts.length > 1 || text.slice(line.end).trim().length > 0)))) {
+          found.push({ start: line.start, end: line.start + m[0].length, label, where: atStart ? 'start' : 'inside', role: like.role, textIndex: t });
+          // "Therapist: **Therapist:** …": a second label right after the first.
+          const again = atStart ? LEAD.exec(rest) : null;
+          if (again && speakerLike(again[2]!.trim(), Boolean(again[1]), speakers)) {
+            const at = line.start + m[0].length + (line.value.slice(m[0].length).length - line.value.slice(m[0].length).trimStart().length);
+            found[found.length - 1]!.end = at + again[0].length;
+          }
+          continue;
+        }
+      }
+      // "…I see. Patient: Yes" — a configured speaker's label after a sentence, in the same line.
+      const re = /([.!?]["'”’)]?[ \t]+)(\*\*)?(\p{Lu}[\p{L}]*(?: \p{Lu}[\p{L}.]*)?)(\*\*)?:(\*\*)?[ \t]+\S/gu;
+      for (let r = re.exec(line.value); r; r = re.exec(line.value)) {
+        const label = r[3]!;
+        const entry = speakers.get(label);
+        if (!entry || label.length < 2) continue;
+        const start = line.start + r.index + r[1]!.length;
+        if (inside(quotes, start)) continue;
+        const end = line.start + r.index + r[0].length - 1;
+        found.push({ start, end, label, where: 'inside', role: entry.role, textIndex: t });
+      }
+    }
+  }
+  return found;
+}
+
+/** Does the turn's own label name the same speaker as `label` (a duplicate), given their roles? */
+export function sameSpeaker(own: string, ownRole: Role, match: LabelMatch, speakers: SpeakerTable): boolean {
+  const a = speakers.get(own);
+  const b = speakers.get(match.label);
+  if (a && b) return a.role === b.role;
+  return match.role === undefined || match.role === ownRole;
+}
+
+/** Any short label at the start of a text: "Mackey:", "**Sam (client):**", "Dr Ruiz -"? (a colon is needed). */
+const ANY_LEAD = /^[ \t]*(\*\*|__|\[)?[ \t]*(\p{Lu}[\p{L}.'’-]*(?:[ \t]+\(?[\p{L}.'’-]+\)?){0,4}?)[ \t]*(?:\*\*|__|\])?[ \t]*:[ \t]*(?:\*\*|__)?(?=[ \t]*\S)/u;
+
+/**
+ * The label-like lead of a turn's first text, whatever its words, if any
+ * ("Mackey: …"): a persona label when the same speaker's turns keep opening
+ * with it (the generator's habit), ordinary otherwise.
+ */
+export function leadLabel(text: string): { label: string; start: number; end: number } | undefined {
+  const m = ANY_LEAD.exec(text);
+  if (!m) return undefined;
+  const label = m[2]!.trim();
+  if (ORDINARY.test(label) || label.split(/\s+/).length > 5) return undefined;
+  let end = m[0].length;
+  while (end < text.length && (text[end] === ' ' || text[end] === '\t')) end++;
+  return { label, start: m.index + (m[0].length - m[0].trimStart().length), end };
+}

@@ -1,0 +1,42 @@
+/**
+ * `ai-disclaimer`: the therapist disclaims being an AI or a professional —
+ * "As an AI, I don't have feelings…", "I'm not a licensed therapist, but…",
+ * "While I can't replace professional help…", "While I'm not an expert, I can
+ * offer…" (see `detect/disclaimer.ts`). In a session meant to model a
+ * therapist it breaks the frame; a curator usually removes it, a supervisor
+ * may only want to know. Information by default.
+ */
+import { defineRule } from '../rule.ts';
+import type { Session, SessionTurn } from '../session.ts';
+import { findDisclaimers, type DisclaimerMatch } from '../detect/disclaimer.ts';
+import { matchesPerText } from '../text.ts';
+
+const DESCRIBE: Record<DisclaimerMatch['kind'], string> = {
+  ai: 'says it is an AI',
+  'not-professional': 'says it is not a professional',
+  'no-substitute': 'says it is no substitute for professional help',
+};
+
+/** Disclaimers of a turn, offsets relative to each text node, memoised per turn text. */
+export function turnDisclaimers(_session: Session, turn: SessionTurn): Array<DisclaimerMatch & { textIndex: number }> {
+  return (turn.features.slots.disclaimers ??= matchesPerText(turn.texts, (value) => findDisclaimers(value))) as Array<DisclaimerMatch & { textIndex: number }>;
+}
+
+export default defineRule({
+  id: 'ai-disclaimer',
+  description: 'The therapist disclaims being an AI or a professional ("As an AI…", "I\'m not a licensed therapist, but…").',
+  defaultSeverity: 'info',
+  defaultOptions: {},
+  checkTurn({ session, report }, turn) {
+    if (turn.role !== 'therapist') return;
+    for (const match of turnDisclaimers(session, turn)) {
+      const base = turn.texts[match.textIndex]!.position.start.offset!;
+      report({
+        reason: `The therapist ${DESCRIBE[match.kind]}: a disclaimer of the model that wrote the session, not a therapist's words.`,
+        start: base + match.start,
+        end: base + match.end,
+        turn: turn.index,
+      });
+    }
+  },
+});

@@ -1,0 +1,156 @@
+/**
+ * `leaked-label`: a speaker or persona label inside a turn — the label
+ * written twice (`Therapist: Therapist: …`), a persona's name
+ * (`Therapist: **Dr. Ellis:** …`, "Mental health counselling assistant: …"),
+ * or the other side of the dialogue written into the turn (`User: …` on a
+ * line of its own, "…I see. Patient: Yes", or a turn run on to the previous
+ * one without the blank line every other turn has, its speaker speaking again
+ * right after).
+ *
+ * Fixes: a repeated label or a persona of the turn's own speaker is removed
+ * (safe); another speaker's turn inside this one is split off (quick fix).
+ */
+import { defineRule } from '../rule.ts';
+import type { Fix, TextEdit } from '../fixes.ts';
+import type { Session, SessionTurn } from '../session.ts';
+import { findLeakedLabels, leadLabel, sameSpeaker, type LabelMatch } from '../detect/labels.ts';
+import type { SpeakerTable } from '../speakers.ts';
+
+type Match = LabelMatch & { textIndex: number };
+
+/** Labels inside a turn, offsets relative to each text node, memoised per turn text and speaker table. */
+export function turnLabels(session: Session, turn: SessionTurn): Match[] {
+  const slots = turn.features.slots as { leakedLabels?: { speakers: SpeakerTable; found: Match[] } };
+  if (slots.leakedLabels?.speakers === session.speakers) return slots.leakedLabels.found;
+  const found = findLeakedLabels(turn.texts.map((t) => t.value), session.speakers);
+  slots.leakedLabels = { speakers: session.speakers, found };
+  return found;
+}
+
+export default defineRule({
+  id: 'leaked-label',
+  description: 'A speaker or persona label inside a turn (a repeated label, a persona name, the other side written into the turn).',
+  defaultSeverity: 'warn',
+  defaultOptions: {},
+  checkTurn({ session, report }, turn) {
+    for (const match of turnLabels(session, turn)) {
+      const text = turn.texts[match.textIndex]!;
+      const base = text.position.start.offset!;
+      const start = base + match.start;
+      const end = base + match.end;
+      const who = turn.role === 'other' ? turn.node.speaker : `${turn.role}’s`;
+      if (match.where === 'start' && sameSpeaker(turn.node.speaker, turn.role, match, session.speakers)) {
+        const duplicate = session.speakers.get(match.label) !== undefined;
+        report({
+          reason: duplicate
+            ? `"${match.label}:" is a second speaker label at the start of this turn: the generator wrote the label twice.`
+            : `"${match.label}:" is a persona label inside the ${who} turn: the generator wrote the speaker's name into the text.`,
+          start,
+          end,
+          turn: turn.index,
+          fixes: [{ title: `Remove the "${match.label}:" label`, edits: [removeLabel(session.text, start, end)], safe: true, preferred: true }],
+        });
+        continue;
+      }
+      const otherLabel = labelFor(session, match.role);
+      const fixes: Fix[] = [];
+      if (match.where === 'inside') {
+        const edits: TextEdit[] = [splitBefore(session.text, start)];
+        if (otherLabel && !session.speakers.get(match.label)) edits.push({ start, end, text: `${otherLabel}: ` });
+        fixes.push({ title: `Start a new turn at "${match.label}:"`, edits, safe: false, preferred: true });
+      } else {
+        fixes.push({ title: `Remove the "${match.label}:" label`, edits: [removeLabel(session.text, start, end)], safe: false, preferred: true });
+      }
+      report({
+        reason:
+          match.where === 'inside'
+            ? `"${match.label}:" inside this turn starts another speaker's turn: the generator wrote the other side into the ${who} turn.`
+            : `This ${turn.role} turn starts with the label "${match.label}:": the text may be the other speaker's, under the wrong label.`,
+        start,
+        end,
+        turn: turn.index,
+        fixes,
+      });
+    }
+  },
+  check({ session, report }) {
+    const turns = session.turns;
+    // A label a speaker's turns keep opening with, whatever its words ("Mackey: …" in every therapist turn).
+    const leads = new Map<string, SessionTurn[]>();
+    for (const turn of turns) {
+      const first = turn.texts[0];
+      if (!first || turnLabels(session, turn).some((m) => m.where === 'start')) continue;
+      const lead = turn.features.get('lead-label', () => leadLabel(first.value) ?? null);
+      if (!lead) continue;
+      const key = `${turn.speakerKey}\u0000${lead.label.toLowerCase()}`;
+      const list = leads.get(key);
+      if (list) list.push(turn);
+      else leads.set(key, [turn]);
+    }
+    for (const list of leads.values()) {
+      // Two turns with the same label and different words (a loop's copies are one turn said again).
+      if (list.length < 2 || new Set(list.map((t) => t.features.exactKey)).size < 2) continue;
+      for (const turn of list) {
+        const lead = turn.features.get('lead-label', () => null as ReturnType<typeof leadLabel> | null)!;
+        const base = turn.texts[0]!.position.start.offset!;
+        report({
+          reason: `"${lead.label}:" opens ${list.length} of this speaker's turns: a persona label the generator wrote into the text.`,
+          start: base + lead.start,
+          end: base + lead.end,
+          turn: turn.index,
+          fixes: [{ title: `Remove the "${lead.label}:" label`, edits: [{ start: base + lead.start, end: base + lead.end, text: '' }], safe: true, preferred: true }],
+        });
+      }
+    }
+
+    // A turn run on to the previous one (no blank line, where every other turn has one), its speaker speaking again right after.
+    if (turns.length < 6) return;
+    let separated = 0;
+    const runOn: number[] = [];
+    for (let i = 1; i < turns.length; i++) {
+      const gap = session.text.slice(turns[i - 1]!.node.position.end.offset!, turns[i]!.lineStart);
+      if (/\n[ \t]*(?:\r?\n|\r)|\r[ \t]*\r/.test(gap)) separated++;
+      else runOn.push(i);
+    }
+    if (separated < 0.9 * (turns.length - 1)) return;
+    for (const i of runOn) {
+      const turn = turns[i]!;
+      const next = turns[i + 1];
+      const previous = turns[i - 1]!;
+      if (!next || next.speakerKey !== turn.speakerKey || previous.speakerKey === turn.speakerKey) continue;
+      const label = turn.node.children[0]!.position;
+      report({
+        reason: `This ${turn.node.speaker} line follows the previous turn's text with no blank line, unlike every other turn here, and the same speaker speaks again right after: the generator wrote this line into the ${previous.node.speaker} turn.`,
+        start: label.start.offset!,
+        end: label.end.offset!,
+        turn: i,
+        related: [{ ...session.turnHead(i + 1), message: `The ${turn.node.speaker} turn that follows` }],
+      });
+    }
+  },
+});
+
+/** Remove a label and the spaces after it; a label alone on its line goes with the line break. */
+function removeLabel(text: string, start: number, end: number): TextEdit {
+  let e = end;
+  while (e < text.length && (text[e] === ' ' || text[e] === '\t')) e++;
+  if (text[e] === '\r' || text[e] === '\n') {
+    e += text[e] === '\r' && text[e + 1] === '\n' ? 2 : 1;
+    while (e < text.length && (text[e] === ' ' || text[e] === '\t')) e++;
+  }
+  return { start, end: e, text: '' };
+}
+
+/** Replace the spaces before `offset` with a blank line (in the document's line endings), so a new turn starts there. */
+function splitBefore(text: string, offset: number): TextEdit {
+  let start = offset;
+  while (start > 0 && (text[start - 1] === ' ' || text[start - 1] === '\t' || text[start - 1] === '\n' || text[start - 1] === '\r')) start--;
+  const eol = text.includes('\r\n') ? '\r\n' : '\n';
+  return { start, end: offset, text: eol + eol };
+}
+
+/** The label this session uses for a role (its first turn of that role), if any. */
+function labelFor(session: Session, role: string | undefined): string | undefined {
+  if (!role) return undefined;
+  return session.turns.find((t) => t.role === role)?.node.speaker;
+}
