@@ -9,6 +9,9 @@
  *                              print figures on them, and on the CBT training sessions by
  *                              leave-sessions-out; writes nothing, never reads held-out sessions
  *   npm run train -- --out F   write the models to F instead
+ *
+ * The ending model truncated-turn consults (ending-model.json) has its own
+ * script: `npm run train:ending` (train/ending.ts).
  */
 import crypto from 'node:crypto';
 import fs from 'node:fs';

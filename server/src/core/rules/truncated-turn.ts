@@ -76,8 +76,9 @@ export default defineRule({
       // …or a long turn written in sentences shows the habit itself (a speaker's other turns may be cut off too).
       const prose = ending.inner >= 3 && ending.words >= 2.5 * minWords;
       const punctuates = (others >= 3 ? habit.closed / others >= 0.85 : ending.inner >= 2 && ending.words >= 20) || prose;
+      const quiet = ending.spoken || ending.comma;
       // "…and to have a": no one ends a sentence on an article or a conjunction, punctuation or not.
-      const hard = ending.kind === 'open-word' && ending.hard === true && !ending.spoken && !ending.comma && (ending.sentenceWords >= 5 || (ending.subject === true && ending.inner >= 1));
+      const hard = ending.kind === 'open-word' && ending.hard === true && !quiet && (ending.sentenceWords >= 5 || (ending.subject === true && ending.inner >= 1));
       if (!punctuates && !hard) continue;
       const strict = (others >= 3 ? habit.closed / others >= 0.9 : ending.inner >= 3) || prose;
       let cut = false;
@@ -90,6 +91,9 @@ export default defineRule({
       // seen once) a turn as long as a generation's limit.
       const long = prose || (others >= 3 ? ending.words >= minWords : ending.words >= 2.5 * minWords);
       if (!cut && (ending.kind === 'plain' || ending.kind === 'weak-word')) cut = strict && long && (ending.sentenceWords >= 6 || ending.words >= 2.5 * minWords) && !ending.spoken;
+      // A speaker who punctuates, a sentence the ending model (trained on AnnoMI's closed sentences) is all but sure
+      // runs on ("…because I keep thinking about"), however short the turn; never a word speech trails off on ("…I want to, but").
+      if (!cut && (ending.kind === 'plain' || ending.kind === 'open-word') && punctuates && !quiet && ending.sentenceWords >= 5) cut = (ending.cut ?? 0) >= (strict ? 0.95 : 0.98);
       if (!cut) continue;
       const last = turn.texts[turn.texts.length - 1]!;
       const value = last.value;
@@ -100,7 +104,9 @@ export default defineRule({
             ? `This turn stops in the middle of a word ("${ending.word}"): the text was cut off (a generation stopped early).`
             : ending.kind === 'open-word'
               ? `This turn stops mid-sentence after "${ending.word}": the text was cut off (a generation stopped early).`
-              : `This turn ends without punctuation in the middle of a sentence, where this speaker ends every other turn with one: it was probably cut off.`,
+              : punctuates
+                ? `This turn ends without punctuation in the middle of a sentence, where this speaker ends every other turn with one: it was probably cut off.`
+                : `This turn stops in the middle of a sentence ("…${value.trimEnd().split(/\s+/).slice(-3).join(' ')}"): the text was probably cut off.`,
         start: last.position.start.offset! + ending.sentenceStart + lead,
         end: last.position.end.offset!,
         turn: turn.index,
