@@ -40,7 +40,12 @@ export function startServer(connection: Connection, options: ServerOptions = {})
   const store = new AnalysisStore(resolver);
   // Apply edits one by one, telling the store what changed, so it can reparse just there.
   const documents = new TextDocuments<TextDocument>({
-    create: TextDocument.create,
+    // A didOpen without text (or version) breaks the protocol; open it empty rather than keep an
+    // undefined text that every workspace-wide request would trip over.
+    create(uri, languageId, version, content) {
+      if (typeof content !== 'string') connection.console.warn(`textDocument/didOpen of ${uri} has no text: opened as an empty document.`);
+      return TextDocument.create(uri, languageId, Number.isInteger(version) ? version : 0, typeof content === 'string' ? content : '');
+    },
     update(document, changes, version) {
       for (const change of changes) {
         if ('range' in change) {

@@ -22,6 +22,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { glob, hasMagic } from 'glob';
 import ignoreModule, { type Ignore } from 'ignore';
+import { readTextFileLimited } from '../core/read.ts';
 
 // `ignore` is CommonJS: its default export is the module itself, which its types miss.
 const ignore = ignoreModule as unknown as typeof ignoreModule.default;
@@ -115,7 +116,7 @@ class IgnoreFiles {
     if (options.ignorePath) {
       const file = path.resolve(options.cwd, options.ignorePath);
       // Unreadable: the caller reports it as a usage error (the engine would fail every file).
-      this.given = { matcher: ignore().add(fs.readFileSync(file, 'utf8')), base: path.dirname(file) };
+      this.given = { matcher: ignore().add(readTextFileLimited(file)), base: path.dirname(file) };
     }
   }
 
@@ -131,7 +132,7 @@ class IgnoreFiles {
     let set: IgnoreSet | undefined;
     const file = path.join(folder, this.options.ignoreName);
     try {
-      set = { matcher: ignore().add(fs.readFileSync(file, 'utf8')), base: folder };
+      set = { matcher: ignore().add(readTextFileLimited(file)), base: folder };
     } catch {
       const parent = path.dirname(folder);
       set = parent === folder ? undefined : this.nearest(parent);

@@ -1,0 +1,138 @@
+/**
+ * Paths that are not transcripts must never hang or exhaust `transcript-lint`
+ * (issue 13): a FIFO named `x.transcript` in a folder, a device given by
+ * name, a configuration or codebook that is `/dev/zero` or a FIFO, and UTF-16
+ * without a byte order mark. Every run here is bounded by a timeout only to
+ * turn a hang into a failure; nothing is asserted about how long it took.
+ */
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { execFileSync, spawnSync } from 'node:child_process';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { ROOT } from '../helpers/paths.ts';
+
+const BIN = path.join(ROOT, 'bin/transcript-lint.js');
+const POSIX = process.platform !== 'win32';
+/** Long enough for a loaded machine; a hang never ends. */
+const HANG = 120_000;
+
+function lint(args: string[], options: { cwd?: string; env?: Record<string, string> } = {}) {
+  const result = spawnSync(process.execPath, [BIN, ...args], {
+    cwd: options.cwd ?? ROOT,
+    input: '',
+    encoding: 'utf8',
+    env: { ...process.env, NO_COLOR: '1', ...options.env },
+    timeout: HANG,
+  });
+  assert.equal(result.signal, null, `transcript-lint ${args.join(' ')} hung (killed after ${HANG / 1000} s)`);
+  return { code: result.status, stdout: result.stdout, stderr: result.stderr };
+}
+
+interface JsonFile {
+  path: string;
+  messages: Array<{ ruleId: string; reason: string; fatal: boolean | null }>;
+}
+
+function tempDir(): string {
+  return fs.mkdtempSync(path.join(os.tmpdir(), 'transcript-inputs-'));
+}
+
+const HOTLINE = 'Therapist: Call 1-800-273-8255 if you need to.\n\nClient: Okay.\n';
+
+function report(stdout: string): Record<string, JsonFile['messages']> {
+  return Object.fromEntries((JSON.parse(stdout) as JsonFile[]).map((f) => [path.basename(f.path), f.messages]));
+}
+
+test('a FIFO named x.transcript in a folder is reported and skipped; the other files are linted (one engine run, batches, workers)', { skip: !POSIX }, () => {
+  const dir = tempDir();
+  fs.writeFileSync(path.join(dir, 'a.transcript'), HOTLINE);
+  fs.writeFileSync(path.join(dir, 'b.transcript'), HOTLINE);
+  execFileSync('mkfifo', [path.join(dir, 'x.transcript')]);
+  const runs: Array<[string[], Record<string, string>]> = [
+    [['--format', 'json', dir], {}],
+    [['--format', 'json', dir], { TRANSCRIPT_LINT_BATCH_FILES: '1' }],
+    [['--format', 'json', '--workers', '2', dir], {}],
+    [['--format', 'json', '--fix', dir], {}],
+  ];
+  for (const [args, env] of runs) {
+    const { code, stdout } = lint(args, { env });
+    assert.equal(code, 1);
+    const files = report(stdout);
+    assert.deepEqual(Object.keys(files).sort(), ['a.transcript', 'b.transcript', 'x.transcript']);
+    assert.equal(files['x.transcript']!.length, 1);
+    assert.equal(files['x.transcript']![0]!.ruleId, 'unreadable');
+    assert.match(files['x.transcript']![0]!.reason, /FIFO \(named pipe\), not a regular file/);
+    assert.equal(files['x.transcript']![0]!.fatal, true);
+    for (const name of ['a.transcript', 'b.transcript']) {
+      assert.ok(files[name]!.some((m) => m.ruleId === 'outdated-crisis-line' || m.ruleId === 'fixed'), `${name} linted`);
+    }
+  }
+  assert.ok(fs.statSync(path.join(dir, 'x.transcript')).isFIFO(), 'the FIFO is left as it was');
+});
+
+test('a device given by name (/dev/zero) is reported, never read', { skip: !fs.existsSync('/dev/zero') }, () => {
+  const { code, stdout } = lint(['--format', 'json', '/dev/zero']);
+  assert.equal(code, 1);
+  const [file] = JSON.parse(stdout) as JsonFile[];
+  assert.match(file!.messages[0]!.reason, /character device, not a regular file/);
+});
+
+test('a configuration whose codebook is /dev/zero or a FIFO, or a configuration that is a FIFO: a warning, and the transcript is linted', { skip: !POSIX }, () => {
+  const dir = tempDir();
+  const transcript = path.join(dir, 'a.transcript');
+  fs.writeFileSync(transcript, HOTLINE);
+  const fifo = path.join(dir, 'codebook.fifo');
+  execFileSync('mkfifo', [fifo]);
+  const cases: Array<[string, RegExp]> = [
+    ['/dev/zero', /Cannot read the codebook \/dev\/zero: it is a character device, not a regular file/],
+    [fifo, /Cannot read the codebook .*codebook\.fifo: it is a FIFO \(named pipe\), not a regular file/],
+  ];
+  for (const [codebook, expected] of cases) {
+    if (!fs.existsSync(codebook)) continue;
+    fs.writeFileSync(path.join(dir, '.transcriptrc.json'), JSON.stringify({ codebook }));
+    const { code, stdout } = lint(['--format', 'json', transcript]);
+    assert.equal(code, 0);
+    const messages = report(stdout)['a.transcript']!;
+    assert.ok(messages.some((m) => m.ruleId === 'config' && expected.test(m.reason)), JSON.stringify(messages));
+    assert.ok(messages.some((m) => m.ruleId === 'outdated-crisis-line'));
+  }
+  fs.rmSync(path.join(dir, '.transcriptrc.json'));
+  execFileSync('mkfifo', [path.join(dir, '.transcriptrc.json')]);
+  const { stdout } = lint(['--format', 'json', transcript]);
+  const messages = report(stdout)['a.transcript']!;
+  assert.ok(messages.some((m) => m.ruleId === 'config' && /Cannot read \.transcriptrc\.json: it is a FIFO/.test(m.reason)));
+  assert.ok(messages.some((m) => m.ruleId === 'outdated-crisis-line'));
+  // --config naming a device: the same warning, in --jsonl mode too.
+  if (fs.existsSync('/dev/zero')) {
+    const jsonl = spawnSync(process.execPath, [BIN, '--jsonl', '--config', '/dev/zero'], { input: '{"id":1,"text":"Therapist: Hi."}\n', encoding: 'utf8', timeout: HANG });
+    assert.equal(jsonl.signal, null);
+    assert.match(jsonl.stderr, /Cannot read zero: it is a character device/);
+    assert.equal(JSON.parse(jsonl.stdout.trim()).id, 1);
+  }
+});
+
+test('UTF-16 without a byte order mark is said to be UTF-16 (little and big endian), not "binary"; the file is left as it was', () => {
+  const dir = tempDir();
+  const text = 'Therapist: How was your week?\n\nClient: Long, but okay.\n';
+  const le = Buffer.from(text, 'utf16le');
+  const be = Buffer.from(le).swap16();
+  const accented = Buffer.from('Therapist: Comment ça va, aujourd’hui ? Très bien.\n', 'utf16le');
+  fs.writeFileSync(path.join(dir, 'le.transcript'), le);
+  fs.writeFileSync(path.join(dir, 'be.transcript'), be);
+  fs.writeFileSync(path.join(dir, 'accented.transcript'), accented);
+  fs.writeFileSync(path.join(dir, 'zip.transcript'), Buffer.from([0x50, 0x4b, 0x03, 0x04, 0x14, 0x00, 0x00, 0x00, 0x08, 0x00, 0x21, 0x00]));
+  const { code, stdout } = lint(['--fix', '--format', 'json', dir]);
+  assert.equal(code, 1);
+  const files = report(stdout);
+  assert.match(files['le.transcript']![0]!.reason, /UTF-16 LE without a byte order mark/);
+  assert.match(files['be.transcript']![0]!.reason, /UTF-16 BE without a byte order mark/);
+  assert.match(files['accented.transcript']![0]!.reason, /UTF-16 LE without a byte order mark/);
+  assert.match(files['zip.transcript']![0]!.reason, /binary file/);
+  assert.deepEqual(fs.readFileSync(path.join(dir, 'le.transcript')), le);
+  assert.deepEqual(fs.readFileSync(path.join(dir, 'accented.transcript')), accented);
+  // On stdin as well.
+  const piped = spawnSync(process.execPath, [BIN, '--format', 'json'], { input: le, encoding: 'utf8', timeout: HANG });
+  assert.match(piped.stdout, /UTF-16 LE without a byte order mark/);
+});
