@@ -134,7 +134,10 @@ export function* lintSteps(tree: Root, text: string, options: AnalyzeOptions, sp
   // settings stay the same (an editor's edit touches a few turns).
   const local = active.filter((a) => a.rule.checkTurn);
   if (local.length > 0) {
-    const signature = `${codebookId(codebook)}|${local.map((a) => `${a.rule.id}:${a.severity}:${JSON.stringify(a.options)}`).join('|')}`;
+    // A turn rule's fix may follow the document's line endings ("Start a new turn" inserts a blank line
+    // in its style): kept findings are valid only while that style is the same.
+    const eol = text.includes('\r\n') ? 'crlf' : 'lf';
+    const signature = `${codebookId(codebook)}|${eol}|${local.map((a) => `${a.rule.id}:${a.severity}:${JSON.stringify(a.options)}`).join('|')}`;
     // One context per rule for every turn (a large session has hundreds of thousands).
     // Only an editor keeps findings, relative to their turn; a one-off run keeps offsets as they are.
     const relative = session.cache !== undefined;

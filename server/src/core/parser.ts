@@ -164,6 +164,23 @@ export function hasUnknownLabelLines(text: string, speakers: SpeakerTable = defa
   return false;
 }
 
+/**
+ * The labels of this text's label-like lines that have text and are not
+ * configured speakers: before the first turn, such a line is a turn only if
+ * its label recurs somewhere in the file.
+ */
+export function unconfiguredLabels(text: string, speakers: SpeakerTable = defaultTable): Set<string> {
+  const lines = scanLines(text);
+  const found = new Set<string>();
+  for (let i = 0; i < lines.count; i++) {
+    const label = lines.label[i]!;
+    if (label < 0 || !lines.hasText(label, i)) continue;
+    const value = lines.labelValue[label]!;
+    if (!speakers.get(value) && !SpeakerTable.isReserved(value)) found.add(value);
+  }
+  return found;
+}
+
 function scanLines(text: string): Lines {
   const lines = new Lines();
   const length = text.length;
