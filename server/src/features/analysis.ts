@@ -35,6 +35,8 @@ interface Base {
 /** An analysis under way, in steps: moving or parsing the turns, then linting. */
 interface Job {
   version: number;
+  /** The text analysed (with the version, what the job is of). */
+  text: string;
   steps: Generator<void, DocumentAnalysis>;
   /** A full analysis of a large document: worth showing the turn rules' problems first. */
   long: boolean;
@@ -97,10 +99,19 @@ export class AnalysisStore {
     this.dirty.set(uri, null);
   }
 
+  /**
+   * The latest analysis if it is of this document as it is now: its version and its text (a
+   * document closed and opened again starts at version 1 again, with other text).
+   */
+  private current(document: TextDocument): DocumentAnalysis | undefined {
+    const known = this.latest.get(document.uri);
+    return known && known.version === document.version && known.session.text === document.getText() ? known : undefined;
+  }
+
   /** The analysis of this version of the document, computed now (finishing one under way). */
   get(document: TextDocument): DocumentAnalysis {
-    const known = this.latest.get(document.uri);
-    if (known && known.version === document.version) return known;
+    const known = this.current(document);
+    if (known) return known;
     const job = this.job(document);
     for (;;) {
       const step = job.steps.next();
@@ -127,8 +138,8 @@ export class AnalysisStore {
    * callers compare versions.
    */
   async getInSlices(document: TextDocument, wanted: () => boolean, hooks?: SliceHooks): Promise<DocumentAnalysis | undefined> {
-    const known = this.latest.get(document.uri);
-    if (known && known.version === document.version) return known;
+    const known = this.current(document);
+    if (known) return known;
     const job = this.job(document);
     if (job.long && hooks) {
       hooks.long?.();
@@ -150,13 +161,13 @@ export class AnalysisStore {
   /** Start (or join) the analysis of the document's current version: reparse around the edits now, the rest in steps. */
   private job(document: TextDocument): Job {
     const uri = document.uri;
+    const text = document.getText();
     const running = this.jobs.get(uri);
-    if (running && running.version === document.version) return running;
+    if (running && running.version === document.version && running.text === text) return running;
     const started = performance.now();
     const settings = this.resolver.forFile(filePathOf(uri));
     let cache = this.caches.get(uri);
     if (!cache) this.caches.set(uri, (cache = new FeatureCache()));
-    const text = document.getText();
     const speakers = new SpeakerTable(settings.config.speakers);
     // Reparse only around the edits when the base was parsed with the same settings.
     const base = this.bases.get(uri);
@@ -184,7 +195,7 @@ export class AnalysisStore {
     const editsBefore = this.edits.get(uri) ?? 0;
     const version = document.version;
     const { latest, jobs, bases, edits, dirty: dirtyRanges, maxFindingsPerRule, moving: movingTurns } = this;
-    const job: Job = { version, steps: undefined as unknown as Job['steps'], long: !reused && text.length >= LONG_ANALYSIS_CHARS };
+    const job: Job = { version, text, steps: undefined as unknown as Job['steps'], long: !reused && text.length >= LONG_ANALYSIS_CHARS };
     const onTurnFindings = job.long
       ? (messages: readonly LintMessage[], problems: readonly string[]) => job.onTurnFindings?.(messages, [...settings.problems, ...problems])
       : undefined;

@@ -43,12 +43,20 @@ export class DiagnosticsFeature {
   ) {
     if (options.pull) {
       connection.languages.diagnostics.on(async (params) => {
-        const document = documents.get(params.textDocument.uri);
-        if (!document) return { kind: 'full', items: [] };
-        const sliced = await store.getInSlices(document, () => true);
-        // (A result a request finished meanwhile may be for a version the document has left.)
-        const analysis = sliced && sliced.version === document.version ? sliced : store.get(document);
-        return { kind: 'full', items: diagnosticsOf(analysis) };
+        const uri = params.textDocument.uri;
+        for (;;) {
+          const document = documents.get(uri);
+          if (!document) return { kind: 'full', items: [] };
+          const version = document.version;
+          // The same open document at the same version (closed and opened again is another document).
+          const current = () => documents.get(uri) === document && document.version === version;
+          const sliced = await store.getInSlices(document, current);
+          // It changed, or was closed (and maybe opened again) meanwhile: answer for what it is now.
+          if (!current()) continue;
+          // (A result a request finished meanwhile may be for a version the document has left.)
+          const analysis = sliced && sliced.version === version ? sliced : store.get(document);
+          return { kind: 'full', items: diagnosticsOf(analysis) };
+        }
       });
     }
   }
