@@ -3,7 +3,7 @@
  * the model or the pipeline that produced it.
  */
 import type { SpeakerTable } from '../speakers.ts';
-import { sentenceAround, type Span } from './sentence.ts';
+import { DisjointSpans, SentenceGrower, type Span } from './sentence.ts';
 
 export type ArtifactKind =
   | 'preamble'
@@ -87,21 +87,26 @@ const ARTIFACT_GATE =
 
 /** Artifacts in one text (offsets into it), in order, not overlapping. */
 export function findArtifacts(text: string, speakers: SpeakerTable): ArtifactMatch[] {
-  const found: ArtifactMatch[] = [];
+  const found = new DisjointSpans<ArtifactMatch>();
   const gated = ARTIFACT_GATE.test(text);
-  if (!gated && !text.includes(':')) return found;
-  const add = (match: ArtifactMatch) => {
-    if (found.some((f) => match.start < f.end && f.start < match.end)) return;
-    found.push(match);
-  };
+  if (!gated && !text.includes(':')) return found.list;
   for (const { kind, re, sentence } of gated ? PATTERNS : []) {
     re.lastIndex = 0;
+    const sentences = new SentenceGrower(text);
     for (let m = re.exec(text); m; m = re.exec(text)) {
-      const span = sentence ? sentenceAround(text, m.index, m.index + m[0].length) : { start: m.index, end: m.index + m[0].length };
-      add({ ...span, kind });
       if (m[0].length === 0) re.lastIndex++;
+      const start = m.index;
+      const end = start + m[0].length;
+      if (!sentence) {
+        found.add({ start, end, kind });
+        continue;
+      }
+      // A match inside a kept artifact: its sentence would overlap that artifact too.
+      if (found.overlaps(start, end)) continue;
+      const span = sentences.grow(start, end);
+      if (span) found.add({ ...span, kind });
     }
   }
-  if (text.includes(':')) for (const match of leakedLabels(text, speakers)) add(match);
-  return found.sort((a, b) => a.start - b.start);
+  if (text.includes(':')) for (const match of leakedLabels(text, speakers)) found.add(match);
+  return found.list;
 }

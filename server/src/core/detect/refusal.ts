@@ -4,7 +4,7 @@
  * Matches whole sentences; the patterns are deliberately specific so that a
  * therapist's ordinary "I can't tell you what to do" is not a refusal.
  */
-import { sentenceAround, type Span } from './sentence.ts';
+import { DisjointSpans, SentenceGrower, type Span } from './sentence.ts';
 
 const A = `['’]`;
 const CANNOT = `(?:cannot|can${A}?t|can not|am unable to|${A}m unable to|am not able to|${A}m not able to|won${A}?t|will not|am not allowed to|${A}m not allowed to)`;
@@ -32,24 +32,28 @@ export interface RefusalMatch extends Span {
 export function findRefusals(text: string, extraPhrases: readonly string[] = []): RefusalMatch[] {
   // Most texts: nothing to look for (and nothing allocated).
   if (extraPhrases.length === 0 && !REFUSAL_GATE.test(text)) return [];
-  const found: RefusalMatch[] = [];
+  // Kept sorted and checked against their neighbours; each pattern grows each sentence once.
+  const found = new DisjointSpans<RefusalMatch>();
   const lower = extraPhrases.length > 0 ? text.toLowerCase().replace(/’/g, "'") : '';
-  const add = (start: number, end: number) => {
-    const sentence = sentenceAround(text, start, end);
-    if (found.some((f) => sentence.start < f.end && f.start < sentence.end)) return;
-    found.push({ ...sentence, phrase: text.slice(start, end) });
+  const add = (sentences: SentenceGrower, start: number, end: number) => {
+    // A match inside a kept refusal: its sentence would overlap that one too.
+    if (found.overlaps(start, end)) return;
+    const sentence = sentences.grow(start, end);
+    if (sentence) found.add({ ...sentence, phrase: text.slice(start, end) });
   };
   // Cheap gate: every built-in pattern needs one of these words.
   if (REFUSAL_GATE.test(text)) {
     for (const re of PATTERNS) {
       re.lastIndex = 0;
-      for (let m = re.exec(text); m; m = re.exec(text)) add(m.index, m.index + m[0].length);
+      const sentences = new SentenceGrower(text);
+      for (let m = re.exec(text); m; m = re.exec(text)) add(sentences, m.index, m.index + m[0].length);
     }
   }
   for (const phrase of extraPhrases) {
     const needle = phrase.toLowerCase().replace(/’/g, "'").trim();
     if (!needle) continue;
-    for (let i = lower.indexOf(needle); i !== -1; i = lower.indexOf(needle, i + needle.length)) add(i, i + needle.length);
+    const sentences = new SentenceGrower(text);
+    for (let i = lower.indexOf(needle); i !== -1; i = lower.indexOf(needle, i + needle.length)) add(sentences, i, i + needle.length);
   }
-  return found.sort((a, b) => a.start - b.start);
+  return found.list;
 }

@@ -20,6 +20,8 @@ export function turnArtifacts(session: Session, index: number): Array<ArtifactMa
   >;
 }
 
+const WORD = /[\p{L}\p{N}]/u;
+
 const DESCRIBE: Record<ArtifactMatch['kind'], string> = {
   preamble: 'a generator’s preamble',
   'ai-disclaimer': 'an AI disclaimer',
@@ -38,15 +40,19 @@ export default defineRule({
   checkTurn({ session, report }, turn) {
     const artifacts = turnArtifacts(session, turn.index);
     if (artifacts.length === 0) return;
-    // Does removing every artifact leave the turn without words?
-    const leftover = turn.texts
-      .map((text, i) => {
-        let value = text.value;
-        for (const a of [...artifacts].reverse()) if (a.textIndex === i) value = value.slice(0, a.start) + value.slice(a.end);
-        return value;
-      })
-      .join(' ');
-    const nothingLeft = !/[\p{L}\p{N}]/u.test(leftover);
+    // Does removing every artifact leave the turn without words? (One pass over the texts and
+    // their artifacts, which come in order: a paragraph of thousands of artifacts stays linear.)
+    let nothingLeft = true;
+    let next = 0;
+    for (let i = 0; i < turn.texts.length && nothingLeft; i++) {
+      const value = turn.texts[i]!.value;
+      let cursor = 0;
+      for (; next < artifacts.length && artifacts[next]!.textIndex === i; next++) {
+        if (WORD.test(value.slice(cursor, artifacts[next]!.start))) nothingLeft = false;
+        cursor = Math.max(cursor, artifacts[next]!.end);
+      }
+      if (WORD.test(value.slice(cursor))) nothingLeft = false;
+    }
     for (const artifact of artifacts) {
       const text = turn.texts[artifact.textIndex]!;
       const base = text.position.start.offset!;
