@@ -136,3 +136,18 @@ test('UTF-16 without a byte order mark is said to be UTF-16 (little and big endi
   const piped = spawnSync(process.execPath, [BIN, '--format', 'json'], { input: le, encoding: 'utf8', timeout: HANG });
   assert.match(piped.stdout, /UTF-16 LE without a byte order mark/);
 });
+
+test('a file of more turns than the heap can hold (five megabytes of one-word turns, or lone-CR ones) gets a clear message, not an out-of-memory crash', () => {
+  const dir = tempDir();
+  // With a 200 MB heap, 200,000 one-word turns (1 MB) are more than it can hold.
+  fs.writeFileSync(path.join(dir, 'lf.transcript'), 'T: a\n'.repeat(200_000));
+  fs.writeFileSync(path.join(dir, 'cr.transcript'), 'T: a\r'.repeat(200_000));
+  const result = spawnSync(process.execPath, ['--max-old-space-size=200', BIN, '--format', 'json', dir], { encoding: 'utf8', env: { ...process.env, NO_COLOR: '1' }, timeout: HANG });
+  assert.equal(result.signal, null);
+  assert.equal(result.status, 1, result.stderr);
+  const files = report(result.stdout);
+  for (const name of ['lf.transcript', 'cr.transcript']) {
+    assert.equal(files[name]!.length, 1);
+    assert.match(files[name]![0]!.reason, /^This file has more than [\d,]+ lines that may start a turn; this run can check about that many turns/);
+  }
+});

@@ -84,7 +84,7 @@ test('a codebook that is a FIFO or /dev/zero, and a FIFO named x.transcript in t
       const published = await client.diagnostics(uri, 1);
       const config = published.diagnostics.find((d) => d.code === 'config');
       assert.ok(config, JSON.stringify(published.diagnostics));
-      assert.match(config.message, kind === 'fifo' ? /it is a FIFO \(named pipe\), not a regular file/ : /it is a character device, not a regular file/);
+      assert.match(String(config.message), kind === 'fifo' ? /it is a FIFO \(named pipe\), not a regular file/ : /it is a character device, not a regular file/);
       assert.ok(published.diagnostics.some((d) => d.code === 'outdated-crisis-line'));
       // The workspace walk passes the FIFO by.
       const symbols = (await client.connection.sendRequest('workspace/symbol', { query: 'agenda' })) as SymbolInformation[];
@@ -122,4 +122,18 @@ test('a broken Content-Length header: the server says so on stderr and stops, in
     // Nothing after the broken header was taken for a message.
     assert.doesNotMatch(stdout, /"id":2/);
   }
+});
+
+test('a document of more turns than the heap can hold is not analysed: one problem says so, and requests still answer', async () => {
+  const { AnalysisStore } = await import('../../server/src/features/analysis.ts');
+  const { SettingsResolver } = await import('../../server/src/core/resolve.ts');
+  const { TextDocument } = await import('vscode-languageserver-textdocument');
+  const { maxTurns } = await import('../../server/src/core/limits.ts');
+  const store = new AnalysisStore(new SettingsResolver({ noConfig: true }));
+  const document = TextDocument.create('file:///virtual/dense.transcript', 'therapy-transcript', 1, 'T: a\n'.repeat(maxTurns() + 10));
+  const analysis = (await store.getInSlices(document, () => true))!;
+  assert.equal(analysis.session.turns.length, 0);
+  assert.deepEqual(analysis.messages, []);
+  assert.equal(analysis.problems.length, 1);
+  assert.match(analysis.problems[0]!, /lines that may start a turn/);
 });

@@ -3,23 +3,10 @@
  * message and is neither linted nor rewritten (so no byte is ever lost).
  */
 import fs from 'node:fs';
-import v8 from 'node:v8';
 import { kindOf } from '../core/read.ts';
+import { maxTextLength, maxTurns, tooLarge, tooLargeReason } from '../core/limits.ts';
 
-/**
- * Linting holds the session's tree and features in memory: about 35 bytes of
- * heap per character of a transcript made of short turns. A file too large for
- * this process's heap gets a message instead of exhausting it.
- */
-const HEAP_PER_CHARACTER = 40;
-export function maxTextLength(heapLimit = v8.getHeapStatistics().heap_size_limit): number {
-  return Math.floor(heapLimit / HEAP_PER_CHARACTER);
-}
-
-function tooLarge(size: number, limit: number): string {
-  const mb = (n: number) => `${Math.round(n / 1e6)} MB`;
-  return `This file is ${mb(size)}; this run can check transcripts up to ${mb(limit)} (with a ${mb(v8.getHeapStatistics().heap_size_limit)} heap). Split it, or give Node more memory: NODE_OPTIONS=--max-old-space-size=16384 transcript-lint … It was skipped and left unchanged.`;
-}
+export { maxTextLength, maxTurns, countLabelLines } from '../core/limits.ts';
 
 /**
  * Why a path cannot be read as a transcript, known before reading it, or
@@ -44,8 +31,9 @@ export function unreadableReason(filePath: string, limit = maxTextLength()): str
 }
 
 /** The reason a file cannot be linted, or `undefined` when it is fine. */
-export function checkText(text: string, filePath: string | undefined, limit = maxTextLength()): string | undefined {
-  if (text.length > limit) return tooLarge(text.length, limit);
+export function checkText(text: string, filePath: string | undefined, limit = maxTextLength(), turnLimit = maxTurns()): string | undefined {
+  const size = tooLargeReason(text, limit, turnLimit);
+  if (size) return size;
   const hasReplacement = text.includes('\uFFFD');
   if (hasReplacement && filePath) {
     const problem = checkBytes(readBytes(filePath));

@@ -13,6 +13,7 @@ import { parseSteps } from '../core/parser.ts';
 import { SpeakerTable } from '../core/speakers.ts';
 import { addChange, reparseInSteps, type DirtyRange } from '../core/incremental.ts';
 import { drain } from '../core/steps.ts';
+import { tooLargeReason } from '../core/limits.ts';
 import type { SettingsResolver, ResolvedFileSettings } from '../core/resolve.ts';
 
 export interface DocumentAnalysis extends Analysis {
@@ -199,8 +200,12 @@ export class AnalysisStore {
     const onTurnFindings = job.long
       ? (messages: readonly LintMessage[], problems: readonly string[]) => job.onTurnFindings?.(messages, [...settings.problems, ...problems])
       : undefined;
+    // A full parse of a text too large for this process's heap (too many characters or turns) is not
+    // tried: the document gets one problem saying so, and nothing else.
+    const tooLarge = reused ? undefined : tooLargeReason(text);
     const steps = function* (): Generator<void, DocumentAnalysis> {
       let tree = reused;
+      if (tooLarge) tree = { type: 'root', children: [], position: { start: { line: 1, column: 1, offset: 0 }, end: { line: 1, column: 1, offset: 0 } } };
       if (reparsed) {
         // Move the turns after the edit (in steps; a later job finishes it if this one is dropped).
         yield* reparsed.settle;
@@ -215,7 +220,7 @@ export class AnalysisStore {
       const analysis = yield* lintSteps(tree, text, { config: settings.config, codebook: settings.codebook, cache, maxFindingsPerRule, onTurnFindings }, speakers);
       const result: DocumentAnalysis = {
         ...analysis,
-        problems: [...settings.problems, ...analysis.problems],
+        problems: [...settings.problems, ...analysis.problems, ...(tooLarge ? [tooLarge] : [])],
         uri,
         version,
         settings,
