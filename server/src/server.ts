@@ -7,13 +7,14 @@ import {
   DidChangeConfigurationNotification,
   TextDocumentSyncKind,
   TextDocuments,
+  type CancellationToken,
   type Connection,
   type InitializeParams,
   type InitializeResult,
 } from 'vscode-languageserver';
 import { TextDocument } from 'vscode-languageserver-textdocument';
 import { URI } from 'vscode-uri';
-import { AnalysisStore } from './features/analysis.ts';
+import { AnalysisStore, type DocumentAnalysis, type SessionView } from './features/analysis.ts';
 import { DiagnosticsFeature } from './features/diagnostics.ts';
 import { documentSymbols } from './features/symbols.ts';
 import { foldingRanges } from './features/folding.ts';
@@ -146,39 +147,60 @@ export function startServer(connection: Connection, options: ServerOptions = {})
     store.forget(event.document.uri);
   });
 
-  const withAnalysis = <T>(uri: string, empty: T, run: (document: TextDocument, analysis: ReturnType<AnalysisStore['get']>) => T): T => {
-    const document = documents.get(uri);
-    return document ? run(document, store.get(document)) : empty;
+  /**
+   * The document open at `uri` and what `wait` makes of it, waited for in slices: the server answers
+   * other requests meanwhile, a cancelled request stops waiting, and when the document changes (or
+   * is closed, or opened again) before the answer is ready, the answer is for what it is then.
+   */
+  const waitFor = async <V>(uri: string, token: CancellationToken | undefined, wait: (document: TextDocument, wanted: () => boolean) => Promise<V | undefined>) => {
+    for (;;) {
+      const document = documents.get(uri);
+      if (!document || token?.isCancellationRequested) return undefined;
+      const version = document.version;
+      const wanted = () => documents.get(uri) === document && document.version === version && !token?.isCancellationRequested;
+      const value = await wait(document, wanted);
+      if (value !== undefined && wanted()) return { document, value };
+    }
+  };
+  /** Requests that need only the session (outline, folding, hover, completion, tags…): no waiting for the rules. */
+  const withSession = async <T>(uri: string, token: CancellationToken | undefined, empty: T, run: (document: TextDocument, view: SessionView) => T | Promise<T>): Promise<T> => {
+    const found = await waitFor(uri, token, (document, wanted) => store.sessionInSlices(document, wanted));
+    return found ? run(found.document, found.value) : empty;
+  };
+  /** Requests that need the findings (quick fixes). */
+  const withAnalysis = async <T>(uri: string, token: CancellationToken | undefined, empty: T, run: (document: TextDocument, analysis: DocumentAnalysis) => T | Promise<T>): Promise<T> => {
+    const found = await waitFor(uri, token, (document, wanted) => store.getInSlices(document, wanted));
+    return found ? run(found.document, found.value) : empty;
   };
 
-  connection.onDocumentSymbol((params) => withAnalysis(params.textDocument.uri, [], (_, a) => documentSymbols(a)));
-  connection.onFoldingRanges((params) => withAnalysis(params.textDocument.uri, [], (_, a) => foldingRanges(a)));
-  connection.onCodeAction((params) =>
-    withAnalysis(params.textDocument.uri, [], (d, a) => [...quickFixes(d, a, params, canResolveEdits), ...tagActions(d, a, params)]),
+  connection.onDocumentSymbol((params, token) => withSession(params.textDocument.uri, token, [], (_, a) => documentSymbols(a)));
+  connection.onFoldingRanges((params, token) => withSession(params.textDocument.uri, token, [], (_, a) => foldingRanges(a)));
+  connection.onCodeAction((params, token) =>
+    withAnalysis(params.textDocument.uri, token, [], (d, a) => [...quickFixes(d, a, params, canResolveEdits), ...tagActions(d, a, params)]),
   );
-  connection.onCodeActionResolve((action) => {
+  connection.onCodeActionResolve(async (action, token) => {
     const uri = (action.data as { fixAll?: { uri: string } } | undefined)?.fixAll?.uri;
-    const document = uri ? documents.get(uri) : undefined;
-    return resolveFixAll(action, document, document && store.get(document));
+    if (!uri) return resolveFixAll(action, undefined, undefined);
+    return withAnalysis(uri, token, resolveFixAll(action, undefined, undefined), (document, analysis) => resolveFixAll(action, document, analysis));
   });
-  connection.onCodeLens((params) => withAnalysis(params.textDocument.uri, [], (_, a) => codeLenses(a)));
-  connection.onCompletion((params) => withAnalysis(params.textDocument.uri, [], (d, a) => completion(d, a, params)));
-  connection.onHover((params) => withAnalysis(params.textDocument.uri, null, (d, a) => hover(d, a, params)));
-  connection.onReferences((params) => withAnalysis(params.textDocument.uri, Promise.resolve([]), (d, a) => references(d, a, params, index)));
-  connection.onPrepareRename((params) => withAnalysis(params.textDocument.uri, null, (d, a) => prepareRename(d, a, params)));
-  connection.onRenameRequest((params) => withAnalysis(params.textDocument.uri, Promise.resolve(null), (d, a) => rename(d, a, params, index)));
+  connection.onCodeLens((params, token) => withSession(params.textDocument.uri, token, [], (_, a) => codeLenses(a)));
+  connection.onCompletion((params, token) => withSession(params.textDocument.uri, token, [], (d, a) => completion(d, a, params)));
+  connection.onHover((params, token) => withSession(params.textDocument.uri, token, null, (d, a) => hover(d, a, params)));
+  connection.onReferences((params, token) => withSession(params.textDocument.uri, token, [], (d, a) => references(d, a, params, index)));
+  connection.onPrepareRename((params, token) => withSession(params.textDocument.uri, token, null, (d, a) => prepareRename(d, a, params)));
+  connection.onRenameRequest((params, token) => withSession(params.textDocument.uri, token, null, (d, a) => rename(d, a, params, index)));
   connection.onWorkspaceSymbol((params) =>
     workspaceSymbols(params.query, index, (ns, id) => store.peekCodebook()?.get(ns, id)?.label),
   );
-  connection.onExecuteCommand((params) => {
+  connection.onExecuteCommand((params, token) => {
     const [uri, position] = (params.arguments ?? []) as [string, { line: number; character: number } | undefined];
     switch (params.command) {
       case STRIP_TAGS_COMMAND:
-        return withAnalysis(uri, null, (_, a) => strippedText(a));
+        return withSession(uri, token, null, (_, a) => strippedText(a));
       case SUMMARY_COMMAND:
-        return withAnalysis(uri, null, (_, a) => summaryMarkdown(a));
+        return withSession(uri, token, null, (_, a) => summaryMarkdown(a));
       case RANK_TECHNIQUES_COMMAND:
-        return withAnalysis(uri, null, (d, a) => rankTechniques(d, a, position ?? { line: 0, character: 0 }));
+        return withSession(uri, token, null, (d, a) => rankTechniques(d, a, position ?? { line: 0, character: 0 }));
       default:
         return null;
     }

@@ -103,3 +103,26 @@ test('a document closed while its diagnostics are computed and opened again at v
   assert.deepEqual(view((await store.getInSlices(reopened, () => true))!.messages), expected);
   await pending;
 });
+
+test('requests that need only the session (hover, outline, folding …) are answered before the rules run, and from the same session', async () => {
+  // One step per slice: every request waits in steps, so the order of events is the order of the work.
+  const store = new AnalysisStore(new SettingsResolver({ noConfig: true }), { sliceMs: 0 });
+  const seed = fs.readFileSync(SEED, 'utf8');
+  const big = Array.from({ length: 20 }, () => seed).join('\n\n');
+  const document = TextDocument.create('file:///virtual/first-open.transcript', 'therapy-transcript', 1, big);
+  const order: string[] = [];
+  const diagnostics = store.getInSlices(document, () => true).then((analysis) => {
+    order.push('analysis');
+    return analysis!;
+  });
+  const view = await store.sessionInSlices(document, () => true);
+  order.push('session');
+  assert.ok(view);
+  assert.equal('messages' in view, false, 'the session alone, not a finished analysis');
+  const analysis = await diagnostics;
+  assert.deepEqual(order, ['session', 'analysis']);
+  // The analysis is of that very session, and the views built from either are equal.
+  assert.equal(analysis.session, view.session);
+  assert.deepEqual(plain(documentSymbols(view)), plain(documentSymbols(analysis)));
+  assert.deepEqual(plain(foldingRanges(view)), plain(foldingRanges(analysis)));
+});

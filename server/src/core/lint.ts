@@ -78,6 +78,8 @@ export interface AnalyzeOptions {
    * show those problems of a large session while the rest is worked out.
    */
   onTurnFindings?: (messages: readonly LintMessage[], problems: readonly string[]) => void;
+  /** The session of this tree and text, made already (with the same cache, codebook and speakers). */
+  session?: Session;
 }
 
 export const DEFAULT_MAX_FINDINGS_PER_RULE = 5000;
@@ -107,7 +109,7 @@ export function lintTree(tree: Root, text: string, options: AnalyzeOptions, spea
  */
 export function* lintSteps(tree: Root, text: string, options: AnalyzeOptions, speakers = new SpeakerTable(options.config.speakers)): Generator<void, Analysis> {
   const codebook = options.codebook ?? sharedDefaultCodebook();
-  const session = yield* Session.steps(text, tree, { cache: options.cache, codebook, speakers });
+  const session = options.session ?? (yield* Session.steps(text, tree, { cache: options.cache, codebook, speakers }));
   yield;
   const { active, problems } = resolveRules(options.config, options.rules);
   const silenced = yield* collectSilences(session);

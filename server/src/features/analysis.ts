@@ -8,13 +8,25 @@ import type { TextDocument } from 'vscode-languageserver-textdocument';
 import { lintSteps, type Analysis, type LintMessage } from '../core/lint.ts';
 import { DEFAULT_MAX_PROBLEMS_PER_RULE } from '../settings.ts';
 import type { Root } from '../core/types.ts';
-import { FeatureCache } from '../core/session.ts';
+import { FeatureCache, Session } from '../core/session.ts';
 import { parseSteps } from '../core/parser.ts';
 import { SpeakerTable } from '../core/speakers.ts';
 import { addChange, reparseInSteps, type DirtyRange } from '../core/incremental.ts';
 import { drain } from '../core/steps.ts';
 import { tooLargeReason } from '../core/limits.ts';
 import type { SettingsResolver, ResolvedFileSettings } from '../core/resolve.ts';
+
+/**
+ * What most requests need of a document: its session (tree, turns and their
+ * features), not the rules' findings. It is ready once the text is parsed,
+ * before the rules run (on a large session, well before).
+ */
+export interface SessionView {
+  uri: string;
+  version: number;
+  settings: ResolvedFileSettings;
+  session: Session;
+}
 
 export interface DocumentAnalysis extends Analysis {
   uri: string;
@@ -45,6 +57,8 @@ interface Job {
   onTurnFindings?: ((messages: readonly LintMessage[], problems: string[]) => void) | undefined;
   /** The analysis, once done (by whichever caller drove the last step). */
   result?: DocumentAnalysis;
+  /** The session, once made (before the rules run). */
+  view?: SessionView;
 }
 
 /** What a caller of `getInSlices` may want to hear about before the analysis is done. */
@@ -146,14 +160,35 @@ export class AnalysisStore {
       hooks.long?.();
       job.onTurnFindings = hooks.turnFindings;
     }
+    return this.drive(document, job, wanted, () => job.result);
+  }
+
+  /**
+   * The session of this version, in slices as `getInSlices`: ready as soon as
+   * the text is parsed and its turns made, before the rules run, so a hover or
+   * the outline of a large session does not wait for every rule. Resolves
+   * `undefined` when `wanted()` turns false.
+   */
+  async sessionInSlices(document: TextDocument, wanted: () => boolean): Promise<SessionView | undefined> {
+    const known = this.current(document);
+    if (known) return known;
+    const job = this.job(document);
+    return this.drive(document, job, wanted, () => job.view ?? job.result);
+  }
+
+  /** Run a job's steps in slices until `ready()` has something (or the job ends, or is not wanted). */
+  private async drive<T>(document: TextDocument, job: Job, wanted: () => boolean, ready: () => T | undefined): Promise<T | DocumentAnalysis | undefined> {
     let sliceStart = performance.now();
     for (;;) {
+      const early = ready();
+      if (early) return early;
       const step = job.steps.next();
       // (A request may have finished the job meanwhile, through `get`: its result is the one.)
       if (step.done) return job.result ?? step.value;
       if (performance.now() - sliceStart < this.sliceMs) continue;
       await new Promise((resolve) => setImmediate(resolve));
-      if (job.result) return job.result;
+      const done = ready();
+      if (done) return done;
       if (!wanted() || this.jobs.get(document.uri) !== job) return undefined;
       sliceStart = performance.now();
     }
@@ -217,7 +252,10 @@ export class AnalysisStore {
         // No edit since: the next job may reparse from this tree.
         if ((edits.get(uri) ?? 0) === editsBefore) dirtyRanges.delete(uri);
       }
-      const analysis = yield* lintSteps(tree, text, { config: settings.config, codebook: settings.codebook, cache, maxFindingsPerRule, onTurnFindings }, speakers);
+      const session = yield* Session.steps(text, tree, { cache, codebook: settings.codebook, speakers });
+      job.view = { uri, version, settings, session };
+      yield;
+      const analysis = yield* lintSteps(tree, text, { config: settings.config, codebook: settings.codebook, cache, maxFindingsPerRule, onTurnFindings, session }, speakers);
       const result: DocumentAnalysis = {
         ...analysis,
         problems: [...settings.problems, ...analysis.problems, ...(tooLarge ? [tooLarge] : [])],

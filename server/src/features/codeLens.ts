@@ -3,12 +3,12 @@
  * talk ratio, questions, reflections, tags); it opens the full summary.
  */
 import type { CodeLens } from 'vscode-languageserver';
-import type { DocumentAnalysis } from './analysis.ts';
+import type { SessionView } from './analysis.ts';
 import { sessionStats, statsLine } from '../core/stats.ts';
 
 export const SHOW_SUMMARY_COMMAND = 'therapyTranscript.showSummary';
 
-export function codeLenses(analysis: DocumentAnalysis): CodeLens[] {
+export function codeLenses(analysis: SessionView): CodeLens[] {
   const { session } = analysis;
   if (session.turns.length === 0) return [];
   const stats = session.get('stats', sessionStats);

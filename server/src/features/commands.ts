@@ -5,7 +5,7 @@
  */
 import type { Position } from 'vscode-languageserver';
 import type { TextDocument } from 'vscode-languageserver-textdocument';
-import type { DocumentAnalysis } from './analysis.ts';
+import type { SessionView } from './analysis.ts';
 import { stripTags } from '../core/tags.ts';
 import { suggestTechniques } from '../core/suggest.ts';
 import { tagInsertion } from './locate.ts';
@@ -17,12 +17,12 @@ export const SUMMARY_COMMAND = 'therapyTranscript.server.summary';
 export const SERVER_COMMANDS = [STRIP_TAGS_COMMAND, RANK_TECHNIQUES_COMMAND, SUMMARY_COMMAND];
 
 /** The supervisor's summary of a session, as Markdown. */
-export function summaryMarkdown(analysis: DocumentAnalysis): string {
+export function summaryMarkdown(analysis: SessionView): string {
   const name = decodeURIComponent(analysis.uri.split('/').pop() ?? analysis.uri);
   return statsMarkdown(analysis.session.get('stats', sessionStats), name);
 }
 
-export function strippedText(analysis: DocumentAnalysis): string {
+export function strippedText(analysis: SessionView): string {
   return stripTags(analysis.session.text, analysis.session.tree);
 }
 
@@ -42,7 +42,7 @@ export interface TechniqueChoice {
 }
 
 /** Every technique of the namespace, the suggestions for the turn at `position` first. */
-export function rankTechniques(document: TextDocument, analysis: DocumentAnalysis, position: Position, namespace = 'cbt'): TechniqueChoice {
+export function rankTechniques(document: TextDocument, analysis: SessionView, position: Position, namespace = 'cbt'): TechniqueChoice {
   const { session } = analysis;
   const codebook = session.codebook;
   const offset = document.offsetAt(position);

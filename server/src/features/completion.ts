@@ -5,13 +5,13 @@
  */
 import { CompletionItemKind, type CompletionItem, type CompletionParams } from 'vscode-languageserver';
 import type { TextDocument } from 'vscode-languageserver-textdocument';
-import type { DocumentAnalysis } from './analysis.ts';
+import type { SessionView } from './analysis.ts';
 import { entryMarkdown } from './hover.ts';
 import { partialTagBefore } from './locate.ts';
 import { allRules } from '../core/rules/index.ts';
 import { suggestTechniques } from '../core/suggest.ts';
 
-export function completion(document: TextDocument, analysis: DocumentAnalysis, params: CompletionParams): CompletionItem[] {
+export function completion(document: TextDocument, analysis: SessionView, params: CompletionParams): CompletionItem[] {
   const text = document.getText();
   const offset = document.offsetAt(params.position);
   const partial = partialTagBefore(text, offset);

@@ -4,7 +4,7 @@
  */
 import type { Hover, HoverParams } from 'vscode-languageserver';
 import type { TextDocument } from 'vscode-languageserver-textdocument';
-import type { DocumentAnalysis } from './analysis.ts';
+import type { SessionView } from './analysis.ts';
 import type { CodebookEntry } from '../core/codebook.ts';
 import { toRange } from './convert.ts';
 import { locate } from './locate.ts';
@@ -19,7 +19,7 @@ export function entryMarkdown(entry: CodebookEntry): string {
   return lines.join('\n');
 }
 
-export function hover(document: TextDocument, analysis: DocumentAnalysis, params: HoverParams): Hover | null {
+export function hover(document: TextDocument, analysis: SessionView, params: HoverParams): Hover | null {
   const { session } = analysis;
   const offset = document.offsetAt(params.position);
   const here = locate(session, offset);

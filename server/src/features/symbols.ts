@@ -3,13 +3,13 @@
  * for sharing…"), for the Outline view and breadcrumbs.
  */
 import { SymbolKind, type DocumentSymbol } from 'vscode-languageserver';
-import type { DocumentAnalysis } from './analysis.ts';
+import type { SessionView } from './analysis.ts';
 import { toRange } from './convert.ts';
 import { excerpt } from '../core/text.ts';
 
 const KIND = { therapist: SymbolKind.Method, patient: SymbolKind.Field, other: SymbolKind.Constant } as const;
 
-export function documentSymbols(analysis: DocumentAnalysis): DocumentSymbol[] {
+export function documentSymbols(analysis: SessionView): DocumentSymbol[] {
   const symbols: DocumentSymbol[] = [];
   const { session } = analysis;
   const header = session.header;
