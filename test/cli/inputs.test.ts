@@ -151,3 +151,26 @@ test('a file of more turns than the heap can hold (five megabytes of one-word tu
     assert.match(files[name]![0]!.reason, /^This file has more than [\d,]+ lines that may start a turn; this run can check about that many turns/);
   }
 });
+
+test('the CLI run in-process from another working directory finds the configuration beside each file and fixes the file itself', async () => {
+  const { main } = await import('../../server/src/cli.ts');
+  const { Readable, Writable } = await import('node:stream');
+  const dir = tempDir();
+  fs.writeFileSync(path.join(dir, '.transcriptrc.json'), JSON.stringify({ speakers: { Nova: 'therapist' } }));
+  const file = path.join(dir, 'named.transcript');
+  fs.writeFileSync(file, 'Nova: Call 1-800-273-8255.\n\nNova:\n');
+  let out = '';
+  const stdout = new Writable({ write: (chunk, _e, done) => ((out += String(chunk)), done()) });
+  const stderr = new Writable({ write: (_chunk, _e, done) => done() });
+  // cwd is the temp folder, not this process's working directory: paths in the engine are relative to it.
+  assert.notEqual(process.cwd(), dir);
+  const code = await main(['--format', 'json', 'named.transcript'], { stdin: Readable.from([]), stdout, stderr, cwd: dir });
+  assert.equal(code, 0);
+  const [file0] = JSON.parse(out) as JsonFile[];
+  // Nova is a configured speaker: her empty second turn is an empty turn (an unknown label without text would be no turn).
+  assert.ok(file0!.messages.some((m) => m.ruleId === 'empty-turn'), JSON.stringify(file0!.messages));
+  out = '';
+  await main(['--fix', '--format', 'json', 'named.transcript'], { stdin: Readable.from([]), stdout, stderr, cwd: dir });
+  assert.doesNotMatch(fs.readFileSync(file, 'utf8'), /273-8255/);
+  assert.equal(fs.existsSync(path.join(process.cwd(), 'named.transcript')), false, 'nothing written relative to the process');
+});

@@ -137,3 +137,18 @@ test('a document of more turns than the heap can hold is not analysed: one probl
   assert.equal(analysis.problems.length, 1);
   assert.match(analysis.problems[0]!, /lines that may start a turn/);
 });
+
+test('a client that pulls diagnostics but cannot be asked to refresh them: a settings change does not bring the server down', async () => {
+  const client = await startClient({ capabilities: { textDocument: { diagnostic: { dynamicRegistration: false } }, workspace: { configuration: true } } });
+  try {
+    // No handler for workspace/diagnostic/refresh: the client answers "unhandled method".
+    client.connection.sendNotification('workspace/didChangeConfiguration', { settings: {} });
+    const uri = 'file:///virtual/after-refresh.transcript';
+    client.open(uri, 'Therapist: Call 1-800-273-8255.\n', 1);
+    const report = (await client.connection.sendRequest('textDocument/diagnostic', { textDocument: { uri } })) as DocumentDiagnosticReport;
+    assert.deepEqual(codes(report), ['0:16 outdated-crisis-line']);
+    assert.equal(client.process.exitCode, null);
+  } finally {
+    await client.stop();
+  }
+});

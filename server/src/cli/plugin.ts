@@ -5,6 +5,7 @@
  * (fixed or tag-stripped) text back, with its byte order mark.
  */
 import fs from 'node:fs';
+import path from 'node:path';
 import type { Processor } from 'unified';
 import type { VFile } from 'vfile';
 import type { Root } from '../core/types.ts';
@@ -43,12 +44,12 @@ export function transcriptCli(this: Processor, options: CliPluginOptions): (tree
       text = text.slice(1);
       file.value = text;
     }
-    const problem = checkText(text, file.path);
+    const problem = checkText(text, absolutePath(file));
     if (problem) {
       data.invalid = problem;
       return { type: 'root', children: [], position: { start: { line: 1, column: 1, offset: 0 }, end: { line: 1, column: 1, offset: 0 } } } satisfies Root;
     }
-    data.settings = resolver.forFile(file.path);
+    data.settings = resolver.forFile(absolutePath(file));
     return parseTranscript(text, { speakers: new SpeakerTable(data.settings.config.speakers) });
   };
 
@@ -76,7 +77,8 @@ export function transcriptCli(this: Processor, options: CliPluginOptions): (tree
       messages = fixed.analysis.messages;
       if (fixed.text !== original) {
         file.value = fixed.text;
-        if (file.path && !file.data.unifiedEngineStreamIn) await writeAtomically(file.path, (data.bom ? '\uFEFF' : '') + fixed.text);
+        const target = absolutePath(file);
+        if (target && !file.data.unifiedEngineStreamIn) await writeAtomically(target, (data.bom ? '\uFEFF' : '') + fixed.text);
         const note = file.info(`Applied ${fixed.applied} fix${fixed.applied === 1 ? '' : 'es'}.`, { ruleId: 'fixed', source: SOURCE });
         note.fatal = undefined;
       }
@@ -99,6 +101,14 @@ export function transcriptCli(this: Processor, options: CliPluginOptions): (tree
       }
     }
   };
+}
+
+/**
+ * The file's path, absolute: the engine names files relative to its `cwd`,
+ * which is the process's own only when the CLI runs as a program.
+ */
+function absolutePath(file: VFile): string | undefined {
+  return file.path ? path.resolve(file.cwd, file.path) : undefined;
 }
 
 /** Write through a temporary file and rename, so a crash never leaves half a transcript. */

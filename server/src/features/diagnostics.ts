@@ -80,7 +80,8 @@ export class DiagnosticsFeature {
   /** Settings changed: recompute everything open. */
   refreshAll(): void {
     if (this.options.pull) {
-      void this.connection.languages.diagnostics.refresh();
+      // A client without refresh support answers with an error: not worth a crash (an unhandled rejection).
+      this.connection.languages.diagnostics.refresh().catch(() => undefined);
       return;
     }
     for (const document of this.documents.all()) this.changed(document.uri);
@@ -96,7 +97,8 @@ export class DiagnosticsFeature {
     const document = this.documents.get(uri);
     if (!document) return;
     const version = document.version;
-    const current = () => this.documents.get(uri)?.version === version;
+    // The same open document at the same version (closed and opened again, it is another one).
+    const current = () => this.documents.get(uri) === document && document.version === version;
     // A long analysis (a full one of a large session) shows progress, and the turn
     // rules' problems as soon as they are known; the rest replace them when done.
     let progress: Promise<{ done(): void } | undefined> | undefined;
@@ -120,7 +122,7 @@ export class DiagnosticsFeature {
       .getInSlices(document, current, hooks)
       .then((analysis) => {
         // Never publish for a version the editor has already moved past.
-        if (analysis && this.documents.get(uri)?.version === analysis.version) {
+        if (analysis && current() && analysis.version === version) {
           void this.connection.sendDiagnostics({ uri, version: analysis.version, diagnostics: diagnosticsOf(analysis) });
         }
       })
