@@ -17,6 +17,7 @@ import { BATCH_FILES, lintInBatches, targetFile } from './cli/batch.ts';
 import { unreadableReason } from './cli/input.ts';
 import { IGNORE_NAME, runEngine, writeReport, type CliIo } from './cli/engine.ts';
 import { SettingsResolver } from './core/resolve.ts';
+import { UnreadableFileError } from './core/read.ts';
 import { emptyConfig, parseSeverity } from './core/config.ts';
 import { allRules } from './core/rules/index.ts';
 
@@ -176,6 +177,7 @@ export async function main(argv: string[], io: CliIo): Promise<number> {
   try {
     files = await expandFiles(positionals, { cwd: io.cwd, extensions: ['.transcript'], ignoreName: IGNORE_NAME, ignorePath: values['ignore-path'], ignorePatterns: values['ignore-pattern'] });
   } catch (error) {
+    if (error instanceof UnreadableFileError) return usage(`cannot read the ignore file ${path.relative(io.cwd, error.file) || error.file}: ${error.message}`);
     if (!shard && workers === 1) return runEngine({ ...common, files: positionals }); // The engine reports it.
     return usage(`cannot read the ignore file: ${(error as Error).message}`);
   }

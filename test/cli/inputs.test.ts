@@ -86,7 +86,7 @@ test('a configuration whose codebook is /dev/zero or a FIFO, or a configuration 
   const fifo = path.join(dir, 'codebook.fifo');
   execFileSync('mkfifo', [fifo]);
   const cases: Array<[string, RegExp]> = [
-    ['/dev/zero', /Cannot read the codebook \/dev\/zero: it is a character device, not a regular file/],
+    ['/dev/zero', /Cannot read the codebook \/dev\/zero: it is a character device that gives more than the 16 MB a settings file may be/],
     [fifo, /Cannot read the codebook .*codebook\.fifo: it is a FIFO \(named pipe\), not a regular file/],
   ];
   for (const [codebook, expected] of cases) {
@@ -173,4 +173,18 @@ test('the CLI run in-process from another working directory finds the configurat
   await main(['--fix', '--format', 'json', 'named.transcript'], { stdin: Readable.from([]), stdout, stderr, cwd: dir });
   assert.doesNotMatch(fs.readFileSync(file, 'utf8'), /273-8255/);
   assert.equal(fs.existsSync(path.join(process.cwd(), 'named.transcript')), false, 'nothing written relative to the process');
+});
+
+test('an ignore file that is a FIFO: a usage error that says so, never a wait (a file given, a folder, --ignore-path)', { skip: !POSIX }, () => {
+  const dir = tempDir();
+  fs.writeFileSync(path.join(dir, 'a.transcript'), HOTLINE);
+  execFileSync('mkfifo', [path.join(dir, '.transcriptignore')]);
+  for (const args of [[path.join(dir, 'a.transcript')], [dir], ['--ignore-path', path.join(dir, '.transcriptignore'), path.join(dir, 'a.transcript')]]) {
+    const { code, stderr } = lint(args, { cwd: dir });
+    assert.equal(code, 2);
+    assert.match(stderr, /cannot read the ignore file .*\.transcriptignore: it is a FIFO \(named pipe\), not a regular file/);
+  }
+  // /dev/null reads as an empty ignore file.
+  fs.rmSync(path.join(dir, '.transcriptignore'));
+  if (fs.existsSync('/dev/null')) assert.equal(lint(['--ignore-path', '/dev/null', dir], { cwd: dir }).code, 0);
 });

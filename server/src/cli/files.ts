@@ -22,7 +22,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { glob, hasMagic } from 'glob';
 import ignoreModule, { type Ignore } from 'ignore';
-import { readTextFileLimited } from '../core/read.ts';
+import { readTextFileLimited, UnreadableFileError } from '../core/read.ts';
 
 // `ignore` is CommonJS: its default export is the module itself, which its types miss.
 const ignore = ignoreModule as unknown as typeof ignoreModule.default;
@@ -62,8 +62,12 @@ export async function expandFiles(inputs: readonly string[], options: ExpandOpti
   for (const input of given) {
     const stats = statOrUndefined(path.resolve(options.cwd, input));
     if (stats?.isDirectory() && !ignores.ignored(input)) walk(input, options, ignores, add);
-    // Files, missing paths and ignored paths: the engine reports them itself.
-    else add(input);
+    // Files, missing paths and ignored paths: the engine reports them itself. (The ignore files
+    // the engine will read for them are looked up here first, so that one it cannot read is said.)
+    else {
+      ignores.ignored(input);
+      add(input);
+    }
   }
   return [...found.values()].sort((a, b) => comparePaths(a.display, b.display));
 }
@@ -133,7 +137,9 @@ class IgnoreFiles {
     const file = path.join(folder, this.options.ignoreName);
     try {
       set = { matcher: ignore().add(readTextFileLimited(file)), base: folder };
-    } catch {
+    } catch (error) {
+      // An ignore file that is a FIFO or a device: the engine would wait on it forever.
+      if (error instanceof UnreadableFileError) throw error;
       const parent = path.dirname(folder);
       set = parent === folder ? undefined : this.nearest(parent);
     }
