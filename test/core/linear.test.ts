@@ -119,3 +119,12 @@ test('refusals and artifacts: the sentences kept are those the old search (every
   const joined = findRefusals(`${first}\n${second}`).map((r) => [r.start, r.end]);
   assert.deepEqual(joined, [...findRefusals(first).map((r) => [r.start, r.end]), ...findRefusals(second).map((r) => [r.start + first.length + 1, r.end + first.length + 1])]);
 });
+
+test('a leaked label in each of 30,000 turns (1 MB): each "Start a new turn" fix looks up the line endings once per session, not per finding', () => {
+  const text = 'Therapist: I see. Patient: Yes, exactly.\n\n'.repeat(30_000);
+  const leaked = findings(text, 'generation-artifact');
+  assert.equal(leaked.length, 5000);
+  assert.equal(leaked[0]!.fixes[0]!.edits[0]!.text, '\n\n');
+  const crlf = findings(text.replace(/\n/g, '\r\n'), 'generation-artifact');
+  assert.equal(crlf[0]!.fixes[0]!.edits[0]!.text, '\r\n\r\n');
+});

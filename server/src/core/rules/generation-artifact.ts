@@ -68,7 +68,7 @@ export default defineRule({
         fixes.push(
           leading
             ? { title: `Remove the leaked "${artifact.label}:" label`, edits: [{ start, end, text: '' }], safe: true, preferred: true }
-            : { title: `Start a new turn at "${artifact.label}:"`, edits: [splitBefore(session.text, start)], safe: false, preferred: true },
+            : { title: `Start a new turn at "${artifact.label}:"`, edits: [splitBefore(session, start)], safe: false, preferred: true },
         );
       } else {
         reason = `This is ${DESCRIBE[artifact.kind]} ("${excerptOf(text.value.slice(artifact.start, artifact.end))}"), not part of the session: remove it before the transcript is used.`;
@@ -81,10 +81,12 @@ export default defineRule({
 });
 
 /** Replace the spaces before `offset` with a blank line, so a new turn starts there. */
-function splitBefore(text: string, offset: number) {
+function splitBefore(session: Session, offset: number) {
+  const text = session.text;
   let start = offset;
   while (start > 0 && (text[start - 1] === ' ' || text[start - 1] === '\t')) start--;
-  const eol = text.includes('\r\n') ? '\r\n' : '\n';
+  // Once per session, not per finding (a scan of the whole text each time made many leaked labels quadratic).
+  const eol = session.get('eol', (s) => (s.text.includes('\r\n') ? '\r\n' : '\n'));
   return { start, end: offset, text: eol + eol };
 }
 
