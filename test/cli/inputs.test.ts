@@ -188,3 +188,19 @@ test('an ignore file that is a FIFO: a usage error that says so, never a wait (a
   fs.rmSync(path.join(dir, '.transcriptignore'));
   if (fs.existsSync('/dev/null')) assert.equal(lint(['--ignore-path', '/dev/null', dir], { cwd: dir }).code, 0);
 });
+
+test('stdin and --jsonl lines are read only up to what one transcript can be: a message, not an exhausted heap', () => {
+  // With a 64 MB heap, 40 MB on stdin is more than one transcript can be.
+  const big = Buffer.alloc(40_000_000, 'a');
+  const piped = spawnSync(process.execPath, ['--max-old-space-size=64', BIN, '--format', 'json'], { input: big, encoding: 'utf8', timeout: HANG });
+  assert.equal(piped.signal, null);
+  assert.equal(piped.status, 1, piped.stderr);
+  assert.match(piped.stdout, /This input is more than \d+ MB, more than this run can check as one transcript/);
+  // A record line of 40 MB is skipped unread; the records around it get their results.
+  const records = Buffer.concat([Buffer.from('{"id":1,"text":"Therapist: Hi."}\n'), big, Buffer.from('\n{"id":3,"text":"Therapist: Bye."}\n')]);
+  const jsonl = spawnSync(process.execPath, ['--max-old-space-size=64', BIN, '--jsonl'], { input: records, encoding: 'utf8', timeout: HANG });
+  assert.equal(jsonl.signal, null);
+  const lines = jsonl.stdout.split('\n').filter(Boolean).map((line) => JSON.parse(line) as { id: unknown; line: number; error?: string });
+  assert.deepEqual(lines.map((r) => [r.id, r.line]), [[1, 1], [null, 2], [3, 3]]);
+  assert.match(lines[1]!.error!, /This line is \d+ MB or more, more than one record can be in this run: it was skipped unread/);
+});

@@ -28,6 +28,7 @@ import { allTags, removeTagEdit, stripTags } from '../core/tags.ts';
 import type { ResolvedFileSettings } from '../core/resolve.ts';
 import type { Mode } from './plugin.ts';
 import { checkText, firstInvalidUtf8 } from './input.ts';
+import { maxInputBytes, maxTextLength } from '../core/limits.ts';
 import { InputError, mapParts, messageAt, renderChat, rewriteMessages, type Part } from './chat.ts';
 import { members, skipSpace, splice, type Span } from './record.ts';
 import type { Shard } from './files.ts';
@@ -73,14 +74,17 @@ export async function runJsonl(run: JsonlRun): Promise<number> {
   const options: AnalyzeOptions = { config: run.settings.config, codebook: run.settings.codebook };
   let failed = false;
   let lineNumber = 0;
-  for await (const { text: line, invalidAt } of lines(run.stdin)) {
+  for await (const { text: line, invalidAt, tooLong } of lines(run.stdin)) {
     lineNumber++;
     // Round robin by line number: a shard never parses the other shards' records.
     if (run.shard && (lineNumber - 1) % run.shard.count !== run.shard.index - 1) continue;
-    if (!line.trim()) continue;
+    if (tooLong === undefined && !line.trim()) continue;
     let out: string;
     try {
-      const result = processRecord(line, lineNumber, run.mode, options, run.quiet, invalidAt);
+      const result: JsonlResult =
+        tooLong === undefined
+          ? processRecord(line, lineNumber, run.mode, options, run.quiet, invalidAt)
+          : { id: 'null', line: lineNumber, error: `This line is ${Math.round(tooLong / 1e6)} MB or more, more than one record can be in this run: it was skipped unread. Split the record, or give Node more memory: NODE_OPTIONS=--max-old-space-size=16384 transcript-lint …` };
       if (result.error !== undefined || result.findings?.some((f) => f.severity === 'error')) failed = true;
       out = serializeResult(result);
     } catch (error) {
@@ -234,6 +238,8 @@ function countTurns(children: ReadonlyArray<{ type: string }>): number {
 export interface InputLine {
   text: string;
   invalidAt?: number;
+  /** The line was longer than one record can be: its bytes (it was dropped unread). */
+  tooLong?: number;
 }
 
 /**
@@ -245,8 +251,11 @@ export interface InputLine {
  * checked as UTF-8 (a line is split at `\n` bytes, which never occur inside a
  * UTF-8 sequence).
  */
-export async function* lines(input: AsyncIterable<Buffer | string>): AsyncGenerator<InputLine> {
+export async function* lines(input: AsyncIterable<Buffer | string>, maxLineBytes = maxInputBytes(maxTextLength(), 6)): AsyncGenerator<InputLine> {
   let pending: Buffer[] = [];
+  let pendingBytes = 0;
+  /** Bytes of a line too long to hold, dropped as they come (-1: not in one). */
+  let dropped = -1;
   let pendingText: string[] = [];
   const take = (bytes: Buffer | undefined, text: string | undefined): InputLine => {
     let line: InputLine;
@@ -280,11 +289,32 @@ export async function* lines(input: AsyncIterable<Buffer | string>): AsyncGenera
     }
     let start = 0;
     for (let newline = chunk.indexOf(10); newline !== -1; newline = chunk.indexOf(10, start)) {
-      yield take(chunk.subarray(start, newline), undefined);
+      if (dropped >= 0 || pendingBytes + newline - start > maxLineBytes) {
+        yield { text: '', tooLong: Math.max(dropped, 0) + pendingBytes + newline - start };
+        pending = [];
+        pendingBytes = 0;
+        dropped = -1;
+      } else {
+        yield take(chunk.subarray(start, newline), undefined);
+        pendingBytes = 0;
+      }
       start = newline + 1;
     }
-    if (start < chunk.length) pending.push(Buffer.from(chunk.subarray(start)));
+    if (start < chunk.length) {
+      const rest = chunk.length - start;
+      if (dropped >= 0) dropped += rest;
+      else if (pendingBytes + rest > maxLineBytes) {
+        // More than one record can be: stop holding it (a line of /dev/zero never ends).
+        dropped = pendingBytes + rest;
+        pending = [];
+        pendingBytes = 0;
+      } else {
+        pending.push(Buffer.from(chunk.subarray(start)));
+        pendingBytes += rest;
+      }
+    }
   }
-  if (pending.length) yield take(undefined, undefined);
+  if (dropped >= 0) yield { text: '', tooLong: dropped };
+  else if (pending.length) yield take(undefined, undefined);
   else if (pendingText.length) yield take(undefined, '');
 }

@@ -18,9 +18,16 @@ import { checkText } from './input.ts';
 
 export type Mode = 'lint' | 'fix' | 'strip-tags';
 
+/** How much of stdin is read, and whether there was more. */
+export interface StdinLimit {
+  bytes: number;
+  exceeded: boolean;
+}
+
 export interface CliPluginOptions {
   resolver: SettingsResolver;
   mode: Mode;
+  stdinLimit?: StdinLimit;
   /** Report only errors. */
   quiet?: boolean;
 }
@@ -44,7 +51,11 @@ export function transcriptCli(this: Processor, options: CliPluginOptions): (tree
       text = text.slice(1);
       file.value = text;
     }
-    const problem = checkText(text, absolutePath(file));
+    const limit = options.stdinLimit;
+    const problem =
+      file.data.unifiedEngineStreamIn && limit?.exceeded
+        ? `This input is more than ${Math.round(limit.bytes / 1e6)} MB, more than this run can check as one transcript: it was not linted and nothing was written. Split it, or give Node more memory: NODE_OPTIONS=--max-old-space-size=16384 transcript-lint …`
+        : checkText(text, absolutePath(file));
     if (problem) {
       data.invalid = problem;
       return { type: 'root', children: [], position: { start: { line: 1, column: 1, offset: 0 }, end: { line: 1, column: 1, offset: 0 } } } satisfies Root;

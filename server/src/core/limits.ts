@@ -63,3 +63,15 @@ export function tooLargeReason(text: string, limit = maxTextLength(), turnLimit 
   }
   return undefined;
 }
+
+/** V8's longest string: a text read into one cannot be longer. */
+const MAX_STRING = 0x1fffffe8;
+
+/**
+ * Bytes of input worth reading for one transcript (stdin, or a --jsonl line):
+ * three bytes per character at most (UTF-8), and never more than a string
+ * can hold. Past it, the input is too large, whatever it decodes to.
+ */
+export function maxInputBytes(limit = maxTextLength(), factor = 3): number {
+  return Math.min(factor * limit, MAX_STRING);
+}
