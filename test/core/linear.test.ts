@@ -128,3 +128,15 @@ test('a leaked label in each of 30,000 turns (1 MB): each "Start a new turn" fix
   const crlf = findings(text.replace(/\n/g, '\r\n'), 'generation-artifact');
   assert.equal(crlf[0]!.fixes[0]!.edits[0]!.text, '\r\n\r\n');
 });
+
+test('a 5 MB line (one paragraph of sentences and defects) is analysed once, with every finding in place', () => {
+  const sentence = 'I keep thinking about what my sister said to me at dinner last week. Itâ€™s hard. Call 1-800-273-8255 now. ';
+  const text = `Therapist: ${sentence.repeat(Math.ceil(5_000_000 / sentence.length))}\n`;
+  const messages = analyze(text, { config }).messages;
+  const hotlines = messages.filter((m) => m.ruleId === 'outdated-crisis-line' && !m.reason.startsWith('…and'));
+  assert.equal(hotlines.length, 5000);
+  const last = hotlines[hotlines.length - 1]!;
+  assert.equal(text.slice(last.start.offset!, last.end.offset!), '1-800-273-8255');
+  assert.equal(last.start.column, last.start.offset! + 1);
+  assert.ok(messages.some((m) => m.ruleId === 'mojibake'));
+});
