@@ -150,15 +150,16 @@ export function checkFamily(input: Family, options: ScalingOptions = { base: 16_
   const measure = (base: number) => {
     const sizes = [base, base * 2, base * 4, base * 8];
     const times = sizes.map((size) => time(build(input, size), false));
-    const fixTimes = options.fix ? [time(build(input, base), true), time(build(input, base * 8), true)] : undefined;
+    const fixTimes = options.fix ? sizes.map((size) => time(build(input, size), true)) : undefined;
     return { sizes, times, fixTimes };
   };
   const first = measure(options.base);
   const large = (t: number[]) => t[t.length - 1]! >= MEANINGFUL_MS;
   // The median of the three doublings' slopes: a quadratic cost doubles twice at each, a garbage
   // collection that happens to fall in one run makes one doubling steep.
-  const timeSlope = (m: ReturnType<typeof measure>) => [slope(m.times[0]!, m.times[1]!, 2), slope(m.times[1]!, m.times[2]!, 2), slope(m.times[2]!, m.times[3]!, 2)].sort((a, b) => a - b)[1]!;
-  const fixSlope = (m: ReturnType<typeof measure>) => (m.fixTimes ? slope(m.fixTimes[0]!, m.fixTimes[1]!, 8) : 0);
+  const median = (t: number[]) => [slope(t[0]!, t[1]!, 2), slope(t[1]!, t[2]!, 2), slope(t[2]!, t[3]!, 2)].sort((a, b) => a - b)[1]!;
+  const timeSlope = (m: ReturnType<typeof measure>) => median(m.times);
+  const fixSlope = (m: ReturnType<typeof measure>) => (m.fixTimes ? median(m.fixTimes) : 0);
   let suspect = (large(first.times) && timeSlope(first) > MAX_TIME_SLOPE) || (first.fixTimes !== undefined && large(first.fixTimes) && fixSlope(first) > MAX_TIME_SLOPE);
   if (suspect) {
     // Confirm twice at four times the sizes: a quadratic cost only grows clearer, noise does not.
@@ -167,7 +168,7 @@ export function checkFamily(input: Family, options: ScalingOptions = { base: 16_
       suspect = (large(again.times) && timeSlope(again) > MAX_TIME_SLOPE) || (again.fixTimes !== undefined && large(again.fixTimes) && fixSlope(again) > MAX_TIME_SLOPE);
       if (suspect && round === 1) {
         throw new Error(
-          `${JSON.stringify(input)}: time grows with slope ${timeSlope(again).toFixed(2)} (analysis) / ${fixSlope(again).toFixed(2)} (--fix) — ${again.sizes.map((s, i) => `${s}: ${again.times[i]!.toFixed(0)} ms`).join(', ')}${again.fixTimes ? `; --fix ${again.fixTimes.map((t) => t.toFixed(0)).join(' → ')} ms` : ''}`,
+          `${JSON.stringify(input)}: time grows with slope ${timeSlope(again).toFixed(2)} (analysis) / ${fixSlope(again).toFixed(2)} (--fix) — ${again.sizes.map((s, i) => `${s}: ${again.times[i]!.toFixed(0)} ms`).join(', ')}${again.fixTimes ? `; --fix ${again.fixTimes.map((t) => t.toFixed(0)).join(', ')} ms` : ''}`,
         );
       }
     }
