@@ -7,7 +7,7 @@
  */
 import type { Position } from 'vscode-languageserver';
 import type { TextDocument } from 'vscode-languageserver-textdocument';
-import type { DocumentAnalysis } from './analysis.ts';
+import type { SessionView } from './analysis.ts';
 import type { Role } from '../core/types.ts';
 import { stripTags } from '../core/tags.ts';
 import { rankTechniques as rankForTurn } from '../core/suggest.ts';
@@ -40,12 +40,12 @@ export const SERVER_COMMANDS = [
 ];
 
 /** The supervisor's summary of a session, as Markdown. */
-export function summaryMarkdown(analysis: DocumentAnalysis): string {
+export function summaryMarkdown(analysis: SessionView): string {
   const name = decodeURIComponent(analysis.uri.split('/').pop() ?? analysis.uri);
   return statsMarkdown(analysis.session.get('stats', sessionStats), name);
 }
 
-export function strippedText(analysis: DocumentAnalysis): string {
+export function strippedText(analysis: SessionView): string {
   return stripTags(analysis.session.text, analysis.session.tree);
 }
 
@@ -75,7 +75,7 @@ export interface TechniqueChoice {
  * Every technique the codebook allows for the role of the turn at `position`
  * (the namespaces whose `appliesTo` names it), the suggestions for the turn first.
  */
-export function rankTechniques(document: TextDocument, analysis: DocumentAnalysis, position: Position): TechniqueChoice {
+export function rankTechniques(document: TextDocument, analysis: SessionView, position: Position): TechniqueChoice {
   const { session } = analysis;
   const codebook = session.codebook;
   const offset = document.offsetAt(position);

@@ -7,7 +7,7 @@
  */
 import { CompletionItemKind, type CompletionItem, type CompletionParams, type MarkupContent } from 'vscode-languageserver';
 import type { TextDocument } from 'vscode-languageserver-textdocument';
-import type { DocumentAnalysis } from './analysis.ts';
+import type { SessionView } from './analysis.ts';
 import { entryMarkdown } from './hover.ts';
 import { partialTagBefore } from './locate.ts';
 import { allRules } from '../core/rules/index.ts';
@@ -22,7 +22,7 @@ export interface CompletionOptions {
   triggerSuggest: boolean;
 }
 
-export function completion(document: TextDocument, analysis: DocumentAnalysis, params: CompletionParams, options: CompletionOptions = { markdown: true, triggerSuggest: false }): CompletionItem[] {
+export function completion(document: TextDocument, analysis: SessionView, params: CompletionParams, options: CompletionOptions = { markdown: true, triggerSuggest: false }): CompletionItem[] {
   const doc = (markdown: string): MarkupContent => (options.markdown ? { kind: 'markdown', value: markdown } : { kind: 'plaintext', value: markdownToPlain(markdown) });
   const text = document.getText();
   const offset = document.offsetAt(params.position);

@@ -114,3 +114,40 @@ export default defineRule({
     }
   },
 });
+
+const LETTER_OR_DIGIT = /^[\p{L}\p{N}]$/u;
+
+/**
+ * The last word of a text: the run of letters, digits and apostrophes that
+ * holds its last letter or digit (without one, the first run of apostrophes) — what `/([\p{L}\p{N}'’]+)[^\p{L}\p{N}]*$/u`
+ * captures, found from the end (that regular expression retries from every
+ * position: a 50 KB word followed by another took seconds).
+ */
+export function lastWordOf(value: string): string | undefined {
+  /** The code point ending at `end` (exclusive), as a string. */
+  const before = (end: number) => {
+    const low = value.charCodeAt(end - 1);
+    return low >= 0xdc00 && low <= 0xdfff && end >= 2 && value.charCodeAt(end - 2) >= 0xd800 && value.charCodeAt(end - 2) <= 0xdbff ? value.slice(end - 2, end) : value[end - 1]!;
+  };
+  const apostrophe = (c: string) => c === "'" || c === '’';
+  let last = value.length;
+  while (last > 0 && !LETTER_OR_DIGIT.test(before(last))) last -= before(last).length;
+  if (last === 0) {
+    // No letter or digit: the regular expression still takes the first run of apostrophes.
+    let first = 0;
+    while (first < value.length && !apostrophe(value[first]!)) first++;
+    if (first === value.length) return undefined;
+    let run = first;
+    while (run < value.length && apostrophe(value[run]!)) run++;
+    return value.slice(first, run);
+  }
+  let end = last;
+  while (end < value.length && apostrophe(value[end]!)) end++;
+  let start = last;
+  while (start > 0) {
+    const c = before(start);
+    if (!LETTER_OR_DIGIT.test(c) && !apostrophe(c)) break;
+    start -= c.length;
+  }
+  return value.slice(start, end);
+}
