@@ -94,13 +94,18 @@ export default defineRule({
       // A speaker who punctuates, a sentence the ending model (trained on AnnoMI's closed sentences) is all but sure
       // runs on ("…because I keep thinking about"), however short the turn; never a word speech trails off on ("…I want to, but").
       if (!cut && (ending.kind === 'plain' || ending.kind === 'open-word') && punctuates && !quiet && ending.sentenceWords >= 5) cut = (ending.cut ?? 0) >= (strict ? 0.95 : 0.98);
+      // A speaker who closes every other turn, a turn of some length that stops where the model reads a sentence unfinished.
+      if (!cut && (ending.kind === 'plain' || ending.kind === 'open-word') && strict && others >= 3 && !quiet && ending.words >= 25 && ending.sentenceWords >= 4) cut = (ending.cut ?? 0) >= 0.8;
+      // "…that we could underst": a last word that only begins a word, from a speaker who punctuates.
+      let fragment = false;
+      if (!cut && ending.fragment === true && ending.kind !== 'cut-word' && punctuates && !quiet && ending.sentenceWords >= 3) cut = fragment = true;
       if (!cut) continue;
       const last = turn.texts[turn.texts.length - 1]!;
       const value = last.value;
       const lead = value.slice(ending.sentenceStart).length - value.slice(ending.sentenceStart).trimStart().length;
       report({
         reason:
-          ending.kind === 'cut-word'
+          ending.kind === 'cut-word' || fragment
             ? `This turn stops in the middle of a word ("${ending.word}"): the text was cut off (a generation stopped early).`
             : ending.kind === 'open-word'
               ? `This turn stops mid-sentence after "${ending.word}": the text was cut off (a generation stopped early).`
