@@ -3,5 +3,6 @@ import type { EvalSection } from './section.ts';
 import { rulesSection } from './rules.ts';
 import { injectedSection } from './injected.ts';
 import { suggestionsSection } from './suggestions.ts';
+import { blindSection } from './blind.ts';
 
-export const SECTIONS: EvalSection[] = [rulesSection, injectedSection, suggestionsSection];
+export const SECTIONS: EvalSection[] = [rulesSection, injectedSection, blindSection, suggestionsSection];

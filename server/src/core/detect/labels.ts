@@ -48,6 +48,9 @@ const ORDINARY = /^(?:note|notes|nb|ps|p\.s|step|tip|tips|example|summary|homewo
 const roleOfNoun = (label: string): Role | undefined =>
   new RegExp(String.raw`\b(?:${PATIENT_NOUNS})\b`, 'i').test(label) ? 'patient' : new RegExp(String.raw`\b(?:${THERAPIST_NOUNS})\b`, 'i').test(label) ? 'therapist' : undefined;
 
+/** Words of a clause, never of a label's modifiers. */
+const CLAUSE_WORDS = /\b(?:let['’]s|use|using|try|is|are|was|were|be|my|your|our|his|her|their|this|that|these|those|of|to|for|with|in|on|at|about|like|what|how|why|when)\b/i;
+
 /** Would a reader take `label` for a speaker's label? With the role it names, if any. */
 function speakerLike(label: string, bold: boolean, speakers: SpeakerTable, boldNames = false): { role?: Role } | undefined {
   if (!label || label.length > 48) return undefined;
@@ -59,7 +62,10 @@ function speakerLike(label: string, bold: boolean, speakers: SpeakerTable, boldN
   const known = speakers.get(label);
   if (known) return { role: known.role };
   if (SPEAKER_N.test(label)) return {};
-  if (ROLE_NOUN.test(label) || NAME_WITH_ROLE.test(label) || BRACKETED_ROLE.test(label) || FROM_ROLE.test(label)) return { role: roleOfNoun(label) };
+  // "Mental health counselling assistant", "AI Therapist": a role noun and its modifiers, not a clause that ends on
+  // one ("Let's use the ABC model", "This is my therapist").
+  if (ROLE_NOUN.test(label) && !CLAUSE_WORDS.test(label)) return { role: roleOfNoun(label) };
+  if (NAME_WITH_ROLE.test(label) || BRACKETED_ROLE.test(label) || FROM_ROLE.test(label)) return { role: roleOfNoun(label) };
   if (TITLED.test(label)) return {};
   if (bold && boldNames && CAPITALISED.test(label)) return {};
   return undefined;
