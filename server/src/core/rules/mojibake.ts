@@ -9,6 +9,7 @@ import type { TextEdit } from '../fixes.ts';
 import { keptTurnResults } from '../kept.ts';
 import { NO_MATCHES, resultsPerText } from '../text.ts';
 import type { SessionTurn } from '../session.ts';
+import { validUtf8Prefix } from '../utf8.ts';
 
 /** Windows-1252 characters for bytes 0x80–0x9F (undefined bytes map to C1 controls, as decoders do). */
 const CP1252_HIGH = '€\u0081‚ƒ„…†‡ˆ‰Š‹Œ\u008DŽ\u008F\u0090‘’“”•–—˜™š›œ\u009DžŸ';
@@ -65,30 +66,6 @@ function longestRepairablePrefix(run: string): { length: number; text: string } 
   return undefined;
 }
 
-/** The length of the longest prefix of `bytes` made of whole, valid UTF-8 characters. */
-function validUtf8Prefix(bytes: Uint8Array): number {
-  let i = 0;
-  const n = bytes.length;
-  while (i < n) {
-    const b = bytes[i]!;
-    let need: number;
-    let min: number;
-    if (b < 0x80) [need, min] = [0, 0];
-    else if (b >= 0xc2 && b <= 0xdf) [need, min] = [1, 0x80];
-    else if (b >= 0xe0 && b <= 0xef) [need, min] = [2, 0x800];
-    else if (b >= 0xf0 && b <= 0xf4) [need, min] = [3, 0x10000];
-    else return i;
-    let cp = need === 0 ? b : b & (0x3f >> need);
-    for (let k = 1; k <= need; k++) {
-      const c = bytes[i + k];
-      if (c === undefined || (c & 0xc0) !== 0x80) return i;
-      cp = (cp << 6) | (c & 0x3f);
-    }
-    if (cp < min || cp > 0x10ffff || (cp >= 0xd800 && cp <= 0xdfff)) return i;
-    i += need + 1;
-  }
-  return n;
-}
 
 /** Mojibake runs in a text, with their repair. */
 export function findMojibake(text: string): Array<TextEdit & { run: string }> {

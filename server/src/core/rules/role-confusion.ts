@@ -102,12 +102,13 @@ export default defineRule({
 });
 
 /** How far a turn's voice must lean to the other role, and how long it must be, to say its label is wrong. */
-const VOICE = { patientAsTherapist: 0.99, therapistAsClient: 0.001, minWords: 20 };
+const VOICE = { patientAsTherapist: 0.99, therapistAsClient: 0.001, minWords: 20, maxChars: 6000 };
 
 /** P(therapist) of a turn whose whole text is in the other role's voice; undefined for the rest. */
 function wrongVoice(turn: SessionTurn): number | undefined {
   if (turn.role === 'other' || turn.features.words < VOICE.minWords) return undefined;
-  const p = turn.features.get('voice', (text) => voiceOf(text)?.therapist ?? 0.5);
+  // The voice shows in the first thousand words; a turn of megabytes is read no further (a linear, bounded cost).
+  const p = turn.features.get('voice', (text) => voiceOf(text.length > VOICE.maxChars ? text.slice(0, text.lastIndexOf(' ', VOICE.maxChars) + 1 || VOICE.maxChars) : text)?.therapist ?? 0.5);
   return (turn.role === 'patient' && p >= VOICE.patientAsTherapist) || (turn.role === 'therapist' && p <= VOICE.therapistAsClient) ? p : undefined;
 }
 
