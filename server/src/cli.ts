@@ -11,7 +11,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { VFile } from 'vfile';
-import type { Mode } from './cli/plugin.ts';
+import { isStrip, stripFlag, type Mode } from './cli/plugin.ts';
 import { expandFiles, inShard, type Shard } from './cli/files.ts';
 import { runJsonl } from './cli/jsonl.ts';
 import { BATCH_FILES, lintInBatches } from './cli/batch.ts';
@@ -34,7 +34,9 @@ Options:
   -f, --format <name>      report format: stylish (default) or json
       --fix                apply safe fixes in place (stdin: print the fixed text)
       --strip-tags         print the transcript without its [ns:id] tags
-      --out-dir <dir>      with --strip-tags: write cleaned copies here
+      --strip-comments     print the transcript without its %% comment lines
+                           (both together: without either)
+      --out-dir <dir>      with --strip-tags/--strip-comments: write cleaned copies here
   -c, --config <file>      use this configuration file for every transcript
       --no-config          ignore .transcriptrc.json files
       --rule <id=severity> set a rule's severity (off, info, warn, error); repeatable
@@ -69,6 +71,7 @@ export async function main(argv: string[], io: CliIo): Promise<number> {
         format: { type: 'string', short: 'f', default: 'stylish' },
         fix: { type: 'boolean', default: false },
         'strip-tags': { type: 'boolean', default: false },
+        'strip-comments': { type: 'boolean', default: false },
         'out-dir': { type: 'string' },
         config: { type: 'string', short: 'c' },
         'no-config': { type: 'boolean', default: false },
@@ -104,7 +107,7 @@ export async function main(argv: string[], io: CliIo): Promise<number> {
     return 2;
   };
   if (values.format !== 'stylish' && values.format !== 'json') return usage(`unknown format "${values.format}" (use stylish or json)`);
-  if (values.fix && values['strip-tags']) return usage('--fix and --strip-tags cannot be combined');
+  if (values.fix && (values['strip-tags'] || values['strip-comments'])) return usage(`--fix and ${values['strip-tags'] ? '--strip-tags' : '--strip-comments'} cannot be combined`);
 
   const overrides = emptyConfig();
   for (const spec of values.rule) {
@@ -130,7 +133,15 @@ export async function main(argv: string[], io: CliIo): Promise<number> {
     ...(values.config ? { configFile: path.resolve(io.cwd, values.config) } : {}),
   };
 
-  const mode: Mode = values.fix ? 'fix' : values['strip-tags'] ? 'strip-tags' : 'lint';
+  const mode: Mode = values.fix
+    ? 'fix'
+    : values['strip-tags'] && values['strip-comments']
+      ? 'strip-all'
+      : values['strip-tags']
+        ? 'strip-tags'
+        : values['strip-comments']
+          ? 'strip-comments'
+          : 'lint';
   if (values.jsonl) {
     if (positionals.length > 0) return usage('--jsonl reads records from stdin: give no paths');
     if (values['out-dir']) return usage('--jsonl writes results to stdout: --out-dir does not apply');
@@ -186,8 +197,8 @@ export async function main(argv: string[], io: CliIo): Promise<number> {
   if (files.length === 0) return writeReport({ ...common, files: positionals }, []);
   // One file (a shard of one): as a file, so that `a[1].transcript` is not taken for a glob.
   if (files.length === 1) return runEngine({ ...common, files: [new VFile({ path: path.resolve(io.cwd, files[0]!.path) })] });
-  if (common.mode === 'strip-tags' && !common.outDir) {
-    io.stderr.write('transcript-lint: --strip-tags with several files needs --out-dir <dir>\n');
+  if (isStrip(common.mode) && !common.outDir) {
+    io.stderr.write(`transcript-lint: ${stripFlag(common.mode)} with several files needs --out-dir <dir>\n`);
     return 2;
   }
   const setup = { cwd: io.cwd, mode, resolverOptions, quiet: common.quiet, ignorePath: common.ignorePath, ignorePatterns: common.ignorePatterns, outDir: common.outDir };

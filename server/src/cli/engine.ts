@@ -11,7 +11,7 @@ import { unified, type Processor } from 'unified';
 import { reporter } from 'vfile-reporter';
 import { reporterJson } from 'vfile-reporter-json';
 import type { VFile } from 'vfile';
-import { transcriptCli, type Mode } from './plugin.ts';
+import { isStrip, stripFlag, transcriptCli, type Mode } from './plugin.ts';
 import { SettingsResolver } from '../core/resolve.ts';
 import { RULE_ERROR } from '../core/lint.ts';
 
@@ -83,7 +83,7 @@ function reportStream(run: EngineRun): NodeJS.WritableStream {
 
 function carriesTranscript(run: EngineRun): boolean {
   const fromStdin = run.files.length === 0;
-  return (run.mode !== 'lint' && fromStdin) || (run.mode === 'strip-tags' && !fromStdin && !run.outDir);
+  return (run.mode !== 'lint' && fromStdin) || (isStrip(run.mode) && !fromStdin && !run.outDir);
 }
 
 /** Run unified-engine over files (or stdin) and report. Resolves with the exit code. */
@@ -92,8 +92,8 @@ export function runEngine(run: EngineRun): Promise<number> {
   const fromStdin = run.files.length === 0;
   const first = run.files[0];
   const firstPath = typeof first === 'string' ? first : first?.path;
-  if (mode === 'strip-tags' && !fromStdin && !run.outDir && !(run.files.length === 1 && firstPath && fs.statSync(path.resolve(io.cwd, firstPath), { throwIfNoEntry: false })?.isFile())) {
-    io.stderr.write('transcript-lint: --strip-tags with several files needs --out-dir <dir>\n');
+  if (isStrip(mode) && !fromStdin && !run.outDir && !(run.files.length === 1 && firstPath && fs.statSync(path.resolve(io.cwd, firstPath), { throwIfNoEntry: false })?.isFile())) {
+    io.stderr.write(`transcript-lint: ${stripFlag(mode)} with several files needs --out-dir <dir>\n`);
     return Promise.resolve(2);
   }
   const processor = unified().use(transcriptCli as unknown as (options: unknown) => void, {

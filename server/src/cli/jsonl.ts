@@ -21,9 +21,8 @@ import { analyze, fixAndAnalyze, type Analysis, type AnalyzeOptions, type LintMe
 import { applyEdits } from '../core/fixes.ts';
 import { parseTranscript } from '../core/parser.ts';
 import { SpeakerTable } from '../core/speakers.ts';
-import { allTags, removeTagEdit, stripTags } from '../core/tags.ts';
 import type { ResolvedFileSettings } from '../core/resolve.ts';
-import type { Mode } from './plugin.ts';
+import { isStrip, stripEdits, stripText, type Mode } from './plugin.ts';
 import { checkText } from './input.ts';
 import { InputError, mapParts, messageAt, rebuildMessages, renderChat, type Part } from './chat.ts';
 import type { Shard } from './files.ts';
@@ -109,9 +108,9 @@ function processText(input: string, mode: Mode, options: AnalyzeOptions, quiet: 
   const text = input.charCodeAt(0) === 0xfeff ? input.slice(1) : input;
   const problem = checkText(text, undefined);
   if (problem) throw new InputError(problem);
-  if (mode === 'strip-tags') {
+  if (isStrip(mode)) {
     const tree = parseTranscript(text, { speakers: new SpeakerTable(options.config.speakers) });
-    return { turns: countTurns(tree.children), text: stripTags(text, tree) };
+    return { turns: countTurns(tree.children), text: stripText(mode, text, tree) };
   }
   if (mode === 'fix') {
     const fixed = fixAndAnalyze(text, options);
@@ -124,9 +123,9 @@ function processChat(messages: unknown[], mode: Mode, options: AnalyzeOptions, q
   const rendered = renderChat(messages);
   const problem = checkText(rendered.text, undefined);
   if (problem) throw new InputError(problem);
-  if (mode === 'strip-tags') {
+  if (isStrip(mode)) {
     const tree = parseTranscript(rendered.text, { speakers: new SpeakerTable(options.config.speakers) });
-    const edits = allTags(tree).map((tag) => removeTagEdit(rendered.text, tag));
+    const edits = stripEdits(mode, rendered.text, tree);
     const parts = mapParts(rendered.parts, edits);
     return { turns: countTurns(tree.children), messages: rebuildMessages(messages, rendered, parts, applyEdits(rendered.text, edits)) };
   }

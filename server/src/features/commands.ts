@@ -12,11 +12,14 @@ import type { Role } from '../core/types.ts';
 import { stripTags } from '../core/tags.ts';
 import { suggestTechniques } from '../core/suggest.ts';
 import { tagInsertion } from './locate.ts';
-import { sessionStats, statsMarkdown } from '../core/stats.ts';
+import { sessionReport, type SessionReport } from '../core/report.ts';
+import { sessionMarkdown } from '../core/report-render.ts';
 
 export const STRIP_TAGS_COMMAND = 'therapyTranscript.server.stripTags';
 export const RANK_TECHNIQUES_COMMAND = 'therapyTranscript.server.rankTechniques';
 export const SUMMARY_COMMAND = 'therapyTranscript.server.summary';
+/** The session report as data (report.ts), for the VS Code webview; args: uri. */
+export const REPORT_COMMAND = 'therapyTranscript.server.report';
 /** Shows the summary in any client (`window/showMessage`); args: uri. */
 export const SHOW_SUMMARY_SERVER_COMMAND = 'therapyTranscript.server.showSummary';
 /** The technique picker in any client (`window/showMessageRequest`, then `workspace/applyEdit`); args: uri, position. */
@@ -31,6 +34,7 @@ export const SERVER_COMMANDS = [
   STRIP_TAGS_COMMAND,
   RANK_TECHNIQUES_COMMAND,
   SUMMARY_COMMAND,
+  REPORT_COMMAND,
   SHOW_SUMMARY_SERVER_COMMAND,
   PICK_TECHNIQUE_SERVER_COMMAND,
   APPLY_EDIT_COMMAND,
@@ -38,10 +42,15 @@ export const SERVER_COMMANDS = [
   FIX_WORKSPACE_COMMAND,
 ];
 
-/** The supervisor's summary of a session, as Markdown. */
-export function summaryMarkdown(analysis: DocumentAnalysis): string {
+/** The session report of an open document (the same the CLI writes for the file). */
+export function reportOf(analysis: DocumentAnalysis): SessionReport {
   const name = decodeURIComponent(analysis.uri.split('/').pop() ?? analysis.uri);
-  return statsMarkdown(analysis.session.get('stats', sessionStats), name);
+  return sessionReport(name, analysis, analysis.uri);
+}
+
+/** The supervisor's report of a session, as Markdown. */
+export function summaryMarkdown(analysis: DocumentAnalysis): string {
+  return sessionMarkdown(reportOf(analysis));
 }
 
 export function strippedText(analysis: DocumentAnalysis): string {
