@@ -11,6 +11,7 @@
  */
 import type { ProblemSeverity, ReportRule, SessionReport, TermReport, TimelineTurn } from './report.ts';
 import { formatRatio, formatShare, MITI_THRESHOLDS, plural, type Band } from './stats.ts';
+import { kappaWords, type AgreementReport } from './agreement.ts';
 
 export interface HtmlOptions {
   /** `webview`: links reveal lines in the editor (needs `nonce` and `cspSource`); `file`: a page that stands alone. */
@@ -368,6 +369,34 @@ export function termHtml(term: TermReport, options: HtmlOptions): string {
     ...sessions,
   ].join('\n');
   return page(term.title, body, options);
+}
+
+/** Two coders compared: kappa, per technique, the disagreeing turns side by side. `sources`: the two files' URIs, for links. */
+export function agreementHtml(report: AgreementReport, options: HtmlOptions, sources: [string?, string?] = []): string {
+  const fmt = (x: number | undefined) => (x === undefined ? '—' : x.toFixed(2));
+  const tags = (list: string[]) => (list.length ? list.map((t) => `<span class="tag">[${escapeHtml(t)}]</span>`).join(' ') : '<span class="muted">none</span>');
+  const rows = report.techniques.map(
+    (t) => `<tr><td class="tag">[${escapeHtml(t.tag)}]</td><td class="n">${t.both}</td><td class="n">${t.onlyA}</td><td class="n">${t.onlyB}</td><td class="n">${t.neither}</td><td class="n">${formatShare(t.agreement)}</td><td class="n">${fmt(t.kappa)}</td></tr>`,
+  );
+  const disagreements = report.disagreements.map((d) => {
+    const link = options.target === 'webview' ? `<a href="#" data-line="${d.line}"${sources[0] ? ` data-source="${escapeHtml(sources[0])}"` : ''}>turn ${d.turn + 1}, line ${d.line}</a>` : `turn ${d.turn + 1}, line ${d.line}`;
+    return `<tr><td>${link}<div class="muted">${escapeHtml(d.speaker)}: ${escapeHtml(d.excerpt)}</div></td><td>${tags(d.a)}</td><td>${tags(d.b)}</td></tr>`;
+  });
+  const body = [
+    `<h1>Agreement <span class="muted">two coders, one session</span></h1>`,
+    `<p>A: <strong>${escapeHtml(report.a)}</strong> · B: <strong>${escapeHtml(report.b)}</strong></p>`,
+    `<table><tbody>`,
+    `<tr><td>turns compared</td><td class="n">${report.units} of ${report.turns}</td><td class="muted">${report.excludeUncoded ? 'turns neither coder tagged left out' : 'every turn (uncoded turns count as agreement on "none")'}</td></tr>`,
+    `<tr><td>same codes</td><td class="n">${report.agreed} (${formatShare(report.agreement)})</td><td></td></tr>`,
+    `<tr><td>Cohen's kappa</td><td class="n">${fmt(report.kappa)}</td><td class="muted">${escapeHtml(kappaWords(report.kappa))}; turn level, each turn's set of codes one category</td></tr>`,
+    `<tr><td>pooled kappa</td><td class="n">${fmt(report.pooledKappa)}</td><td class="muted">the per-technique tables pooled</td></tr>`,
+    `</tbody></table>`,
+    `<h2>Per technique</h2>`,
+    rows.length ? `<table><thead><tr><th>technique</th><th class="n">both</th><th class="n">only A</th><th class="n">only B</th><th class="n">neither</th><th class="n">agree</th><th class="n">kappa</th></tr></thead><tbody>${rows.join('')}</tbody></table>` : '<p>Neither copy has technique tags.</p>',
+    `<h2>Disagreeing turns <span class="muted">${report.disagreements.length}</span></h2>`,
+    disagreements.length ? `<table><thead><tr><th>turn</th><th>A: ${escapeHtml(report.a)}</th><th>B: ${escapeHtml(report.b)}</th></tr></thead><tbody>${disagreements.join('')}</tbody></table>` : '<p>None.</p>',
+  ].join('\n');
+  return page(`Agreement — ${report.a} vs ${report.b}`, body, options);
 }
 
 // ---------------------------------------------------------------------------
