@@ -14,6 +14,7 @@ import { VFile } from 'vfile';
 import { isStrip, stripFlag, type Mode } from './cli/plugin.ts';
 import { expandFiles, inShard, type Shard } from './cli/files.ts';
 import { runJsonl } from './cli/jsonl.ts';
+import { isSubcommand, runSubcommand } from './cli/subcommands.ts';
 import { BATCH_FILES, lintInBatches } from './cli/batch.ts';
 import { IGNORE_NAME, runEngine, writeReport, type CliIo } from './cli/engine.ts';
 import { SettingsResolver } from './core/resolve.ts';
@@ -24,6 +25,10 @@ declare const PACKAGE_VERSION: string | undefined;
 export const VERSION = typeof PACKAGE_VERSION === 'string' ? PACKAGE_VERSION : '0.0.0-dev';
 
 const HELP = `Usage: transcript-lint [options] [path | glob ...]
+       transcript-lint report [--format html|json|md] [-o FILE] <paths…>
+       transcript-lint export --format csv|jsonl|qdpx -o FILE <paths…>
+       transcript-lint import <file.jsonl|file.qdpx> --out-dir DIR
+       transcript-lint agreement [--format text|json|html] <a.transcript> <b.transcript>
 
 Lint therapy session transcripts (*.transcript): loops, unanswered
 questions, canned refusals, role confusion, truncation, generation
@@ -56,12 +61,17 @@ Options:
   -h, --help               show this help
   -v, --version            show the version
 
+A path called like a subcommand is linted as ./report. transcript-lint <subcommand> --help
+tells more.
+
 Exit code: 1 when an error-level message was reported, 2 on bad usage.
 Rules: ${allRules.map((r) => r.id).join(', ')}.`;
 
 export { runEngine, type CliIo, type EngineRun } from './cli/engine.ts';
 
 export async function main(argv: string[], io: CliIo): Promise<number> {
+  // A subcommand is the first word; anything else (./report included) is a path to lint.
+  if (isSubcommand(argv[0])) return runSubcommand(argv[0], argv.slice(1), io);
   let args;
   try {
     args = parseArgs({

@@ -67,7 +67,7 @@ code, .tag { font-family: var(--vscode-editor-font-family, ui-monospace, SFMono-
 .turn { padding: 4px 0 6px 10px; border-left: 3px solid transparent; margin: 2px 0; } .turn:target { background: var(--vscode-editor-selectionBackground, rgba(128,128,128,0.2)); }
 .turn.r-therapist { border-color: var(--vscode-charts-blue, var(--therapist)); } .turn.r-patient { border-color: var(--vscode-charts-orange, var(--patient)); } .turn.r-other { border-color: var(--vscode-charts-purple, var(--other)); }
 .turn p { margin: 0.2em 0; white-space: pre-wrap; } .turn .who { font-weight: 600; }
-details > summary { cursor: pointer; } section.session { margin-top: 2em; }
+section.session { margin-top: 3em; border-top: 3px solid var(--vscode-panel-border, var(--border)); padding-top: 0.5em; }
 `;
 
 /** Clicks on links to lines become messages to the extension, which reveals the line. */
@@ -285,7 +285,7 @@ function transcriptSection(report: SessionReport, prefix: string, options: HtmlO
     const found = problems.get(t.turn);
     return `<div class="turn r-${t.role}" id="${prefix}t${t.turn}"><span class="muted">${t.turn + 1} · line ${t.line}</span> <span class="who">${escapeHtml(t.speaker)}</span> ${tags}${found ? ` <span class="muted">— ${[...new Set(found)].join(', ')}</span>` : ''}${paragraphs}</div>`;
   });
-  return `<h2>Transcript</h2><details><summary>${plural(report.timeline.length, 'turn')} (tags and comments left out)</summary>${turns.join('')}</details>`;
+  return `<h2>Transcript <span class="muted">${plural(report.timeline.length, 'turn')}; tags beside the speaker, comments left out</span></h2>${turns.join('')}`;
 }
 
 /** The body of one session's report (without the page around it). */
@@ -357,9 +357,9 @@ export function termHtml(term: TermReport, options: HtmlOptions): string {
     trendChart('Problems', term.trends.problems, names, (v) => String(Math.round(v))),
   ];
   const skipped = term.skipped.length ? `<h2>Not reported</h2><ul>${term.skipped.map((s) => `<li>${escapeHtml(s.name)}: ${escapeHtml(s.error)}</li>`).join('')}</ul>` : '';
-  const sessions = term.sessions.map((s, i) => `<section class="session" id="s${i}-"><details${term.sessions.length <= 3 ? ' open' : ''}><summary><strong>${i + 1}. ${escapeHtml(s.name)}</strong></summary>${sessionBody(s, `s${i}-`, options, 'h2')}</details></section>`);
+  const sessions = term.sessions.map((s, i) => `<section class="session" id="s${i}-"><p class="muted">Session ${i + 1} of ${term.sessions.length} · <a href="#top">back to the table</a></p>${sessionBody(s, `s${i}-`, options, 'h1')}</section>`);
   const body = [
-    `<h1>${escapeHtml(term.title)} <span class="muted">${plural(term.sessions.length, 'session')}</span></h1>`,
+    `<h1 id="top">${escapeHtml(term.title)} <span class="muted">${plural(term.sessions.length, 'session')}</span></h1>`,
     `<h2>Sessions</h2>`,
     `<table><thead><tr><th class="n">#</th><th>session</th><th>kind</th><th class="n">turns</th><th class="n">therapist talk</th><th class="n">questions</th><th class="n">reflections</th><th class="n">R:Q</th><th class="n">% CR</th><th class="n">tags</th><th class="n">untagged</th><th class="n">CTRS</th><th class="n">problems</th></tr></thead><tbody>${rows.join('')}</tbody></table>`,
     `<p class="muted">R:Q and % complex reflections are MITI figures in MI sessions (from their tags when coded), else detected; CTRS is coverage by tags (items addressed of 11), in CBT sessions.</p>`,
