@@ -2,5 +2,6 @@
 import type { EvalSection } from './section.ts';
 import { rulesSection } from './rules.ts';
 import { injectedSection } from './injected.ts';
+import { identifiersSection } from './identifiers.ts';
 
-export const SECTIONS: EvalSection[] = [rulesSection, injectedSection];
+export const SECTIONS: EvalSection[] = [rulesSection, injectedSection, identifiersSection];

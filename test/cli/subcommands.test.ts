@@ -196,3 +196,21 @@ test('--strip-comments removes the comment lines; with --strip-tags, both', () =
   const jsonl = run(['--jsonl', '--strip-comments'], { input: `${JSON.stringify({ id: 1, text: input })}\n` });
   assert.equal((JSON.parse(jsonl.stdout) as { text: string }).text, 'Therapist: [cbt:mood-check] How was the week?\nClient: Long.\n');
 });
+
+test('--jsonl --fix with the identifier rule de-identifies a dataset, message by message; crisis lines stay', () => {
+  const records = [
+    { id: 'a', messages: [{ role: 'system', content: 'Be kind.' }, { role: 'user', content: 'I am Dana, call me on (415) 555-0132 or email dana@example.org.' }, { role: 'assistant', content: 'Thanks, Dana. If things get worse, call or text 988.' }] },
+    { id: 'b', text: 'Therapist: How are you?\n\nClient: Fine. My SSN is 078-05-1120.\n' },
+  ];
+  const input = `${records.map((r) => JSON.stringify(r)).join('\n')}\n`;
+  const { code, stdout, stderr } = run(['--jsonl', '--fix', '--rule', 'identifier=warn'], { input });
+  assert.equal(code, 0, stderr);
+  const [a, b] = stdout.trim().split('\n').map((l) => JSON.parse(l) as { fixed: number; messages?: Array<{ content: string }>; text?: string });
+  assert.equal(a!.messages![0]!.content, 'Be kind.');
+  assert.equal(a!.messages![1]!.content, 'I am [NAME], call me on [PHONE] or email [EMAIL].');
+  assert.equal(a!.messages![2]!.content, 'Thanks, [NAME]. If things get worse, call or text 988.');
+  assert.equal(b!.text, 'Therapist: How are you?\n\nClient: Fine. My SSN is [SSN].\n');
+  // Without the rule, nothing changes.
+  const off = JSON.parse(run(['--jsonl', '--fix'], { input }).stdout.split('\n')[1]!) as { text: string };
+  assert.equal(off.text, records[1]!.text);
+});
