@@ -18,7 +18,7 @@ import { parseArgs } from 'node:util';
 import type { CliIo } from './engine.ts';
 import { IGNORE_NAME } from './engine.ts';
 import { expandFiles } from './files.ts';
-import { checkBytes, checkText } from './input.ts';
+import { readTranscript } from './read.ts';
 import { lines } from './jsonl.ts';
 import { SettingsResolver } from '../core/resolve.ts';
 import { emptyConfig, parseSeverity } from '../core/config.ts';
@@ -137,25 +137,6 @@ function overridesOf(specs: readonly string[]) {
     overrides.rules[id] = { severity: parsed };
   }
   return overrides;
-}
-
-/** Read one transcript as linting does: BOM dropped, bytes checked; the reason it cannot be read otherwise. */
-export function readTranscript(file: string): { text: string } | { error: string } {
-  let bytes: Buffer;
-  try {
-    const stat = fs.statSync(file);
-    if (stat.isDirectory()) return { error: 'is a folder' };
-    bytes = fs.readFileSync(file);
-  } catch (error) {
-    const code = (error as NodeJS.ErrnoException).code;
-    return { error: code === 'ENOENT' ? 'no such file' : (error as Error).message };
-  }
-  const problem = checkBytes(bytes);
-  if (problem) return { error: problem };
-  let text = bytes.toString('utf8');
-  if (text.charCodeAt(0) === 0xfeff) text = text.slice(1);
-  const other = checkText(text, undefined);
-  return other ? { error: other } : { text };
 }
 
 async function loadSessions(inputs: readonly string[], io: CliIo, options: LoadOptions): Promise<{ loaded: Loaded[]; skipped: Array<{ name: string; error: string }> }> {

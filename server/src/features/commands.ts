@@ -14,12 +14,17 @@ import { suggestTechniques } from '../core/suggest.ts';
 import { tagInsertion } from './locate.ts';
 import { sessionReport, type SessionReport } from '../core/report.ts';
 import { sessionMarkdown } from '../core/report-render.ts';
+import { allComments, commentAuthor } from '../core/comments.ts';
 
 export const STRIP_TAGS_COMMAND = 'therapyTranscript.server.stripTags';
 export const RANK_TECHNIQUES_COMMAND = 'therapyTranscript.server.rankTechniques';
 export const SUMMARY_COMMAND = 'therapyTranscript.server.summary';
 /** The session report as data (report.ts), for the VS Code webview; args: uri. */
 export const REPORT_COMMAND = 'therapyTranscript.server.report';
+/** The supervisor comments of a document ({ line, endCharacter, author?, text }[]); args: uri. */
+export const COMMENTS_COMMAND = 'therapyTranscript.server.comments';
+/** Two coders compared (agreement.ts), open or on disk; args: uri of copy A, uri of copy B, { excludeUncoded? }. */
+export const AGREEMENT_COMMAND = 'therapyTranscript.server.agreement';
 /** Shows the summary in any client (`window/showMessage`); args: uri. */
 export const SHOW_SUMMARY_SERVER_COMMAND = 'therapyTranscript.server.showSummary';
 /** The technique picker in any client (`window/showMessageRequest`, then `workspace/applyEdit`); args: uri, position. */
@@ -35,6 +40,8 @@ export const SERVER_COMMANDS = [
   RANK_TECHNIQUES_COMMAND,
   SUMMARY_COMMAND,
   REPORT_COMMAND,
+  COMMENTS_COMMAND,
+  AGREEMENT_COMMAND,
   SHOW_SUMMARY_SERVER_COMMAND,
   PICK_TECHNIQUE_SERVER_COMMAND,
   APPLY_EDIT_COMMAND,
@@ -51,6 +58,23 @@ export function reportOf(analysis: DocumentAnalysis): SessionReport {
 /** The supervisor's report of a session, as Markdown. */
 export function summaryMarkdown(analysis: DocumentAnalysis): string {
   return sessionMarkdown(reportOf(analysis));
+}
+
+export interface CommentInfo {
+  /** 0-based line and the comment's range on it. */
+  line: number;
+  character: number;
+  endCharacter: number;
+  author?: string;
+  text: string;
+}
+
+/** The supervisor comments of a document, for the editor's Comments view. */
+export function commentsOf(analysis: DocumentAnalysis): CommentInfo[] {
+  return allComments(analysis.session.tree).map((comment) => {
+    const { author, body } = commentAuthor(comment);
+    return { line: comment.position.start.line - 1, character: comment.position.start.column - 1, endCharacter: comment.position.end.column - 1, ...(author ? { author } : {}), text: body };
+  });
 }
 
 export function strippedText(analysis: DocumentAnalysis): string {
