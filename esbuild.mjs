@@ -1,12 +1,12 @@
 // Bundles the extension client, the language server, the CLI and the VS Code
-// test suite into dist/. All outputs are CommonJS for Node (VS Code loads
+// test suite into dist/, and copies the technique model's weights beside them. All outputs are CommonJS for Node (VS Code loads
 // extensions with require; unified's ESM-only packages are bundled in).
 //
 //   node esbuild.mjs            build once
 //   node esbuild.mjs --watch    rebuild on change
 //   node esbuild.mjs --minify   smaller bundles (for packaging)
 import * as esbuild from 'esbuild';
-import { readFileSync } from 'node:fs';
+import { copyFileSync, mkdirSync, readFileSync } from 'node:fs';
 
 const pkg = JSON.parse(readFileSync(new URL('./package.json', import.meta.url), 'utf8'));
 const watch = process.argv.includes('--watch');
@@ -35,6 +35,10 @@ const builds = [
 ].map((entry) => ({ ...common, ...entry, outdir: 'dist', outExtension: { '.js': '.cjs' } }));
 
 const existing = builds.filter((b) => Object.values(b.entryPoints).every((file) => exists(file)));
+
+// The technique model's weights (written by `npm run train`) ship beside the bundles, read on first use.
+mkdirSync('dist', { recursive: true });
+copyFileSync('server/src/core/model/weights/technique-model.bin', 'dist/technique-model.bin');
 
 if (watch) {
   const contexts = await Promise.all(existing.map((b) => esbuild.context(b)));

@@ -2,6 +2,7 @@
 import type { EvalSection } from './section.ts';
 import { rulesSection } from './rules.ts';
 import { injectedSection } from './injected.ts';
+import { suggestionsSection } from './suggestions.ts';
 import { identifiersSection } from './identifiers.ts';
 
-export const SECTIONS: EvalSection[] = [rulesSection, injectedSection, identifiersSection];
+export const SECTIONS: EvalSection[] = [rulesSection, injectedSection, suggestionsSection, identifiersSection];

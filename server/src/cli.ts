@@ -10,14 +10,15 @@ import { parseArgs } from 'node:util';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { VFile } from 'vfile';
 import { isStrip, stripFlag, type Mode } from './cli/plugin.ts';
 import { expandFiles, inShard, type Shard } from './cli/files.ts';
 import { runJsonl } from './cli/jsonl.ts';
 import { isSubcommand, runSubcommand } from './cli/subcommands.ts';
-import { BATCH_FILES, lintInBatches } from './cli/batch.ts';
+import { BATCH_FILES, lintInBatches, targetFile } from './cli/batch.ts';
+import { unreadableReason } from './cli/input.ts';
 import { IGNORE_NAME, runEngine, writeReport, type CliIo } from './cli/engine.ts';
 import { SettingsResolver } from './core/resolve.ts';
+import { UnreadableFileError } from './core/read.ts';
 import { emptyConfig, parseSeverity } from './core/config.ts';
 import { allRules } from './core/rules/index.ts';
 
@@ -197,16 +198,19 @@ export async function main(argv: string[], io: CliIo): Promise<number> {
   try {
     files = await expandFiles(positionals, { cwd: io.cwd, extensions: ['.transcript'], ignoreName: IGNORE_NAME, ignorePath: values['ignore-path'], ignorePatterns: values['ignore-pattern'] });
   } catch (error) {
+    if (error instanceof UnreadableFileError) return usage(`cannot read the ignore file ${path.relative(io.cwd, error.file) || error.file}: ${error.message}`);
     if (!shard && workers === 1) return runEngine({ ...common, files: positionals }); // The engine reports it.
     return usage(`cannot read the ignore file: ${(error as Error).message}`);
   }
-  // A short list, as given: the engine's own run is exact (one-file mode …) and its queue cheap.
-  if (!shard && workers === 1 && files.length <= BATCH_FILES) return runEngine({ ...common, files: positionals });
+  // A short list, as given: the engine's own run is exact (one-file mode …) and its queue cheap —
+  // unless a file must not be read (a FIFO, a device: the engine would wait on it forever).
+  const readable = files.every((file) => unreadableReason(path.resolve(io.cwd, file.path)) === undefined);
+  if (!shard && workers === 1 && files.length <= BATCH_FILES && readable) return runEngine({ ...common, files: positionals });
   if (shard) files = files.filter((file) => inShard(file.path, shard));
   // An empty shard is a normal outcome (few files, many shards): an empty report, not stdin.
   if (files.length === 0) return writeReport({ ...common, files: positionals }, []);
   // One file (a shard of one): as a file, so that `a[1].transcript` is not taken for a glob.
-  if (files.length === 1) return runEngine({ ...common, files: [new VFile({ path: path.resolve(io.cwd, files[0]!.path) })] });
+  if (files.length === 1) return runEngine({ ...common, files: [targetFile(path.resolve(io.cwd, files[0]!.path))] });
   if (isStrip(common.mode) && !common.outDir) {
     io.stderr.write(`transcript-lint: ${stripFlag(common.mode)} with several files needs --out-dir <dir>\n`);
     return 2;

@@ -3,8 +3,10 @@
  * from the command line: `--stdio` (any LSP editor), `--node-ipc` (VS Code)
  * or `--socket=<port>`.
  */
-import { createConnection, ProposedFeatures } from 'vscode-languageserver/node';
+import { format } from 'node:util';
+import { createConnection, ProposedFeatures, type Connection } from 'vscode-languageserver/node';
 import { startServer } from './server.ts';
+import { checkFraming } from './framing.ts';
 
 if (process.argv.includes('--help') || process.argv.includes('-h')) {
   process.stdout.write(
@@ -21,4 +23,20 @@ if (!process.argv.some((a) => a === '--stdio' || a === '--node-ipc' || a.startsW
 process.on('unhandledRejection', (reason) => {
   process.stderr.write(`transcript-language-server: a request failed: ${reason instanceof Error ? reason.message : String(reason)}\n`);
 });
-startServer(createConnection(ProposedFeatures.all));
+
+/**
+ * Over stdio the framing is checked first (framing.ts): a broken header is said on stderr and the
+ * server stops, rather than run on deaf. As createConnection does for --stdio by itself, nothing
+ * but the protocol may write to stdout: the console goes to the client's log.
+ */
+function stdioConnection(): Connection {
+  const input = checkFraming(process.stdin, (problem) => {
+    process.stderr.write(`transcript-language-server: cannot read the client's messages: ${problem}. Nothing after it can be read in step, so the server stops (the client may start it again).\n`);
+  });
+  const connection = createConnection(ProposedFeatures.all, input, process.stdout);
+  const log = (level: 'log' | 'info' | 'warn' | 'error') => (...args: unknown[]) => connection.console[level](format(...args));
+  Object.assign(console, { log: log('log'), debug: log('log'), info: log('info'), warn: log('warn'), error: log('error'), trace: log('log') });
+  return connection;
+}
+
+startServer(process.argv.includes('--stdio') ? stdioConnection() : createConnection(ProposedFeatures.all));

@@ -19,6 +19,7 @@ import {
   TextDocuments,
   type CodeAction,
   type Command,
+  type CancellationToken,
   type Connection,
   type Disposable,
   type InitializeParams,
@@ -30,7 +31,7 @@ import {
 } from 'vscode-languageserver';
 import { TextDocument } from 'vscode-languageserver-textdocument';
 import { URI } from 'vscode-uri';
-import { AnalysisStore, filePathOf } from './features/analysis.ts';
+import { AnalysisStore, filePathOf, type DocumentAnalysis, type SessionView } from './features/analysis.ts';
 import { DiagnosticsFeature, diagnosticsOf } from './features/diagnostics.ts';
 import { documentSymbols, flatSymbols } from './features/symbols.ts';
 import { foldingRanges } from './features/folding.ts';
@@ -85,7 +86,12 @@ export function startServer(connection: Connection, options: ServerOptions = {})
   const store = new AnalysisStore(resolver);
   // Apply edits one by one, telling the store what changed, so it can reparse just there.
   const documents = new TextDocuments<TextDocument>({
-    create: TextDocument.create,
+    // A didOpen without text (or version) breaks the protocol; open it empty rather than keep an
+    // undefined text that every workspace-wide request would trip over.
+    create(uri, languageId, version, content) {
+      if (typeof content !== 'string') connection.console.warn(`textDocument/didOpen of ${uri} has no text: opened as an empty document.`);
+      return TextDocument.create(uri, languageId, Number.isInteger(version) ? version : 0, typeof content === 'string' ? content : '');
+    },
     update(document, changes, version) {
       for (const change of changes) {
         if ('range' in change) {
@@ -240,9 +246,30 @@ export function startServer(connection: Connection, options: ServerOptions = {})
     store.forget(event.document.uri);
   });
 
-  const withAnalysis = <T>(uri: string, empty: T, run: (document: TextDocument, analysis: ReturnType<AnalysisStore['get']>) => T): T => {
-    const document = documents.get(uri);
-    return document ? run(document, store.get(document)) : empty;
+  /**
+   * The document open at `uri` and what `wait` makes of it, waited for in slices: the server answers
+   * other requests meanwhile, a cancelled request stops waiting, and when the document changes (or
+   * is closed, or opened again) before the answer is ready, the answer is for what it is then.
+   */
+  const waitFor = async <V>(uri: string, token: CancellationToken | undefined, wait: (document: TextDocument, wanted: () => boolean) => Promise<V | undefined>) => {
+    for (;;) {
+      const document = documents.get(uri);
+      if (!document || token?.isCancellationRequested) return undefined;
+      const version = document.version;
+      const wanted = () => documents.get(uri) === document && document.version === version && !token?.isCancellationRequested;
+      const value = await wait(document, wanted);
+      if (value !== undefined && wanted()) return { document, value };
+    }
+  };
+  /** Requests that need only the session (outline, folding, hover, completion, tags…): no waiting for the rules. */
+  const withSession = async <T>(uri: string, token: CancellationToken | undefined, empty: T, run: (document: TextDocument, view: SessionView) => T | Promise<T>): Promise<T> => {
+    const found = await waitFor(uri, token, (document, wanted) => store.sessionInSlices(document, wanted));
+    return found ? run(found.document, found.value) : empty;
+  };
+  /** Requests that need the findings (quick fixes). */
+  const withAnalysis = async <T>(uri: string, token: CancellationToken | undefined, empty: T, run: (document: TextDocument, analysis: DocumentAnalysis) => T | Promise<T>): Promise<T> => {
+    const found = await waitFor(uri, token, (document, wanted) => store.getInSlices(document, wanted));
+    return found ? run(found.document, found.value) : empty;
   };
   /** For commands: the document must be open. */
   const openDocument = (uri: unknown): TextDocument => {
@@ -255,12 +282,12 @@ export function startServer(connection: Connection, options: ServerOptions = {})
   const pickerCommand = () =>
     client.clientCommands.has(PICK_TECHNIQUE_COMMAND) ? PICK_TECHNIQUE_COMMAND : client.applyEdit ? PICK_TECHNIQUE_SERVER_COMMAND : undefined;
 
-  connection.onDocumentSymbol((params) =>
-    withAnalysis(params.textDocument.uri, [], (d, a) => (client.hierarchicalSymbols ? documentSymbols(a) : flatSymbols(d.uri, documentSymbols(a)))),
+  connection.onDocumentSymbol((params, token) =>
+    withSession(params.textDocument.uri, token, [], (d, a) => (client.hierarchicalSymbols ? documentSymbols(a) : flatSymbols(d.uri, documentSymbols(a)))),
   );
-  connection.onFoldingRanges((params) => withAnalysis(params.textDocument.uri, [], (_, a) => foldingRanges(a)));
-  connection.onCodeAction((params) =>
-    withAnalysis(params.textDocument.uri, [], (d, a): Array<CodeAction | Command> => {
+  connection.onFoldingRanges((params, token) => withSession(params.textDocument.uri, token, [], (_, a) => foldingRanges(a)));
+  connection.onCodeAction((params, token) =>
+    withAnalysis(params.textDocument.uri, token, [], (d, a): Array<CodeAction | Command> => {
       const actions = [...quickFixes(d, a, params, client.codeActionLiterals && client.resolveEdits), ...tagActions(d, a, params, pickerCommand())];
       if (client.codeActionLiterals) return actions;
       // A client without code action literals runs commands: the server applies the edit (workspace/applyEdit).
@@ -270,29 +297,29 @@ export function startServer(connection: Connection, options: ServerOptions = {})
       );
     }),
   );
-  connection.onCodeActionResolve((action) => {
+  connection.onCodeActionResolve(async (action, token) => {
     const uri = (action.data as { fixAll?: { uri: string } } | undefined)?.fixAll?.uri;
-    const document = uri ? documents.get(uri) : undefined;
-    return resolveFixAll(action, document, document && store.get(document));
+    if (!uri) return resolveFixAll(action, undefined, undefined);
+    return withAnalysis(uri, token, resolveFixAll(action, undefined, undefined), (document, analysis) => resolveFixAll(action, document, analysis));
   });
-  connection.onCodeLens((params) =>
-    withAnalysis(params.textDocument.uri, [], (_, a) =>
+  connection.onCodeLens((params, token) =>
+    withSession(params.textDocument.uri, token, [], (_, a) =>
       codeLenses(a, client.clientCommands.has(SHOW_SUMMARY_COMMAND) ? SHOW_SUMMARY_COMMAND : SHOW_SUMMARY_SERVER_COMMAND),
     ),
   );
-  connection.onCompletion((params) =>
-    withAnalysis(params.textDocument.uri, [], (d, a) =>
+  connection.onCompletion((params, token) =>
+    withSession(params.textDocument.uri, token, [], (d, a) =>
       completion(d, a, params, { markdown: client.completionMarkdown, triggerSuggest: client.clientCommands.has('editor.action.triggerSuggest') }),
     ),
   );
-  connection.onHover((params) => withAnalysis(params.textDocument.uri, null, (d, a) => hover(d, a, params, client.hoverMarkdown)));
-  connection.onReferences((params) => withAnalysis(params.textDocument.uri, Promise.resolve([]), (d, a) => references(d, a, params, index)));
-  connection.onPrepareRename((params) => withAnalysis(params.textDocument.uri, null, (d, a) => prepareRename(d, a, params)));
-  connection.onRenameRequest((params) => withAnalysis(params.textDocument.uri, Promise.resolve(null), (d, a) => rename(d, a, params, index)));
+  connection.onHover((params, token) => withSession(params.textDocument.uri, token, null, (d, a) => hover(d, a, params, client.hoverMarkdown)));
+  connection.onReferences((params, token) => withSession(params.textDocument.uri, token, [], (d, a) => references(d, a, params, index)));
+  connection.onPrepareRename((params, token) => withSession(params.textDocument.uri, token, null, (d, a) => prepareRename(d, a, params)));
+  connection.onRenameRequest((params, token) => withSession(params.textDocument.uri, token, null, (d, a) => rename(d, a, params, index)));
   connection.onWorkspaceSymbol((params) =>
     workspaceSymbols(params.query, index, (ns, id) => store.peekCodebook()?.get(ns, id)?.label),
   );
-  connection.languages.semanticTokens.on((params) => withAnalysis(params.textDocument.uri, { data: [] }, (_, a) => semanticTokens(a)));
+  connection.languages.semanticTokens.on((params, token) => withSession(params.textDocument.uri, token, { data: [] }, (_, a) => semanticTokens(a)));
 
   /**
    * A progress in the client: on the request's own token if it sent one, else one the server

@@ -18,12 +18,13 @@ const chat = [
 
 test('a chat renders as a transcript; system messages are left out; every message knows its range', () => {
   const rendered = renderChat(chat);
-  assert.equal(rendered.text, 'Therapist: How was the week?\n\nPatient: Long. Tiring.\n\nClient:\n\nTherapist: Tell me more.\n');
+  // The text parts of a multi-part content are paragraphs of the turn.
+  assert.equal(rendered.text, 'Therapist: How was the week?\n\nPatient: Long.\n\n Tiring.\n\nClient:\n\nTherapist: Tell me more.\n');
   assert.deepEqual(
     rendered.parts.map((p) => [p.index, rendered.text.slice(p.start, p.labelEnd), rendered.text.slice(p.contentStart, p.contentEnd)]),
     [
       [1, 'Therapist:', 'How was the week?'],
-      [2, 'Patient:', 'Long. Tiring.'],
+      [2, 'Patient:', 'Long.\n\n Tiring.'],
       [3, 'Client:', ''],
       [4, 'Therapist:', 'Tell me more.'],
     ],
@@ -51,7 +52,8 @@ test('edits go back into their messages: replacements, insertions at the edges, 
   assert.deepEqual(rebuildMessages(chat, rendered, parts, text), [
     chat[0],
     { role: 'assistant', content: 'How was the month?' },
-    { role: 'user', content: 'So. Long. Tiring. Yes.' },
+    // A multi-part content keeps its parts: each edit goes into the part it is in.
+    { role: 'user', content: [{ type: 'text', text: 'So. Long.' }, { type: 'text', text: ' Tiring. Yes.' }] },
     chat[4], // unchanged: the same object, other fields and all
   ]);
   // The last turn removed from the end of the previous one (turnRemovalRange of a last turn).

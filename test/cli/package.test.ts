@@ -52,6 +52,8 @@ test('the tarball holds what runs, and nothing of the sources or tests', () => {
     'dist/cli-worker.cjs',
     'dist/server.cjs',
     'dist/extension.cjs',
+    // The technique model's weights, read beside the server bundle.
+    'dist/technique-model.bin',
     'schemas/codebook.schema.json',
     'schemas/transcriptrc.schema.json',
     'syntaxes/therapy-transcript.tmLanguage.json',
@@ -95,6 +97,12 @@ test('npm install -g of the tarball (offline) gives both programs, which run out
     const uri = pathToFileURL(path.join(work, 'b.transcript')).href;
     client.open(uri, fs.readFileSync(path.join(work, 'b.transcript'), 'utf8'), 1);
     assert.deepEqual((await client.diagnostics(uri, 1)).diagnostics.map((d) => d.code), ['unknown-speaker']);
+    // The technique model is found beside the installed bundle: a question no cue phrase names ranks first.
+    const typed = 'file:///virtual/typed.transcript';
+    client.open(typed, 'Client: I drink a bit.\nTherapist: [mi:Do you drink every day?\n', 1);
+    await client.diagnostics(typed, 1);
+    const items = (await client.connection.sendRequest<Array<{ label: string; sortText: string }>>('textDocument/completion', { textDocument: { uri: typed }, position: { line: 1, character: 15 } })).sort((a, b) => a.sortText.localeCompare(b.sortText));
+    assert.equal(items[0]!.label, 'question');
   } finally {
     await client.stop();
   }
@@ -108,7 +116,7 @@ test('the VS Code package (.vsix) builds from the same files list, with the exte
   const result = spawnSync(process.execPath, [vsce, 'package', '--no-dependencies', '--no-rewrite-relative-links', '--out', out], { cwd: ROOT, encoding: 'utf8', input: '' });
   assert.equal(result.status, 0, `${result.stdout}\n${result.stderr}`);
   assert.ok(fs.statSync(out).size > 100_000);
-  for (const file of ['dist/extension.cjs', 'dist/server.cjs', 'syntaxes/therapy-transcript.tmLanguage.json', 'language-configuration.json']) {
+  for (const file of ['dist/extension.cjs', 'dist/server.cjs', 'dist/technique-model.bin', 'syntaxes/therapy-transcript.tmLanguage.json', 'language-configuration.json']) {
     assert.ok(result.stdout.includes(path.basename(file)), `${file} is not in the .vsix:\n${result.stdout}`);
   }
 });

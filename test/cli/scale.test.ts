@@ -39,8 +39,8 @@ interface Result {
   turns?: number;
   findings?: Array<{ ruleId: string; severity: string; line: number; column: number; endLine: number; endColumn: number; reason: string; messageIndex?: number }>;
   fixed?: number;
-  text?: string;
-  messages?: Array<{ role: string; content: string }>;
+  /** --fix, --strip-tags: the cleaned record. */
+  record?: { id?: unknown; text?: string; messages?: Array<{ role: string; content: string }>; [field: string]: unknown };
   error?: string;
 }
 
@@ -121,13 +121,13 @@ test('--jsonl --fix: the fixed text is what --fix makes of the same transcript; 
   const { code, stdout } = lint(['--jsonl', '--fix'], { input: jsonl([{ id: 'seed', text: seed }, CHAT]) });
   assert.equal(code, 0);
   const [text, chat] = results(stdout);
-  assert.equal(text!.text, lint(['--fix'], { input: seed }).stdout);
+  assert.equal(text!.record!.text, lint(['--fix'], { input: seed }).stdout);
   assert.ok(text!.fixed! > 0);
   assert.ok(!text!.findings!.some((f) => f.ruleId === 'consecutive-turns' || f.ruleId === 'mojibake'));
 
   // The repeated turn is removed, the mojibake repaired in its message, the system prompt and other fields kept.
   assert.equal(chat!.fixed, 2);
-  assert.deepEqual(chat!.messages, [
+  assert.deepEqual(chat!.record!.messages, [
     CHAT.messages[0],
     { role: 'assistant', content: 'How are you feeling today? It’s okay to take your time.' },
     CHAT.messages[2],
@@ -144,8 +144,8 @@ test('--jsonl --strip-tags: records without their tags', () => {
   const { code, stdout } = lint(['--jsonl', '--strip-tags'], { input });
   assert.equal(code, 0);
   const [text, chat] = results(stdout);
-  assert.equal(text!.text, 'Therapist: What shall we cover?\nClient: Sleep.\n');
-  assert.deepEqual(chat!.messages, [
+  assert.equal(text!.record!.text, 'Therapist: What shall we cover?\nClient: Sleep.\n');
+  assert.deepEqual(chat!.record!.messages, [
     { role: 'assistant', content: 'How was the week?' },
     { role: 'user', content: 'Long. [ignore:all] Fine.' },
   ]);

@@ -73,7 +73,7 @@ test('report: bad input gets a clear message; a file that is not text is named a
   fs.copyFileSync(TAGGED, path.join(dir, 'ok.transcript'));
   const { code, stdout, stderr } = run(['report', '--format', 'json', dir]);
   assert.equal(code, 1);
-  assert.match(stderr, /binary\.transcript: .*binary file/);
+  assert.match(stderr, /binary\.transcript: .*(binary file|not UTF-8)/);
   const json = JSON.parse(stdout) as { sessions: unknown[]; skipped: Array<{ name: string }> };
   assert.equal(json.sessions.length, 1);
   assert.equal(json.skipped.length, 1);
@@ -194,7 +194,7 @@ test('--strip-comments removes the comment lines; with --strip-tags, both', () =
   assert.equal(run(['--strip-tags', '--strip-comments'], { input }).stdout, 'Therapist: How was the week?\nClient: Long.\n');
   assert.equal(run(['--fix', '--strip-comments'], { input }).code, 2);
   const jsonl = run(['--jsonl', '--strip-comments'], { input: `${JSON.stringify({ id: 1, text: input })}\n` });
-  assert.equal((JSON.parse(jsonl.stdout) as { text: string }).text, 'Therapist: [cbt:mood-check] How was the week?\nClient: Long.\n');
+  assert.equal((JSON.parse(jsonl.stdout) as { record: { text: string } }).record.text, 'Therapist: [cbt:mood-check] How was the week?\nClient: Long.\n');
 });
 
 test('--jsonl --fix with the identifier rule de-identifies a dataset, message by message; crisis lines stay', () => {
@@ -205,12 +205,12 @@ test('--jsonl --fix with the identifier rule de-identifies a dataset, message by
   const input = `${records.map((r) => JSON.stringify(r)).join('\n')}\n`;
   const { code, stdout, stderr } = run(['--jsonl', '--fix', '--rule', 'identifier=warn'], { input });
   assert.equal(code, 0, stderr);
-  const [a, b] = stdout.trim().split('\n').map((l) => JSON.parse(l) as { fixed: number; messages?: Array<{ content: string }>; text?: string });
+  const [a, b] = stdout.trim().split('\n').map((l) => (JSON.parse(l) as { record: { messages?: Array<{ content: string }>; text?: string } }).record);
   assert.equal(a!.messages![0]!.content, 'Be kind.');
   assert.equal(a!.messages![1]!.content, 'I am [NAME], call me on [PHONE] or email [EMAIL].');
   assert.equal(a!.messages![2]!.content, 'Thanks, [NAME]. If things get worse, call or text 988.');
   assert.equal(b!.text, 'Therapist: How are you?\n\nClient: Fine. My SSN is [SSN].\n');
   // Without the rule, nothing changes.
-  const off = JSON.parse(run(['--jsonl', '--fix'], { input }).stdout.split('\n')[1]!) as { text: string };
-  assert.equal(off.text, records[1]!.text);
+  const off = JSON.parse(run(['--jsonl', '--fix'], { input }).stdout.split('\n')[1]!) as { record: { text: string } };
+  assert.equal(off.record.text, records[1]!.text);
 });

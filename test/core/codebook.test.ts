@@ -4,7 +4,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { defaultCodebook, loadCodebook, CODEBOOK_FILE_NAME } from '../../server/src/core/codebook.ts';
-import { suggestTechniques, normalizeForCues } from '../../server/src/core/suggest.ts';
+import { suggestTechniques, rankTechniques, normalizeForCues } from '../../server/src/core/suggest.ts';
 import { analyze } from '../../server/src/core/lint.ts';
 import { emptyConfig } from '../../server/src/core/config.ts';
 import { parseTranscript } from '../../server/src/core/parser.ts';
@@ -74,18 +74,42 @@ function suggest(lines: string[], turn: number, namespace = 'cbt') {
   return suggestTechniques(defaultCodebook(), { session, turn, text: session.turns[turn]!.features.text, namespace });
 }
 
-test('suggestions come ranked with their reasons', () => {
+test('suggestions come ranked by probability with reasons a person can check', () => {
   const thoughtRecord = suggest(['Client: I felt like a failure all week.', 'Therapist: Let’s write it in your thought record: what is the evidence for that thought, and the evidence against it?'], 1);
-  assert.equal(thoughtRecord[0]!.entry.id, 'thought-record');
-  assert.match(thoughtRecord[0]!.reasons[0]!, /^matched: 'thought record'/);
-
-  const homework = suggest(['Therapist: Between now and next session, would you be willing to practise the breathing every evening?', 'Client: Yes.'], 0);
-  assert.ok(homework.slice(0, 3).some((s) => s.entry.id === 'homework-assignment'), JSON.stringify(homework.map((s) => s.entry.id)));
+  assert.ok(thoughtRecord.slice(0, 3).some((s) => s.entry.id === 'thought-record'), JSON.stringify(thoughtRecord.map((s) => s.entry.id)));
+  const record = thoughtRecord.find((s) => s.entry.id === 'thought-record')!;
+  assert.match(record.reasons.join('; '), /the codebook's cues? .*'thought record'/);
+  for (let i = 1; i < thoughtRecord.length; i++) assert.ok(thoughtRecord[i - 1]!.probability >= thoughtRecord[i]!.probability);
 
   const mi = suggest(['Client: I drink to unwind.', 'Therapist: What else do you enjoy in the evenings?'], 1, 'mi');
   assert.equal(mi[0]!.entry.id, 'question');
-  assert.match(mi[0]!.reasons.join(' '), /asks an open question/);
+  assert.match(mi[0]!.reasons.join(' '), /an open question/);
+  // Reasons are words, never scores.
+  for (const s of [...thoughtRecord, ...mi]) for (const r of s.reasons) assert.doesNotMatch(r, /\d\.\d|score|%/);
   assert.equal(normalizeForCues("It’s a “Thought-Record”, isn't it?"), " it's a thought-record isn't it ");
+});
+
+test('every entry and "no technique" are ranked; a backchannel ranks "no technique" first', () => {
+  const text = 'Client: And then my sister called again.\n\nTherapist: Mm-hmm.';
+  const session = new Session(text, parseTranscript(text));
+  for (const namespace of ['cbt', 'mi']) {
+    const ranking = rankTechniques(defaultCodebook(), { session, turn: 1, namespace });
+    assert.equal(ranking.model, true);
+    assert.equal(ranking.items.length, [...defaultCodebook().entries(namespace)].length + 1);
+    assert.equal(ranking.items[0]!.kind, 'none', `${namespace}: ${ranking.items.slice(0, 3).map((i) => (i.kind === 'none' ? 'none' : i.entry.id)).join(', ')}`);
+    const total = ranking.items.reduce((sum, i) => sum + i.probability, 0);
+    assert.ok(Math.abs(total - 1) < 1e-9);
+  }
+});
+
+test('a namespace no model ranks (a workspace codebook adds it) is ranked by its cues', () => {
+  const codebook = defaultCodebook();
+  codebook.merge({ namespaces: { dbt: { entries: [{ id: 'chain-analysis', label: 'Chain analysis', cues: ['chain analysis', 'what happened right before'] }] } } }, 'extra.codebook.json');
+  const text = 'Client: I lost it again.\n\nTherapist: Let us do a chain analysis: what happened right before?';
+  const session = new Session(text, parseTranscript(text));
+  const ranking = rankTechniques(codebook, { session, turn: 1, namespace: 'dbt' });
+  assert.equal(ranking.model, false);
+  assert.equal(ranking.items[0]!.kind === 'technique' && ranking.items[0]!.entry.id, 'chain-analysis');
 });
 
 test('unknown-tag and tag-on-patient-turn', () => {

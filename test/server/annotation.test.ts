@@ -41,25 +41,89 @@ const request = <T>(method: string, params: unknown) => client.connection.sendRe
 const codeActions = (uri: string, range: Range, diagnostics: Diagnostic[] = []) =>
   request<CodeAction[]>('textDocument/codeAction', { textDocument: { uri }, range, context: { diagnostics } });
 
-test('every therapist turn of the seed gets technique suggestions in the light bulb, best first', async () => {
+test('every therapist turn of the seed gets technique suggestions for both namespaces in the light bulb, best first', async () => {
   const turns = parseTranscript(seed).children.filter((c) => c.type === 'turn' && c.role === 'therapist');
   assert.equal(turns.length, 24);
+  let preferredSeen = 0;
   for (const turn of turns) {
     const at = { line: turn.position.start.line - 1, character: 20 };
     const actions = await codeActions(seedUri, { start: at, end: at });
-    const tags = actions.filter((a) => a.title.startsWith('Tag turn as '));
-    assert.ok(tags.length >= 1 && tags.length <= 3, `line ${at.line + 1}: ${tags.length}`);
-    assert.equal(tags[0]!.isPreferred, true);
-    assert.ok(tags.slice(1).every((a) => !a.isPreferred));
+    // The seed has no tags yet: both namespaces apply to the therapist, three entries each
+    // (a technique, or "no technique likely" where the model ranks that among the first three).
+    for (const ns of ['cbt', 'mi']) {
+      const entries = actions.filter((a) => a.title.startsWith(`Tag turn as ${ns}: `) || a.title.startsWith(`No ${ns} technique likely`));
+      assert.equal(entries.length, 3, `line ${at.line + 1} ${ns}: ${actions.map((a) => a.title).join(' | ')}`);
+      for (const a of entries.filter((e) => e.title.startsWith('Tag turn'))) assert.match(a.title, /\(.+\)$/, 'each suggestion says why');
+    }
+    const preferred = actions.filter((a) => a.isPreferred && (a.title.startsWith('Tag turn') || a.title.startsWith('No ')));
+    assert.ok(preferred.length <= 1);
+    if (preferred.length === 1) {
+      preferredSeen++;
+      assert.ok(preferred[0]!.title.startsWith('Tag turn as '));
+    }
     assert.ok(actions.some((a) => a.command?.command === 'therapyTranscript.server.pickTechnique'));
   }
+  assert.ok(preferredSeen >= 20, `${preferredSeen} of 24 turns have a preferred suggestion`);
   // The first turn: applying the preferred action inserts the tag right after "Therapist: ".
   const first = turns[0]!;
   const actions = await codeActions(seedUri, { start: { line: first.position.start.line - 1, character: 30 }, end: { line: first.position.start.line - 1, character: 30 } });
   const preferred = actions.find((a) => a.isPreferred && a.title.startsWith('Tag turn as'))!;
-  assert.match(preferred.title, /\(.*(matched|question|early).*\)$/);
   const tagged = applyEdits(seed, preferred.edit!.changes![seedUri]!);
-  assert.match(tagged.split('\n')[32]!, /^Therapist: \[cbt:[a-z-]+\] Welcome back to our session, Naomi\./);
+  assert.match(tagged.split('\n')[32]!, /^Therapist: \[(cbt|mi):[a-z-]+\] Welcome back to our session, Naomi\./);
+});
+
+test('suggestions only for the namespaces the document uses and the roles they apply to', async () => {
+  const uri = 'file:///virtual/namespaces.transcript';
+  const text = 'Therapist: [cbt:mood-check] How has your mood been this week, from 0 to 10?\nClient: I keep thinking I will fail at work.\nTherapist: What is the evidence that you will fail?\n';
+  client.open(uri, text, 1);
+  await client.diagnostics(uri, 1);
+  const onTherapist = await codeActions(uri, { start: { line: 2, character: 15 }, end: { line: 2, character: 15 } });
+  const tags = onTherapist.filter((a) => a.title.startsWith('Tag turn as '));
+  assert.ok(tags.length >= 1 && tags.length <= 3, onTherapist.map((a) => a.title).join(' | '));
+  assert.ok(tags.every((a) => /^Tag turn as [A-Z]/.test(a.title) && !a.title.includes('mi:')), 'only cbt, the namespace in use');
+  assert.match(tags[0]!.title, /^Tag turn as Socratic questioning \(.*question.*\)$/);
+  const edit = tags[0]!.edit!.changes![uri]![0]!;
+  assert.equal(applyEdits(text, [edit]).split('\n')[2], 'Therapist: [cbt:socratic-questioning] What is the evidence that you will fail?');
+  // The codebook's namespaces apply to the therapist only: nothing to suggest on a client turn.
+  const onClient = await codeActions(uri, { start: { line: 1, character: 12 }, end: { line: 1, character: 12 } });
+  assert.deepEqual(onClient.filter((a) => a.title.startsWith('Tag turn') || a.title.startsWith('No ')), []);
+});
+
+test('a backchannel gets a "no technique" entry in the light bulb and in completion', async () => {
+  const uri = 'file:///virtual/none.transcript';
+  const text = 'Client: And then my sister called and we argued again about the house.\nTherapist: [mi:Mm-hmm.\nClient: Yeah.\n';
+  client.open(uri, text, 1);
+  await client.diagnostics(uri, 1);
+  const result = await request<CompletionItem[] | CompletionList>('textDocument/completion', { textDocument: { uri }, position: { line: 1, character: 15 } });
+  const items = (Array.isArray(result) ? result : result.items).sort((a, b) => a.sortText!.localeCompare(b.sortText!));
+  assert.equal(items[0]!.label, '(no technique)');
+  assert.equal(items[0]!.preselect, true);
+  // Accepting it takes the typed tag away again.
+  assert.equal(applyEdits(text, [items[0]!.textEdit as TextEdit]).split('\n')[1], 'Therapist: Mm-hmm.');
+  const actions = await codeActions(uri, { start: { line: 1, character: 16 }, end: { line: 1, character: 16 } });
+  // The document uses no tags yet: both namespaces are offered, each with its "no technique" entry.
+  const none = actions.find((a) => a.title.startsWith('No cbt technique likely in this turn'))!;
+  assert.ok(none, actions.map((a) => a.title).join(' | '));
+  assert.equal(none.command?.command, 'therapyTranscript.server.pickTechnique');
+  assert.ok(!actions.some((a) => a.isPreferred), 'nothing is preferred when no technique is likely');
+});
+
+test('[mi: typed right after the label ranks the turn as if the tag were not there', async () => {
+  const uri = 'file:///virtual/partial.transcript';
+  const start = 'Client: I have been so tired lately.\nTherapist: [mi:How are you feeling today?\n';
+  const end = 'Client: I have been so tired lately.\nTherapist: How are you feeling today? [mi:\n';
+  client.open(uri, start, 1);
+  await client.diagnostics(uri, 1);
+  const ranked = async (at: number) => {
+    const result = await request<CompletionItem[] | CompletionList>('textDocument/completion', { textDocument: { uri }, position: { line: 1, character: at } });
+    return (Array.isArray(result) ? result : result.items).sort((a, b) => a.sortText!.localeCompare(b.sortText!)).map((i) => i.label);
+  };
+  const afterLabel = await ranked(15);
+  assert.equal(afterLabel[0], 'question');
+  assert.equal(afterLabel.length, 11, 'every mi entry and "(no technique)" is ranked');
+  client.change(uri, 2, [{ text: end }]);
+  await client.diagnostics(uri, 2);
+  assert.deepEqual(await ranked(end.split('\n')[1]!.length), afterLabel);
 });
 
 test('a later paragraph is tagged on its own; a tag can be removed', async () => {

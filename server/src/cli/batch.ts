@@ -25,6 +25,8 @@ import { comparePaths, type Target } from './files.ts';
 import { runEngine, type CliIo } from './engine.ts';
 import type { Mode } from './plugin.ts';
 import { SettingsResolver, type ResolverOptions } from '../core/resolve.ts';
+import { SOURCE } from '../core/lint.ts';
+import { unreadableReason } from './input.ts';
 
 /**
  * Files per batch; a run of at most this many files is left to one engine
@@ -69,7 +71,7 @@ export async function runBatch(files: string[], setup: BatchSetup, resolver: Set
     io: { ...io, stdin: Readable.from([]), cwd: setup.cwd },
     resolver,
     // Files, not strings: the engine neither globs them (`a[1].transcript`) nor checks each for glob syntax.
-    files: files.map((file) => new VFile({ path: path.resolve(setup.cwd, file) })),
+    files: files.map((file) => targetFile(path.resolve(setup.cwd, file))),
     // Collected, not reported: format and colour do not matter here.
     format: 'json',
     color: false,
@@ -79,6 +81,18 @@ export async function runBatch(files: string[], setup: BatchSetup, resolver: Set
   });
   if (code === 2) throw new Error('the engine failed on a batch of files');
   return processed.map(serializeFile);
+}
+
+/**
+ * A file for the engine to lint. One it must not read (a FIFO, a device, a
+ * file too large for this run) carries its fatal message already, so the
+ * engine neither opens nor writes it and reports it with the others.
+ */
+export function targetFile(absolute: string): VFile {
+  const file = new VFile({ path: absolute });
+  const reason = unreadableReason(absolute);
+  if (reason) file.message(reason, { ruleId: 'unreadable', source: SOURCE }).fatal = true;
+  return file;
 }
 
 /**

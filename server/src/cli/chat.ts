@@ -17,6 +17,7 @@
  * message it is in and a fix can be written back into that message alone.
  */
 import type { TextEdit } from '../core/fixes.ts';
+import { elements, member, members, rewriteElements, splice, type Replacement } from './record.ts';
 import { lastAtOrBefore } from '../core/search.ts';
 
 export class InputError extends Error {}
@@ -42,6 +43,16 @@ export interface Part {
   labelEnd: number;
   contentStart: number;
   contentEnd: number;
+  /** Content given as an array of parts: where each text part is (they are joined by a blank line). */
+  segments?: Segment[];
+}
+
+/** A text part of a multi-part content, in the transcript. */
+export interface Segment {
+  /** Index in the message's `content` array. */
+  part: number;
+  start: number;
+  end: number;
 }
 
 export interface RenderedChat {
@@ -49,14 +60,43 @@ export interface RenderedChat {
   parts: Part[];
 }
 
-/** The content of a message as text: a string, or the text parts of a multi-part content array. */
-function contentText(content: unknown, index: number): string {
-  if (content === null || content === undefined) return '';
-  if (typeof content === 'string') return content;
+/** Text parts of a multi-part content are joined by a blank line: paragraphs of the turn. */
+export const SEGMENT_SEPARATOR = '\n\n';
+
+/** A text part of a content array: a string, or an object with a string `text` ({"type": "text", "text": …}). */
+export function partText(part: unknown): string | undefined {
+  if (typeof part === 'string') return part;
+  if (part && typeof part === 'object' && !Array.isArray(part) && typeof (part as { text?: unknown }).text === 'string') return (part as { text: string }).text;
+  return undefined;
+}
+
+/**
+ * The content of a message as text: a string; or the text parts of a
+ * multi-part content array, each a paragraph, with where each one is; `null`
+ * for an array with no text part (an image alone: nothing to lint, so the
+ * message is not a turn and comes back as it was). No content at all is an
+ * empty turn.
+ */
+function contentText(content: unknown, index: number): { body: string; segments?: Segment[] } | null {
+  if (content === null || content === undefined) return { body: '' };
+  if (typeof content === 'string') return { body: content };
   if (Array.isArray(content)) {
-    return content
-      .map((part) => (typeof part === 'string' ? part : part && typeof part === 'object' && typeof (part as { text?: unknown }).text === 'string' ? (part as { text: string }).text : ''))
-      .join('');
+    const segments: Segment[] = [];
+    const pieces: string[] = [];
+    let offset = 0;
+    content.forEach((part, k) => {
+      const text = partText(part);
+      if (text === undefined) return;
+      if (segments.length > 0) {
+        pieces.push(SEGMENT_SEPARATOR);
+        offset += SEGMENT_SEPARATOR.length;
+      }
+      segments.push({ part: k, start: offset, end: offset + text.length });
+      pieces.push(text);
+      offset += text.length;
+    });
+    if (segments.length === 0) return null;
+    return { body: pieces.join(''), segments };
   }
   throw new InputError(`messages[${index}].content must be a string or an array of text parts`);
 }
@@ -66,19 +106,24 @@ export function renderChat(messages: readonly unknown[]): RenderedChat {
   const parts: Part[] = [];
   let offset = 0;
   messages.forEach((message, index) => {
-    if (!message || typeof message !== 'object') throw new InputError(`messages[${index}] must be an object with "role" and "content"`);
+    if (!message || typeof message !== 'object' || Array.isArray(message)) throw new InputError(`messages[${index}] must be an object with "role" and "content"`);
     const { role, content } = message as { role?: unknown; content?: unknown };
     const key = typeof role === 'string' ? role.toLowerCase() : '';
     if (SKIPPED.has(key)) return;
     const label = LABELS[key];
     if (!label) throw new InputError(`messages[${index}].role ${JSON.stringify(role)} is not one of ${[...Object.keys(LABELS), ...SKIPPED].join(', ')}`);
-    const body = contentText(content, index);
+    const rendered = contentText(content, index);
+    if (!rendered) return;
+    const { body } = rendered;
     if (parts.length > 0) {
       pieces.push('\n\n');
       offset += 2;
     }
     const head = body ? `${label}: ` : `${label}:`;
-    parts.push({ index, start: offset, labelEnd: offset + label.length + 1, contentStart: offset + head.length, contentEnd: offset + head.length + body.length });
+    const contentStart = offset + head.length;
+    const part: Part = { index, start: offset, labelEnd: offset + label.length + 1, contentStart, contentEnd: contentStart + body.length };
+    if (rendered.segments) part.segments = rendered.segments.map((s) => ({ part: s.part, start: s.start + contentStart, end: s.end + contentStart }));
+    parts.push(part);
     pieces.push(head, body);
     offset += head.length + body.length;
   });
@@ -105,8 +150,16 @@ export function mapParts(parts: readonly Part[], edits: readonly TextEdit[]): Pa
     const start = mapper.map(part.start, 'start');
     const labelEnd = mapper.map(part.labelEnd, 'start');
     const contentStart = mapper.map(part.contentStart, 'start');
+    let segments: Segment[] | undefined;
+    if (part.segments) {
+      segments = [];
+      for (const s of part.segments) {
+        const segmentStart = mapper.map(s.start, 'start');
+        segments.push({ part: s.part, start: segmentStart, end: Math.max(segmentStart, mapper.map(s.end, 'end')) });
+      }
+    }
     const contentEnd = Math.max(contentStart, mapper.map(part.contentEnd, 'end'));
-    kept.push({ index: part.index, start, labelEnd, contentStart, contentEnd });
+    kept.push(segments ? { index: part.index, start, labelEnd, contentStart, contentEnd, segments } : { index: part.index, start, labelEnd, contentStart, contentEnd });
   }
   return kept;
 }
@@ -158,24 +211,60 @@ function grow(edit: TextEdit): number {
 }
 
 /**
- * The record's messages after the transcript was edited: removed turns drop
- * their message, edited content replaces the message's `content` (as a
- * string), and everything else — system messages, other fields — is kept.
+ * The record's messages after the transcript was edited, as a replacement of
+ * the raw JSON of its `messages` array (which starts at `arrayStart` in
+ * `json`), or `undefined` when no message changed. A removed turn drops its
+ * message; edited content replaces the message's `content` string, or the
+ * `text` of each edited part of a multi-part content; every other byte —
+ * system messages, other fields, other parts — is kept as it was.
  */
-export function rebuildMessages(messages: readonly unknown[], original: RenderedChat, parts: readonly Part[], text: string): unknown[] {
+export function rewriteMessages(json: string, arrayStart: number, original: RenderedChat, parts: readonly Part[], text: string): Replacement | undefined {
   const byIndex = new Map(parts.map((part) => [part.index, part] as const));
-  const rendered = new Set(original.parts.map((part) => part.index));
-  const before = new Map(original.parts.map((part) => [part.index, original.text.slice(part.contentStart, part.contentEnd)] as const));
-  const result: unknown[] = [];
-  messages.forEach((message, index) => {
-    if (!rendered.has(index)) {
-      result.push(message);
-      return;
+  const originals = new Map(original.parts.map((part) => [part.index, part] as const));
+  let changed = false;
+  const replacement = rewriteElements(json, elements(json, arrayStart), (index, element) => {
+    const raw = json.slice(element.start, element.end);
+    const before = originals.get(index);
+    if (!before) return raw; // Not rendered (a system message): as it was.
+    const after = byIndex.get(index);
+    if (!after) {
+      changed = true; // Its turn was removed.
+      return null;
     }
-    const part = byIndex.get(index);
-    if (!part) return; // Its turn was removed.
-    const content = text.slice(part.contentStart, part.contentEnd);
-    result.push(content === before.get(index) ? message : { ...(message as object), content });
+    const edits: Replacement[] = [];
+    if (before.segments && after.segments) {
+      const content = member(json, element.start, 'content')!;
+      const items = elements(json, content.start);
+      before.segments.forEach((segment, k) => {
+        const now = after.segments![k]!;
+        const value = text.slice(now.start, now.end);
+        if (value === original.text.slice(segment.start, segment.end)) return;
+        const item = items[segment.part]!;
+        const span = json.charCodeAt(item.start) === 34 ? item : member(json, item.start, 'text')!;
+        edits.push({ start: span.start - element.start, end: span.end - element.start, text: JSON.stringify(value) });
+      });
+    } else {
+      const value = text.slice(after.contentStart, after.contentEnd);
+      if (value !== original.text.slice(before.contentStart, before.contentEnd)) {
+        const content = member(json, element.start, 'content');
+        if (content) edits.push({ start: content.start - element.start, end: content.end - element.start, text: JSON.stringify(value) });
+        else {
+          // No content field (an empty turn) that now has text: add one.
+          const empty = members(json, element.start).length === 0;
+          edits.push({ start: 1, end: 1, text: `"content":${JSON.stringify(value)}${empty ? '' : ','}` });
+        }
+      }
+    }
+    if (edits.length === 0) return raw;
+    changed = true;
+    return splice(raw, edits);
   });
-  return result;
+  return changed ? replacement : undefined;
+}
+
+/** `rewriteMessages` on values: the messages after the transcript was edited. */
+export function rebuildMessages(messages: readonly unknown[], original: RenderedChat, parts: readonly Part[], text: string): unknown[] {
+  const json = JSON.stringify(messages);
+  const replacement = rewriteMessages(json, 0, original, parts, text);
+  return replacement ? (JSON.parse(splice(json, [replacement])) as unknown[]) : [...messages];
 }

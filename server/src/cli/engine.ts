@@ -11,7 +11,9 @@ import { unified, type Processor } from 'unified';
 import { reporter } from 'vfile-reporter';
 import { reporterJson } from 'vfile-reporter-json';
 import type { VFile } from 'vfile';
-import { isStrip, stripFlag, transcriptCli, type Mode } from './plugin.ts';
+import { Transform, type Readable } from 'node:stream';
+import { isStrip, stripFlag, transcriptCli, type Mode, type StdinLimit } from './plugin.ts';
+import { maxInputBytes } from '../core/limits.ts';
 import { SettingsResolver } from '../core/resolve.ts';
 import { RULE_ERROR } from '../core/lint.ts';
 
@@ -86,6 +88,41 @@ function carriesTranscript(run: EngineRun): boolean {
   return (run.mode !== 'lint' && fromStdin) || (isStrip(run.mode) && !fromStdin && !run.outDir);
 }
 
+/**
+ * A stream that passes its input on up to `limit.bytes`, then ends (the rest
+ * is drained unread) and marks the limit exceeded: the engine reads stdin
+ * whole into one string, which must stay within what a transcript can be.
+ */
+function limitStream(input: NodeJS.ReadableStream, limit: StdinLimit): NodeJS.ReadableStream {
+  // Held back until the input ends, so that an input over the limit is never decoded at all.
+  let held: Buffer[] = [];
+  let seen = 0;
+  const limited = new Transform({
+    transform(chunk: Buffer, _encoding, done) {
+      if (limit.exceeded) return done();
+      seen += chunk.length;
+      if (seen > limit.bytes) {
+        limit.exceeded = true;
+        held = [];
+        // Nothing of it is linted: end the stream now, and let the source go.
+        this.push(null);
+        input.unpipe(limited);
+        if ('destroy' in input && typeof input.destroy === 'function') (input as Readable).destroy();
+        return done();
+      }
+      held.push(chunk);
+      done();
+    },
+    flush(done) {
+      if (!limit.exceeded) for (const chunk of held) this.push(chunk);
+      held = [];
+      done();
+    },
+  });
+  input.pipe(limited);
+  return limited;
+}
+
 /** Run unified-engine over files (or stdin) and report. Resolves with the exit code. */
 export function runEngine(run: EngineRun): Promise<number> {
   const { io, mode } = run;
@@ -96,10 +133,13 @@ export function runEngine(run: EngineRun): Promise<number> {
     io.stderr.write(`transcript-lint: ${stripFlag(mode)} with several files needs --out-dir <dir>\n`);
     return Promise.resolve(2);
   }
+  // Stdin is read only up to what one transcript can be: `transcript-lint < /dev/zero` gets a message.
+  const stdinLimit: StdinLimit = { bytes: maxInputBytes(), exceeded: false };
   const processor = unified().use(transcriptCli as unknown as (options: unknown) => void, {
     resolver: run.resolver ?? new SettingsResolver(run.resolverOptions),
     mode,
     quiet: run.quiet,
+    stdinLimit,
   }) as unknown as Processor;
   const report = run.format === 'json' ? jsonReport : reporter;
   if (run.outDir) fs.mkdirSync(path.resolve(io.cwd, run.outDir), { recursive: true });
@@ -116,7 +156,7 @@ export function runEngine(run: EngineRun): Promise<number> {
         ...(run.ignorePath ? { ignorePath: run.ignorePath } : {}),
         ignorePatterns: run.ignorePatterns ?? [],
         ...(run.stdinFilename ? { filePath: run.stdinFilename } : {}),
-        streamIn: io.stdin,
+        streamIn: fromStdin ? limitStream(io.stdin, stdinLimit) : io.stdin,
         streamOut: io.stdout,
         streamError: reportStream(run),
         out: carriesTranscript(run),

@@ -22,6 +22,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { glob, hasMagic } from 'glob';
 import ignoreModule, { type Ignore } from 'ignore';
+import { readTextFileLimited, UnreadableFileError } from '../core/read.ts';
 
 // `ignore` is CommonJS: its default export is the module itself, which its types miss.
 const ignore = ignoreModule as unknown as typeof ignoreModule.default;
@@ -61,8 +62,12 @@ export async function expandFiles(inputs: readonly string[], options: ExpandOpti
   for (const input of given) {
     const stats = statOrUndefined(path.resolve(options.cwd, input));
     if (stats?.isDirectory() && !ignores.ignored(input)) walk(input, options, ignores, add);
-    // Files, missing paths and ignored paths: the engine reports them itself.
-    else add(input);
+    // Files, missing paths and ignored paths: the engine reports them itself. (The ignore files
+    // the engine will read for them are looked up here first, so that one it cannot read is said.)
+    else {
+      ignores.ignored(input);
+      add(input);
+    }
   }
   return [...found.values()].sort((a, b) => comparePaths(a.display, b.display));
 }
@@ -115,7 +120,7 @@ class IgnoreFiles {
     if (options.ignorePath) {
       const file = path.resolve(options.cwd, options.ignorePath);
       // Unreadable: the caller reports it as a usage error (the engine would fail every file).
-      this.given = { matcher: ignore().add(fs.readFileSync(file, 'utf8')), base: path.dirname(file) };
+      this.given = { matcher: ignore().add(readTextFileLimited(file)), base: path.dirname(file) };
     }
   }
 
@@ -131,8 +136,10 @@ class IgnoreFiles {
     let set: IgnoreSet | undefined;
     const file = path.join(folder, this.options.ignoreName);
     try {
-      set = { matcher: ignore().add(fs.readFileSync(file, 'utf8')), base: folder };
-    } catch {
+      set = { matcher: ignore().add(readTextFileLimited(file)), base: folder };
+    } catch (error) {
+      // An ignore file that is a FIFO or a device: the engine would wait on it forever.
+      if (error instanceof UnreadableFileError) throw error;
       const parent = path.dirname(folder);
       set = parent === folder ? undefined : this.nearest(parent);
     }

@@ -3,32 +3,69 @@
  * message and is neither linted nor rewritten (so no byte is ever lost).
  */
 import fs from 'node:fs';
-import v8 from 'node:v8';
+import { kindOf } from '../core/read.ts';
+import { maxTextLength, maxTurns, tooLarge, tooLargeReason } from '../core/limits.ts';
+
+export { maxTextLength, maxTurns, countLabelLines } from '../core/limits.ts';
 
 /**
- * Linting holds the session's tree and features in memory: about 35 bytes of
- * heap per character of a transcript made of short turns. A file too large for
- * this process's heap gets a message instead of exhausting it.
+ * Why a path cannot be read as a transcript, known before reading it, or
+ * `undefined` (a regular file of a size this run can hold, a folder, or a
+ * missing path, which the engine reports itself). A FIFO would block the
+ * read until some writer comes, a device such as /dev/zero never ends, and a
+ * file of more bytes than three times the characters this run can check
+ * cannot fit (UTF-8 takes at most three bytes per UTF-16 code unit): none is
+ * opened.
  */
-const HEAP_PER_CHARACTER = 40;
-export function maxTextLength(heapLimit = v8.getHeapStatistics().heap_size_limit): number {
-  return Math.floor(heapLimit / HEAP_PER_CHARACTER);
+export function unreadableReason(filePath: string, limit = maxTextLength()): string | undefined {
+  let stat: fs.Stats;
+  try {
+    stat = fs.statSync(filePath);
+  } catch {
+    return undefined;
+  }
+  if (stat.isDirectory()) return undefined;
+  if (!stat.isFile()) return `This is ${kindOf(stat)}, not a regular file: it was not read (reading it could wait forever or never end), and nothing was written.`;
+  if (stat.size > 3 * limit) return tooLarge(stat.size, limit);
+  return undefined;
 }
 
 /** The reason a file cannot be linted, or `undefined` when it is fine. */
-export function checkText(text: string, filePath: string | undefined, limit = maxTextLength()): string | undefined {
-  if (text.length > limit) {
-    const mb = (n: number) => `${Math.round(n / 1e6)} MB`;
-    return `This file is ${mb(text.length)}; this run can check transcripts up to ${mb(limit)} (with a ${mb(v8.getHeapStatistics().heap_size_limit)} heap). Split it, or give Node more memory: NODE_OPTIONS=--max-old-space-size=16384 transcript-lint … It was skipped and left unchanged.`;
-  }
+export function checkText(text: string, filePath: string | undefined, limit = maxTextLength(), turnLimit = maxTurns()): string | undefined {
+  const size = tooLargeReason(text, limit, turnLimit);
+  if (size) return size;
   const hasReplacement = text.includes('\uFFFD');
   if (hasReplacement && filePath) {
     const problem = checkBytes(readBytes(filePath));
     if (problem) return problem;
   }
   if (text.includes('\u0000')) {
-    return 'This looks like a binary file (it contains NUL bytes), not a transcript: it was skipped.';
+    return utf16Without(text) ?? 'This looks like a binary file (it contains NUL bytes), not a transcript: it was skipped.';
   }
+  return undefined;
+}
+
+const UTF16_MESSAGE = (order: 'LE' | 'BE') =>
+  `This file is UTF-16 ${order} without a byte order mark, not UTF-8: convert it (e.g. \`iconv -f UTF-16${order} -t UTF-8\`) before linting; it was skipped and left unchanged.`;
+
+/**
+ * UTF-16 text without a byte order mark, read as UTF-8: text in a Latin
+ * script is then every other character a NUL — at odd offsets for little
+ * endian, even ones for big endian. Looks at the first 4,096 characters.
+ */
+export function utf16Without(text: string): string | undefined {
+  const n = Math.min(text.length, 4096);
+  let even = 0;
+  let odd = 0;
+  for (let i = 0; i < n; i++) {
+    if (text.charCodeAt(i) !== 0) continue;
+    if (i % 2 === 0) even++;
+    else odd++;
+  }
+  const pairs = Math.floor(n / 2);
+  if (pairs === 0) return undefined;
+  if (odd >= pairs * 0.3 && even <= odd * 0.05) return UTF16_MESSAGE('LE');
+  if (even >= pairs * 0.3 && odd <= even * 0.05) return UTF16_MESSAGE('BE');
   return undefined;
 }
 
@@ -48,6 +85,9 @@ export function checkBytes(bytes: Uint8Array | undefined): string | undefined {
   }
   const bad = firstInvalidUtf8(bytes);
   if (bad === -1) return undefined;
+  // One character per byte, so a NUL's parity is its byte's.
+  const asText = utf16Without(Buffer.from(bytes.buffer, bytes.byteOffset, Math.min(bytes.length, 8192)).toString('latin1'));
+  if (asText) return asText;
   if (bytes.includes(0)) {
     return 'This looks like a binary file (it contains NUL bytes), not a transcript: it was skipped.';
   }

@@ -5,6 +5,7 @@
  * (fixed or tag-stripped) text back, with its byte order mark.
  */
 import fs from 'node:fs';
+import path from 'node:path';
 import type { Processor } from 'unified';
 import type { VFile } from 'vfile';
 import type { Root } from '../core/types.ts';
@@ -43,9 +44,16 @@ export function stripText(mode: Mode, text: string, tree: Root): string {
   return applyEdits(text, stripEdits(mode, text, tree));
 }
 
+/** How much of stdin is read, and whether there was more. */
+export interface StdinLimit {
+  bytes: number;
+  exceeded: boolean;
+}
+
 export interface CliPluginOptions {
   resolver: SettingsResolver;
   mode: Mode;
+  stdinLimit?: StdinLimit;
   /** Report only errors. */
   quiet?: boolean;
 }
@@ -69,12 +77,16 @@ export function transcriptCli(this: Processor, options: CliPluginOptions): (tree
       text = text.slice(1);
       file.value = text;
     }
-    const problem = checkText(text, file.path);
+    const limit = options.stdinLimit;
+    const problem =
+      file.data.unifiedEngineStreamIn && limit?.exceeded
+        ? `This input is more than ${Math.round(limit.bytes / 1e6)} MB, more than this run can check as one transcript: it was not linted and nothing was written. Split it, or give Node more memory: NODE_OPTIONS=--max-old-space-size=16384 transcript-lint …`
+        : checkText(text, absolutePath(file));
     if (problem) {
       data.invalid = problem;
       return { type: 'root', children: [], position: { start: { line: 1, column: 1, offset: 0 }, end: { line: 1, column: 1, offset: 0 } } } satisfies Root;
     }
-    data.settings = resolver.forFile(file.path);
+    data.settings = resolver.forFile(absolutePath(file));
     return parseTranscript(text, { speakers: new SpeakerTable(data.settings.config.speakers) });
   };
 
@@ -105,7 +117,8 @@ export function transcriptCli(this: Processor, options: CliPluginOptions): (tree
       configProblems = fixed.analysis.problems;
       if (fixed.text !== original) {
         file.value = fixed.text;
-        if (file.path && !file.data.unifiedEngineStreamIn) await writeAtomically(file.path, (data.bom ? '\uFEFF' : '') + fixed.text);
+        const target = absolutePath(file);
+        if (target && !file.data.unifiedEngineStreamIn) await writeAtomically(target, (data.bom ? '\uFEFF' : '') + fixed.text);
         const note = file.info(`Applied ${fixed.applied} fix${fixed.applied === 1 ? '' : 'es'}.`, { ruleId: 'fixed', source: SOURCE });
         note.fatal = undefined;
       }
@@ -131,6 +144,14 @@ export function transcriptCli(this: Processor, options: CliPluginOptions): (tree
       }
     }
   };
+}
+
+/**
+ * The file's path, absolute: the engine names files relative to its `cwd`,
+ * which is the process's own only when the CLI runs as a program.
+ */
+function absolutePath(file: VFile): string | undefined {
+  return file.path ? path.resolve(file.cwd, file.path) : undefined;
 }
 
 /** Write through a temporary file and rename, so a crash never leaves half a transcript. */

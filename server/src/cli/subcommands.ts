@@ -355,8 +355,18 @@ async function importCommand(argv: string[], io: CliIo): Promise<number> {
     }
   } else {
     let line = 0;
-    for await (const raw of lines(fs.createReadStream(input))) {
+    for await (const { text: raw, invalidAt, tooLong } of lines(fs.createReadStream(input))) {
       line++;
+      if (tooLong !== undefined) {
+        failed++;
+        io.stderr.write(`transcript-lint import: line ${line}: ${Math.round(tooLong / 1e6)} MB or more, more than one record can be; skipped unread\n`);
+        continue;
+      }
+      if (invalidAt !== undefined) {
+        failed++;
+        io.stderr.write(`transcript-lint import: line ${line}: not valid UTF-8 (byte ${invalidAt + 1} of the line); skipped\n`);
+        continue;
+      }
       if (!raw.trim()) continue;
       let record: unknown;
       try {

@@ -9,6 +9,7 @@ import path from 'node:path';
 import type { Role } from './types.ts';
 import defaultCodebookJson from './codebook/default-codebook.json' with { type: 'json' };
 import { editDistance } from './speakers.ts';
+import { readTextFileLimited } from './read.ts';
 
 export const CODEBOOK_FILE_NAME = '.transcript-codebook.json';
 
@@ -208,7 +209,7 @@ export function loadCodebook(options: { file?: string; dir?: string }): LoadedCo
   if (!file) return { codebook, problems: [] };
   let raw: unknown;
   try {
-    raw = JSON.parse(fs.readFileSync(file, 'utf8'));
+    raw = JSON.parse(readTextFileLimited(file));
   } catch (error) {
     return { codebook, problems: [`Cannot read the codebook ${file}: ${(error as Error).message}`] };
   }

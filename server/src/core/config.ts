@@ -17,6 +17,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import type { Role } from './types.ts';
+import { readTextFileLimited } from './read.ts';
 
 export type Severity = 'off' | 'info' | 'warn' | 'error';
 
@@ -171,7 +172,7 @@ export function loadConfigFile(file: string): LoadedConfig {
   const name = path.basename(file);
   let raw: unknown;
   try {
-    raw = JSON.parse(fs.readFileSync(file, 'utf8'));
+    raw = JSON.parse(readTextFileLimited(file));
   } catch (error) {
     return {
       config: emptyConfig(),

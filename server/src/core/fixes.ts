@@ -62,18 +62,42 @@ function within(inner: TextEdit, outer: TextEdit): boolean {
  * all, in order, skipping any that conflicts with one already taken. Two
  * removals that overlap go together (the union is removed: two repeats side by
  * side, a repeat and the empty label after it), and an edit inside a removal
- * is moot (the removal takes its text out).
+ * is moot (the removal takes its text out). Each check looks only at the
+ * taken edits around the new one (they are kept sorted), so choosing among
+ * many fixes costs n log n, not n².
  */
 export function compatibleFixes(fixes: readonly Fix[]): Fix[] {
-  const takenEdits: TextEdit[] = [];
   const taken: Fix[] = [];
+  /** Taken edits sorted by start, and the furthest end of each prefix (to stop looking back). */
+  const sorted: TextEdit[] = [];
+  const reach: number[] = [];
   const joinable = (a: TextEdit, b: TextEdit) => !conflicts(a, b) || (isDeletion(a) && isDeletion(b)) || within(a, b) || within(b, a);
+  /** Index of the first taken edit that starts after `at`. */
+  const firstAfter = (at: number) => {
+    let low = 0;
+    let high = sorted.length;
+    while (low < high) {
+      const mid = (low + high) >> 1;
+      if (sorted[mid]!.start <= at) low = mid + 1;
+      else high = mid;
+    }
+    return low;
+  };
+  const clashes = (edit: TextEdit) => {
+    // Only taken edits that start at or before its end can overlap it; go back while any could still reach it.
+    for (let i = firstAfter(edit.end) - 1; i >= 0 && reach[i]! >= edit.start; i--) if (!joinable(edit, sorted[i]!)) return true;
+    return false;
+  };
+  const insert = (edit: TextEdit) => {
+    const at = firstAfter(edit.start);
+    sorted.splice(at, 0, edit);
+    reach.splice(at, 0, 0);
+    for (let i = at; i < sorted.length; i++) reach[i] = Math.max(i > 0 ? reach[i - 1]! : -1, sorted[i]!.end);
+  };
   for (const fix of fixes) {
-    const clash = fix.edits.some(
-      (edit, i) => takenEdits.some((other) => !joinable(edit, other)) || fix.edits.some((other, j) => j !== i && conflicts(edit, other)),
-    );
-    if (clash) continue;
-    takenEdits.push(...fix.edits);
+    const own = fix.edits.some((edit, i) => fix.edits.some((other, j) => j !== i && conflicts(edit, other)));
+    if (own || fix.edits.some(clashes)) continue;
+    for (const edit of fix.edits) insert(edit);
     taken.push(fix);
   }
   return taken;
@@ -112,31 +136,52 @@ export interface FixCandidate {
 }
 
 /**
- * Apply the safe fixes of the reported findings — those and no others — in
- * one pass over the text. A fix that cannot go with those taken before it
- * (its edits overlap theirs) is left out; its finding is resolved when the
- * taken edits changed the text it points at (a hotline number inside a
- * removed repeat), and otherwise stays for the report of the fixed text.
- * Nothing is analysed again: what the fixes would newly reveal (a turn that
- * becomes a repeat once its mojibake is repaired) is for the report of the
- * fixed text, never applied silently, so a second run applies exactly what
- * the first run's report of its result showed.
+ * What "fix all" does with the reported findings — their safe fixes and no
+ * others, in one pass over the text. A fix that cannot go with those taken
+ * before it (its edits overlap theirs) is left out; its finding is resolved
+ * when the taken edits changed the text it points at (a hotline number
+ * inside a removed repeat), and otherwise stays for the report of the fixed
+ * text. Nothing is analysed again: what the fixes would newly reveal (a turn
+ * that becomes a repeat once its mojibake is repaired) is for the report of
+ * the fixed text, never applied silently, so a second run applies exactly
+ * what the first run's report of its result showed. `applied` is the number
+ * the editor's "Fix all (N)" and the CLI's "Applied N fixes" both show.
  */
+export function planFixAll(text: string, candidates: readonly FixCandidate[]): { edits: TextEdit[]; applied: number } {
+  const safe = candidates.filter((c) => c.fix.safe);
+  const chosen = new Set(compatibleFixes(safe.map((c) => c.fix)));
+  if (chosen.size === 0) return { edits: [], applied: 0 };
+  const edits = tidyEnd(text, mergeEdits(safe.filter((c) => chosen.has(c.fix)).flatMap((c) => c.fix.edits)));
+  let applied = 0;
+  for (const c of safe) if (chosen.has(c.fix) || touched(c, edits)) applied++;
+  return { edits, applied };
+}
+
+/** Apply what `planFixAll` plans (see there). */
 export function fixAll(
   text: string,
   candidates: readonly FixCandidate[],
   /** Told the edits applied (offsets in the text before them), to follow positions through them. */
   onPass?: (edits: TextEdit[]) => void,
 ): FixAllResult {
-  const safe = candidates.filter((c) => c.fix.safe);
-  const chosen = new Set(compatibleFixes(safe.map((c) => c.fix)));
-  if (chosen.size === 0) return { text, applied: 0, passes: 0 };
-  const edits = tidyEnd(text, mergeEdits(safe.filter((c) => chosen.has(c.fix)).flatMap((c) => c.fix.edits)));
+  const { edits, applied } = planFixAll(text, candidates);
+  if (edits.length === 0) return { text, applied: 0, passes: 0 };
   const next = applyEdits(text, edits);
-  let applied = 0;
-  for (const c of safe) if (chosen.has(c.fix) || !mapRange(c, edits)) applied++;
   if (next !== text) onPass?.(edits);
   return { text: next, applied, passes: 1 };
+}
+
+/** Did one of `edits` (sorted, not overlapping: their ends are sorted too) change text inside `range`? */
+function touched(range: { start: number; end: number }, edits: readonly TextEdit[]): boolean {
+  let low = 0;
+  let high = edits.length;
+  while (low < high) {
+    const mid = (low + high) >> 1;
+    if (edits[mid]!.end < range.start) low = mid + 1;
+    else high = mid;
+  }
+  for (let i = low; i < edits.length && edits[i]!.start <= range.end; i++) if (!mapRange(range, [edits[i]!])) return true;
+  return false;
 }
 
 /**

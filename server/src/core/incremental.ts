@@ -8,7 +8,7 @@
  * configured speaker), and the caller parses the whole text.
  */
 import type { Point, Root, Turn } from './types.ts';
-import { hasUnknownLabelLines, parseTranscript } from './parser.ts';
+import { hasUnknownLabelLines, parseTranscript, unconfiguredLabels } from './parser.ts';
 import type { SpeakerTable } from './speakers.ts';
 import { drain } from './steps.ts';
 import { lastAtOrBefore } from './search.ts';
@@ -123,6 +123,7 @@ export function reparseInSteps(
   // of the document alive (the untouched turns already hold an earlier one).
   const newRegion = text.slice(regionStart, newRegionEnd).split('\n').join('\n');
   if (hasUnknownLabelLines(oldRegion, speakers) || hasUnknownLabelLines(newRegion, speakers)) return undefined;
+  if (decidesTheFirstTurn(oldText, turns[0]!, oldRegion, newRegion, speakers)) return undefined;
   const mini = parseTranscript(newRegion, { speakers });
   // The region must still begin with a turn (a header here means its first label was broken).
   if (mini.children.length === 0 || mini.children[0]!.type !== 'turn') return undefined;
@@ -161,6 +162,23 @@ export function reparseInSteps(
     }
   })();
   return { tree: root, settle };
+}
+
+/**
+ * Before the first turn, a misspelt label (`Therapsit:` on line 1) is a turn
+ * only if it recurs somewhere in the file: does the edited region hold (or
+ * did it hold) a label of the header, or the first turn's own label when that
+ * turn is one of these? Then the first turn may come or go, and the whole
+ * text is parsed. (Other labels of the region are checked only when the
+ * region has an unconfigured one, so the header is rarely read.)
+ */
+function decidesTheFirstTurn(oldText: string, first: Turn, oldRegion: string, newRegion: string, speakers: SpeakerTable): boolean {
+  const inRegion = unconfiguredLabels(oldRegion, speakers);
+  for (const value of unconfiguredLabels(newRegion, speakers)) inRegion.add(value);
+  if (inRegion.size === 0) return false;
+  if (!first.known && inRegion.has(first.speaker)) return true;
+  for (const value of unconfiguredLabels(oldText.slice(0, lineStartOf(first)), speakers)) if (inRegion.has(value)) return true;
+  return false;
 }
 
 /** The point at the end of `text`, knowing its line. */

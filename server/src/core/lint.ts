@@ -83,6 +83,8 @@ export interface AnalyzeOptions {
    * show those problems of a large session while the rest is worked out.
    */
   onTurnFindings?: (messages: readonly LintMessage[], problems: readonly string[]) => void;
+  /** The session of this tree and text, made already (with the same cache, codebook and speakers). */
+  session?: Session;
 }
 
 export const DEFAULT_MAX_FINDINGS_PER_RULE = 5000;
@@ -112,7 +114,7 @@ export function lintTree(tree: Root, text: string, options: AnalyzeOptions, spea
  */
 export function* lintSteps(tree: Root, text: string, options: AnalyzeOptions, speakers = new SpeakerTable(options.config.speakers)): Generator<void, Analysis> {
   const codebook = options.codebook ?? sharedDefaultCodebook();
-  const session = yield* Session.steps(text, tree, { cache: options.cache, codebook, speakers });
+  const session = options.session ?? (yield* Session.steps(text, tree, { cache: options.cache, codebook, speakers }));
   yield;
   const { active, problems } = resolveRules(options.config, options.rules);
   const silenced = yield* collectSilences(session);
@@ -145,7 +147,10 @@ export function* lintSteps(tree: Root, text: string, options: AnalyzeOptions, sp
   // settings stay the same (an editor's edit touches a few turns).
   const local = active.filter((a) => a.rule.checkTurn);
   if (local.length > 0) {
-    const signature = `${codebookId(codebook)}|${local.map((a) => `${a.rule.id}:${a.severity}:${JSON.stringify(a.options)}`).join('|')}`;
+    // A turn rule's fix may follow the document's line endings ("Start a new turn" inserts a blank line
+    // in its style): kept findings are valid only while that style is the same.
+    const eol = text.includes('\r\n') ? 'crlf' : 'lf';
+    const signature = `${codebookId(codebook)}|${eol}|${local.map((a) => `${a.rule.id}:${a.severity}:${JSON.stringify(a.options)}`).join('|')}`;
     // One context per rule for every turn (a large session has hundreds of thousands).
     // Only an editor keeps findings, relative to their turn; a one-off run keeps offsets as they are.
     const relative = session.cache !== undefined;

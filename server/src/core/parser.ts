@@ -112,7 +112,9 @@ export function parseTranscript(text: string, options: ParseOptions = {}): Root 
 /** `parseTranscript` in steps of a few thousand turns, for an editor that must stay responsive. */
 export function* parseSteps(text: string, options: ParseOptions = {}): Generator<void, Root> {
   const speakers = options.speakers ?? defaultTable;
-  const lines = scanLines(text);
+  // (In steps too: a 20 MB text has half a million lines, and an editor must answer meanwhile.)
+  const lines = yield* scanLinesSteps(text);
+  yield;
   const recurring = countUnknownLabels(lines, speakers);
   const root: Root = {
     type: 'root',
@@ -120,9 +122,11 @@ export function* parseSteps(text: string, options: ParseOptions = {}): Generator
     position: { start: { line: 1, column: 1, offset: 0 }, end: lines.point(text.length, lines.count - 1) },
   };
 
+  yield;
   // Decide turn starts.
   const starts: TurnStart[] = [];
   for (let i = 0; i < lines.count; i++) {
+    if (i % LINES_PER_STEP === LINES_PER_STEP - 1) yield;
     const label = lines.label[i]!;
     if (label < 0) continue;
     const value = lines.labelValue[label]!;
@@ -169,7 +173,31 @@ export function hasUnknownLabelLines(text: string, speakers: SpeakerTable = defa
   return false;
 }
 
+/**
+ * The labels of this text's label-like lines that have text and are not
+ * configured speakers: before the first turn, such a line is a turn only if
+ * its label recurs somewhere in the file.
+ */
+export function unconfiguredLabels(text: string, speakers: SpeakerTable = defaultTable): Set<string> {
+  const lines = scanLines(text);
+  const found = new Set<string>();
+  for (let i = 0; i < lines.count; i++) {
+    const label = lines.label[i]!;
+    if (label < 0 || !lines.hasText(label, i)) continue;
+    const value = lines.labelValue[label]!;
+    if (!speakers.get(value) && !SpeakerTable.isReserved(value)) found.add(value);
+  }
+  return found;
+}
+
+/** Lines scanned (or read) between two steps of `parseSteps`. */
+const LINES_PER_STEP = 1 << 16;
+
 function scanLines(text: string): Lines {
+  return drain(scanLinesSteps(text));
+}
+
+function* scanLinesSteps(text: string): Generator<void, Lines> {
   const lines = new Lines();
   const length = text.length;
   // Fast path: no lone carriage returns, so every line ends at a "\n" (maybe after a "\r").
@@ -195,6 +223,7 @@ function scanLines(text: string): Lines {
     scanLine(text, lines, start, end);
     if (next === -1) break;
     start = next;
+    if (lines.count % LINES_PER_STEP === 0) yield;
   }
   return lines;
 }

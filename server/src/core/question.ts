@@ -2,9 +2,10 @@
  * Question (and reflection) detection for therapist utterances.
  *
  * Transparent, dependency-free heuristics, linear in the length of the text,
- * measured against the expert labels of the AnnoMI corpus by
- * `bench/question-detection.ts` (rules were kept only when they helped on the
- * dev split). The detector reads a sentence's *form*, not only its final
+ * developed against the expert labels of AnnoMI's even-numbered sessions
+ * (rules were kept only when they helped there) and measured, beside the
+ * model-based detectors of `model/predict.ts` (which read these heuristics'
+ * verdicts as one input), by `npm run eval -- suggestions`. The detector reads a sentence's *form*, not only its final
  * punctuation:
  *
  * - An interrogative sentence counts whether or not the transcriber wrote the
@@ -689,10 +690,14 @@ function strength(a: SentenceAnalysis): number {
 
 /** The question(s) this utterance asks the other speaker, or undefined when it asks none. */
 export function detectQuestion(text: string): QuestionInfo | undefined {
+  return questionIn(analyse(text));
+}
+
+function questionIn(analysed: SentenceAnalysis[]): QuestionInfo | undefined {
   const spans: Span[] = [];
   let type: 'open' | 'closed' = 'closed';
   let best = -1;
-  for (const a of analyse(text)) {
+  for (const a of analysed) {
     if (!a.asks) continue;
     spans.push({ start: a.span.start, end: a.span.end });
     // the strongest question decides; among equals the last (the one left to answer)
@@ -778,7 +783,16 @@ function reflectionFacts(all: SentenceAnalysis[]): ReflectionFacts {
  * length.
  */
 export function looksLikeReflection(text: string): boolean {
+  return reflectionIn(analyse(text));
+}
+
+/** `detectQuestion` and `looksLikeReflection` from one reading of the text. */
+export function questionAndReflection(text: string): { question: QuestionInfo | undefined; reflection: boolean } {
   const all = analyse(text);
+  return { question: questionIn(all), reflection: reflectionIn(all) };
+}
+
+function reflectionIn(all: SentenceAnalysis[]): boolean {
   const f = reflectionFacts(all);
   if (f.cue) return true;
   if (f.content < MIN_REFLECTION_WORDS) return false;

@@ -418,15 +418,24 @@ export class Session {
       // text's start): most findings start or end at one, and none needs a long scan.
       const turn = this.turns[index]!;
       let known = turn.node.position.start;
-      for (const node of turn.texts) {
-        const { start, end } = node.position;
-        if (start.offset! > offset) break;
-        known = start;
+      const texts = turn.texts;
+      const k = lastAtOrBefore(texts.length, (i) => texts[i]!.position.start.offset!, offset);
+      if (k >= 0) {
+        const { start, end } = texts[k]!.position;
         if (end.offset === offset) return { line: end.line, column: end.column, offset };
+        known = start;
       }
       line = known.line;
       lineStart = known.offset! - (known.column - 1);
       from = known.offset!;
+    }
+    // Many findings in one long paragraph come in order: go on from the last point counted
+    // when it lies between the boundary and the offset (each paragraph is then read once).
+    const last = this.lastPoint;
+    if (last && last.offset >= from && last.offset <= offset) {
+      line = last.line;
+      lineStart = last.lineStart;
+      from = last.offset;
     }
     const text = this.text;
     for (let i = from; i < offset; i++) {
@@ -436,8 +445,12 @@ export class Session {
         lineStart = i + 1;
       }
     }
+    this.lastPoint = { offset, line, lineStart };
     return { line, column: offset - lineStart + 1, offset };
   }
+
+  /** The last point `point` counted to. */
+  private lastPoint: { offset: number; line: number; lineStart: number } | undefined;
 
   /** The turn `turnAt` found last: findings come in runs on the same or the next turn. */
   private lastTurnAt = 0;

@@ -1,173 +1,115 @@
 /**
- * Technique suggestions: a transparent, local scorer. Every point a technique
- * gets comes with a reason a trainee can read ("matched: 'thought record'",
- * "asks an open question", "early in the session"). No model, no network.
+ * Technique suggestions: every entry of a namespace ranked for a turn by the
+ * shipped model's probability (`model/`, trained by `npm run train` on
+ * AnnoMI and the team's CBT sessions), with "no technique" ranked among
+ * them, each with reasons a trainee can check against the turn ("an open
+ * question; the words 'evidence', 'sure'"). Local and deterministic.
  *
- * Signals:
- * - cue phrases from the codebook, matched as whole words (a trailing `*`
- *   matches any word with that stem); longer phrases weigh more;
- * - the turn's form: an open or closed question, a reflection;
- * - its position in the session (agenda and mood check early, homework and
- *   feedback late);
- * - its neighbours: the patient's preceding turn (feelings, absolute
- *   thoughts) and the technique of the previous tagged therapist turn.
+ * A namespace no model ranks (one a workspace codebook adds) is ranked by its
+ * cue phrases alone; so is every namespace if the model file cannot be read.
  */
 import type { Codebook, CodebookEntry } from './codebook.ts';
 import type { Session } from './session.ts';
-import { detectQuestion, looksLikeReflection } from './question.ts';
+import { matchCues } from './model/cues.ts';
+import { turnContext } from './model/context.ts';
+import { entryProbabilities } from './model/predict.ts';
+import { reasonsFrom } from './model/reasons.ts';
+
+export { normalizeForCues } from './model/cues.ts';
 
 export interface Suggestion {
   entry: CodebookEntry;
-  score: number;
+  /** The model's probability that the turn uses this technique (0–1). */
+  probability: number;
   reasons: string[];
 }
+
+/** "No technique": the turn is small talk, a greeting, a backchannel. */
+export interface NoTechnique {
+  probability: number;
+  reasons: string[];
+}
+
+export type RankedItem = ({ kind: 'technique' } & Suggestion) | ({ kind: 'none' } & NoTechnique);
 
 export interface SuggestTarget {
   session: Session;
   /** The turn being tagged. */
   turn: number;
-  /** The text to score: the turn, one paragraph, or a selection. */
-  text: string;
+  /** The text to score: one paragraph or a selection; the whole turn when left out. */
+  text?: string;
   namespace?: string;
 }
 
-interface CompiledCue {
-  cue: string;
-  /** The cue as it appears in normalised text, padded: " what evidence ". */
-  needle: string;
-  weight: number;
+export interface Ranking {
+  namespace: string;
+  /**
+   * Every entry of the namespace, most likely first, and "no technique":
+   * first when nothing is likelier, else last (it offers itself only when
+   * nothing is likely, and never takes a technique's place among the first).
+   */
+  items: RankedItem[];
+  /** Ranked by the namespace's model (false: by cue phrases only). */
+  model: boolean;
+  /** Why no model ranked it, when one should have (the model file could not be read). */
+  problem?: string;
 }
 
-const compiled = new WeakMap<Codebook, Map<string, CompiledCue[]>>();
+/** How many of the first items get reasons (the light bulb shows three per namespace, the picker five). */
+const EXPLAINED = 6;
 
-/** Lower case, straight apostrophes, words separated by single spaces, padded with spaces. */
-export function normalizeForCues(text: string): string {
-  return ` ${text
-    .toLowerCase()
-    .replace(/[’‘`´]/g, "'")
-    .replace(/[^\p{L}\p{N}'\- ]+/gu, ' ')
-    .replace(/(^|\s)['-]+|['-]+(?=\s|$)/g, ' ')
-    .replace(/\s+/g, ' ')
-    .trim()} `;
-}
-
-function cuesOf(codebook: Codebook): Map<string, CompiledCue[]> {
-  let byEntry = compiled.get(codebook);
-  if (byEntry) return byEntry;
-  byEntry = new Map();
-  for (const entry of codebook.entries()) {
-    const cues: CompiledCue[] = [];
-    const name = normalizeForCues(entry.label).trim();
-    for (const cue of entry.cues) {
-      const stem = cue.endsWith('*');
-      const body = normalizeForCues(stem ? cue.slice(0, -1) : cue).trim();
-      if (!body) continue;
-      const words = body.split(' ').length;
-      // Naming the technique itself ("thought record") is the strongest cue of all.
-      const weight = (1 + 0.5 * (words - 1)) * (body === name ? 2 : 1) + (body === name ? 0.5 : 0);
-      cues.push({ cue, needle: stem ? ` ${body}` : ` ${body} `, weight });
-    }
-    byEntry.set(`${entry.namespace}:${entry.id}`, cues);
-  }
-  compiled.set(codebook, byEntry);
-  return byEntry;
-}
-
-const FEELINGS =
-  /\b(?:feel|feeling|felt|scared|afraid|anxious|anxiety|panic|sad|depressed|down|angry|upset|hurt|overwhelmed|ashamed|guilty|lonely|hopeless|worried|terrified|embarrassed|frustrated|exhausted|cry|crying|cried)\b/i;
-const ABSOLUTE_THOUGHTS = /\b(?:always|never|everyone|no one|nobody|nothing|everything|failure|useless|stupid|worthless|ruined|disaster|can't stand|should have)\b/i;
-
-/** Ranked suggestions for a turn, paragraph or selection, best first. */
-export function suggestTechniques(codebook: Codebook, target: SuggestTarget, limit = 3): Suggestion[] {
+/** Every entry of the namespace (and no technique, see `Ranking.items`) ranked for the target; the first few with reasons. */
+export function rankTechniques(codebook: Codebook, target: SuggestTarget): Ranking {
   const namespace = target.namespace ?? 'cbt';
-  const cues = cuesOf(codebook);
-  const text = normalizeForCues(target.text);
-  const scores = new Map<string, Suggestion>();
-  const add = (id: string, points: number, reason: string) => {
-    const entry = codebook.get(namespace, id);
-    if (!entry) return;
-    let s = scores.get(id);
-    if (!s) scores.set(id, (s = { entry, score: 0, reasons: [] }));
-    s.score += points;
-    s.reasons.push(reason);
-  };
-
-  // 1. Cue phrases.
-  for (const entry of codebook.entries(namespace)) {
-    const matched: string[] = [];
-    let points = 0;
-    for (const cue of cues.get(`${namespace}:${entry.id}`) ?? []) {
-      if (!text.includes(cue.needle)) continue;
-      matched.push(cue.cue);
-      points += cue.weight;
-    }
-    if (matched.length > 0) add(entry.id, points, `matched: ${matched.slice(0, 4).map((c) => `'${c}'`).join(', ')}`);
-  }
-
-  // 2. The form of the turn.
-  const question = detectQuestion(target.text);
-  const reflection = !question && looksLikeReflection(target.text);
-  const words = text.trim().split(' ').length;
-  if (namespace === 'mi') {
-    if (question) add('question', 2, `asks ${question.type === 'open' ? 'an open' : 'a closed'} question`);
-    if (reflection) {
-      const complex = words > 14 || /\b(?:sounds like|part of you|on the one hand|on the other hand|as if|almost like)\b/.test(text);
-      add(complex ? 'complex-reflection' : 'simple-reflection', 2, complex ? 'reflects with added meaning' : 'restates what was said');
-    }
-    if (!question && !reflection && words > 25) add('giving-information', 0.8, 'a longer statement without a question');
-  } else {
-    // The form is a weak signal: many techniques are delivered as questions or
-    // restatements, so it counts fully only when no technique's cues matched.
-    const cued = scores.size > 0 ? 0.3 : 1;
-    if (question?.type === 'open') add('socratic-questioning', 0.8 * cued, 'asks an open question');
-    else if (question) add('socratic-questioning', 0.3 * cued, 'asks a question');
-    if (reflection) {
-      add('reflection', 1.2 * cued, 'restates what the patient said');
-      add('validation', 0.3 * cued, 'speaks to the patient’s experience');
-    }
-    if (!question && words > 60) add('psychoeducation', 0.5, 'a long explanation');
-  }
-
-  // 3. Position in the session.
-  const turns = target.session.turns;
-  const at = turns.length > 1 ? target.turn / (turns.length - 1) : 0.5;
-  if (namespace === 'cbt' && turns.length >= 8) {
-    if (at <= 0.15) {
-      add('agenda-setting', 0.4, 'early in the session');
-      add('mood-check', 0.4, 'early in the session');
-      add('homework-review', 0.3, 'early in the session');
-    } else if (at >= 0.85) {
-      add('homework-assignment', 0.4, 'late in the session');
-      add('summarizing', 0.3, 'late in the session');
-      add('eliciting-feedback', 0.4, 'late in the session');
-    }
-  }
-
-  // 4. Neighbours: what the patient just said, and the previous tagged technique.
-  const self = turns[target.turn];
-  if (namespace === 'cbt' && self) {
-    const previous = turns[target.turn - 1];
-    if (previous && previous.role !== self.role) {
-      const said = previous.features.text;
-      if (FEELINGS.test(said)) {
-        add('validation', 0.4, 'follows the patient speaking of feelings');
-        add('reflection', 0.2, 'follows the patient speaking of feelings');
+  const context = turnContext(target.session, target.turn, target.text);
+  let problem: string | undefined;
+  try {
+    const ranked = entryProbabilities(codebook, namespace, context, { explain: EXPLAINED });
+    if (ranked) {
+      const items: RankedItem[] = [];
+      for (const r of ranked) {
+        const reasons = reasonsFrom(r.because, r.cues);
+        if (r.id === null) items.push({ kind: 'none', probability: r.probability, reasons });
+        else {
+          const entry = codebook.get(namespace, r.id);
+          if (entry) items.push({ kind: 'technique', entry, probability: r.probability, reasons });
+        }
       }
-      if (ABSOLUTE_THOUGHTS.test(said)) {
-        add('cognitive-distortion', 0.3, 'follows an absolute thought ("always", "never", "failure")');
-        add('socratic-questioning', 0.2, 'follows an absolute thought');
-      }
+      return { namespace, items: noneFirstOrLast(items), model: true };
     }
-    for (let i = target.turn - 1; i >= 0 && i >= target.turn - 4; i--) {
-      const before = turns[i]!;
-      if (before.role !== self.role) continue;
-      const tag = before.tags.find((t) => t.namespace === namespace);
-      if (tag) add(tag.id, 0.4, `continues the previous turn's ${codebook.get(namespace, tag.id)?.label.toLowerCase() ?? tag.id}`);
-      break;
-    }
+  } catch (error) {
+    problem = (error as Error).message;
   }
+  return { namespace, items: cueRanking(codebook, namespace, context.text), model: false, ...(problem ? { problem } : {}) };
+}
 
-  return [...scores.values()]
-    .sort((a, b) => b.score - a.score || a.entry.id.localeCompare(b.entry.id))
-    .slice(0, limit);
+function noneFirstOrLast(items: RankedItem[]): RankedItem[] {
+  const at = items.findIndex((item) => item.kind === 'none');
+  if (at <= 0) return items;
+  return [...items.slice(0, at), ...items.slice(at + 1), items[at]!];
+}
+
+/** The entries whose cues the text matches, by cue weight, then "no technique". */
+function cueRanking(codebook: Codebook, namespace: string, text: string): RankedItem[] {
+  const matches = [...matchCues(codebook, namespace, text)].sort((a, b) => b[1].score - a[1].score || (a[0] < b[0] ? -1 : 1));
+  const total = matches.reduce((sum, [, m]) => sum + m.score, 0) + 1;
+  const items: RankedItem[] = matches.map(([id, m]) => ({
+    kind: 'technique',
+    entry: codebook.get(namespace, id)!,
+    probability: m.score / total,
+    reasons: reasonsFrom([], m.matched),
+  }));
+  items.push({ kind: 'none', probability: 1 / total, reasons: matches.length ? [] : ['no cue phrase of the codebook'] });
+  return items;
+}
+
+/** The best `limit` techniques for the target (no "no technique" entry), best first. */
+export function suggestTechniques(codebook: Codebook, target: SuggestTarget, limit = 3): Suggestion[] {
+  const out: Suggestion[] = [];
+  for (const item of rankTechniques(codebook, target).items) {
+    if (item.kind !== 'technique') continue;
+    out.push({ entry: item.entry, probability: item.probability, reasons: item.reasons });
+    if (out.length >= limit) break;
+  }
+  return out;
 }

@@ -8,12 +8,25 @@ import type { TextDocument } from 'vscode-languageserver-textdocument';
 import { lintSteps, type Analysis, type LintMessage } from '../core/lint.ts';
 import { DEFAULT_MAX_PROBLEMS_PER_RULE } from '../settings.ts';
 import type { Root } from '../core/types.ts';
-import { FeatureCache } from '../core/session.ts';
+import { FeatureCache, Session } from '../core/session.ts';
 import { parseSteps } from '../core/parser.ts';
 import { SpeakerTable } from '../core/speakers.ts';
 import { addChange, reparseInSteps, type DirtyRange } from '../core/incremental.ts';
 import { drain } from '../core/steps.ts';
+import { tooLargeReason } from '../core/limits.ts';
 import type { SettingsResolver, ResolvedFileSettings } from '../core/resolve.ts';
+
+/**
+ * What most requests need of a document: its session (tree, turns and their
+ * features), not the rules' findings. It is ready once the text is parsed,
+ * before the rules run (on a large session, well before).
+ */
+export interface SessionView {
+  uri: string;
+  version: number;
+  settings: ResolvedFileSettings;
+  session: Session;
+}
 
 export interface DocumentAnalysis extends Analysis {
   uri: string;
@@ -35,6 +48,8 @@ interface Base {
 /** An analysis under way, in steps: moving or parsing the turns, then linting. */
 interface Job {
   version: number;
+  /** The text analysed (with the version, what the job is of). */
+  text: string;
   steps: Generator<void, DocumentAnalysis>;
   /** A full analysis of a large document: worth showing the turn rules' problems first. */
   long: boolean;
@@ -42,6 +57,8 @@ interface Job {
   onTurnFindings?: ((messages: readonly LintMessage[], problems: string[]) => void) | undefined;
   /** The analysis, once done (by whichever caller drove the last step). */
   result?: DocumentAnalysis;
+  /** The session, once made (before the rules run). */
+  view?: SessionView;
 }
 
 /** What a caller of `getInSlices` may want to hear about before the analysis is done. */
@@ -97,10 +114,19 @@ export class AnalysisStore {
     this.dirty.set(uri, null);
   }
 
+  /**
+   * The latest analysis if it is of this document as it is now: its version and its text (a
+   * document closed and opened again starts at version 1 again, with other text).
+   */
+  private current(document: TextDocument): DocumentAnalysis | undefined {
+    const known = this.latest.get(document.uri);
+    return known && known.version === document.version && known.session.text === document.getText() ? known : undefined;
+  }
+
   /** The analysis of this version of the document, computed now (finishing one under way). */
   get(document: TextDocument): DocumentAnalysis {
-    const known = this.latest.get(document.uri);
-    if (known && known.version === document.version) return known;
+    const known = this.current(document);
+    if (known) return known;
     const job = this.job(document);
     for (;;) {
       const step = job.steps.next();
@@ -127,21 +153,42 @@ export class AnalysisStore {
    * callers compare versions.
    */
   async getInSlices(document: TextDocument, wanted: () => boolean, hooks?: SliceHooks): Promise<DocumentAnalysis | undefined> {
-    const known = this.latest.get(document.uri);
-    if (known && known.version === document.version) return known;
+    const known = this.current(document);
+    if (known) return known;
     const job = this.job(document);
     if (job.long && hooks) {
       hooks.long?.();
       job.onTurnFindings = hooks.turnFindings;
     }
+    return this.drive(document, job, wanted, () => job.result);
+  }
+
+  /**
+   * The session of this version, in slices as `getInSlices`: ready as soon as
+   * the text is parsed and its turns made, before the rules run, so a hover or
+   * the outline of a large session does not wait for every rule. Resolves
+   * `undefined` when `wanted()` turns false.
+   */
+  async sessionInSlices(document: TextDocument, wanted: () => boolean): Promise<SessionView | undefined> {
+    const known = this.current(document);
+    if (known) return known;
+    const job = this.job(document);
+    return this.drive(document, job, wanted, () => job.view ?? job.result);
+  }
+
+  /** Run a job's steps in slices until `ready()` has something (or the job ends, or is not wanted). */
+  private async drive<T>(document: TextDocument, job: Job, wanted: () => boolean, ready: () => T | undefined): Promise<T | DocumentAnalysis | undefined> {
     let sliceStart = performance.now();
     for (;;) {
+      const early = ready();
+      if (early) return early;
       const step = job.steps.next();
       // (A request may have finished the job meanwhile, through `get`: its result is the one.)
       if (step.done) return job.result ?? step.value;
       if (performance.now() - sliceStart < this.sliceMs) continue;
       await new Promise((resolve) => setImmediate(resolve));
-      if (job.result) return job.result;
+      const done = ready();
+      if (done) return done;
       if (!wanted() || this.jobs.get(document.uri) !== job) return undefined;
       sliceStart = performance.now();
     }
@@ -150,13 +197,13 @@ export class AnalysisStore {
   /** Start (or join) the analysis of the document's current version: reparse around the edits now, the rest in steps. */
   private job(document: TextDocument): Job {
     const uri = document.uri;
+    const text = document.getText();
     const running = this.jobs.get(uri);
-    if (running && running.version === document.version) return running;
+    if (running && running.version === document.version && running.text === text) return running;
     const started = performance.now();
     const settings = this.resolver.forFile(filePathOf(uri));
     let cache = this.caches.get(uri);
     if (!cache) this.caches.set(uri, (cache = new FeatureCache()));
-    const text = document.getText();
     const speakers = new SpeakerTable(settings.config.speakers);
     // Reparse only around the edits when the base was parsed with the same settings.
     const base = this.bases.get(uri);
@@ -184,12 +231,16 @@ export class AnalysisStore {
     const editsBefore = this.edits.get(uri) ?? 0;
     const version = document.version;
     const { latest, jobs, bases, edits, dirty: dirtyRanges, maxFindingsPerRule, moving: movingTurns } = this;
-    const job: Job = { version, steps: undefined as unknown as Job['steps'], long: !reused && text.length >= LONG_ANALYSIS_CHARS };
+    const job: Job = { version, text, steps: undefined as unknown as Job['steps'], long: !reused && text.length >= LONG_ANALYSIS_CHARS };
     const onTurnFindings = job.long
       ? (messages: readonly LintMessage[], problems: readonly string[]) => job.onTurnFindings?.(messages, [...settings.problems, ...problems])
       : undefined;
+    // A full parse of a text too large for this process's heap (too many characters or turns) is not
+    // tried: the document gets one problem saying so, and nothing else.
+    const tooLarge = reused ? undefined : tooLargeReason(text);
     const steps = function* (): Generator<void, DocumentAnalysis> {
       let tree = reused;
+      if (tooLarge) tree = { type: 'root', children: [], position: { start: { line: 1, column: 1, offset: 0 }, end: { line: 1, column: 1, offset: 0 } } };
       if (reparsed) {
         // Move the turns after the edit (in steps; a later job finishes it if this one is dropped).
         yield* reparsed.settle;
@@ -201,10 +252,13 @@ export class AnalysisStore {
         // No edit since: the next job may reparse from this tree.
         if ((edits.get(uri) ?? 0) === editsBefore) dirtyRanges.delete(uri);
       }
-      const analysis = yield* lintSteps(tree, text, { config: settings.config, codebook: settings.codebook, cache, maxFindingsPerRule, onTurnFindings }, speakers);
+      const session = yield* Session.steps(text, tree, { cache, codebook: settings.codebook, speakers });
+      job.view = { uri, version, settings, session };
+      yield;
+      const analysis = yield* lintSteps(tree, text, { config: settings.config, codebook: settings.codebook, cache, maxFindingsPerRule, onTurnFindings, session }, speakers);
       const result: DocumentAnalysis = {
         ...analysis,
-        problems: [...settings.problems, ...analysis.problems],
+        problems: [...settings.problems, ...analysis.problems, ...(tooLarge ? [tooLarge] : [])],
         uri,
         version,
         settings,

@@ -3,13 +3,13 @@
  * talk ratio, questions, reflections, tags); it opens the full summary.
  */
 import type { CodeLens } from 'vscode-languageserver';
-import type { DocumentAnalysis } from './analysis.ts';
+import type { SessionView } from './analysis.ts';
 import { sessionStats, statsLine } from '../core/stats.ts';
 
 export const SHOW_SUMMARY_COMMAND = 'therapyTranscript.showSummary';
 
 /** `command`: VS Code's client command (a Markdown preview), or the server's own for any other client. */
-export function codeLenses(analysis: DocumentAnalysis, command: string = SHOW_SUMMARY_COMMAND): CodeLens[] {
+export function codeLenses(analysis: SessionView, command: string = SHOW_SUMMARY_COMMAND): CodeLens[] {
   const { session } = analysis;
   if (session.turns.length === 0) return [];
   const stats = session.get('stats', sessionStats);

@@ -7,10 +7,11 @@
  */
 import type { Position } from 'vscode-languageserver';
 import type { TextDocument } from 'vscode-languageserver-textdocument';
-import type { DocumentAnalysis } from './analysis.ts';
+import type { DocumentAnalysis, SessionView } from './analysis.ts';
 import type { Role } from '../core/types.ts';
 import { stripTags } from '../core/tags.ts';
-import { suggestTechniques } from '../core/suggest.ts';
+import { rankTechniques as rankForTurn } from '../core/suggest.ts';
+import { SUGGESTIONS_PER_NAMESPACE } from './tagActions.ts';
 import { tagInsertion } from './locate.ts';
 import { sessionReport, type SessionReport } from '../core/report.ts';
 import { sessionMarkdown } from '../core/report-render.ts';
@@ -70,14 +71,14 @@ export interface CommentInfo {
 }
 
 /** The supervisor comments of a document, for the editor's Comments view. */
-export function commentsOf(analysis: DocumentAnalysis): CommentInfo[] {
+export function commentsOf(analysis: SessionView): CommentInfo[] {
   return allComments(analysis.session.tree).map((comment) => {
     const { author, body } = commentAuthor(comment);
     return { line: comment.position.start.line - 1, character: comment.position.start.column - 1, endCharacter: comment.position.end.column - 1, ...(author ? { author } : {}), text: body };
   });
 }
 
-export function strippedText(analysis: DocumentAnalysis): string {
+export function strippedText(analysis: SessionView): string {
   return stripTags(analysis.session.text, analysis.session.tree);
 }
 
@@ -99,13 +100,15 @@ export interface TechniqueChoice {
   techniques: RankedTechnique[];
   /** Why there is nothing to choose, in plain words (on the header, a role no namespace applies to …). */
   message?: string;
+  /** The namespaces in which the model finds no technique likely for this turn, with its reasons. */
+  none?: Array<{ namespace: string; reasons: string[] }>;
 }
 
 /**
  * Every technique the codebook allows for the role of the turn at `position`
  * (the namespaces whose `appliesTo` names it), the suggestions for the turn first.
  */
-export function rankTechniques(document: TextDocument, analysis: DocumentAnalysis, position: Position): TechniqueChoice {
+export function rankTechniques(document: TextDocument, analysis: SessionView, position: Position): TechniqueChoice {
   const { session } = analysis;
   const codebook = session.codebook;
   const offset = document.offsetAt(position);
@@ -130,23 +133,35 @@ export function rankTechniques(document: TextDocument, analysis: DocumentAnalysi
     };
   }
   const techniques: RankedTechnique[] = [];
+  const none: Array<{ namespace: string; reasons: string[] }> = [];
   for (const namespace of namespaces) {
-    const suggested = suggestTechniques(codebook, { session, turn: index, text: turn.features.text, namespace: namespace.id }, 5);
-    const first = new Map(suggested.map((s, i) => [s.entry.id, { i, reasons: s.reasons }] as const));
+    // The model's ranking, as in the light bulb: its first few are the suggestions (with reasons).
+    const ranked = rankForTurn(codebook, { session, turn: index, namespace: namespace.id }).items;
+    const order = new Map<string, number>();
+    const reasons = new Map<string, string[]>();
+    let shown = 0;
+    ranked.forEach((item, i) => {
+      if (item.kind === 'none') {
+        if (i === 0) none.push({ namespace: namespace.id, reasons: item.reasons });
+        return;
+      }
+      order.set(item.entry.id, i);
+      if (shown++ < SUGGESTIONS_PER_NAMESPACE) reasons.set(item.entry.id, item.reasons.length ? item.reasons : ['suggested']);
+    });
     techniques.push(
       ...[...namespace.entries.values()]
-        .sort((a, b) => (first.get(a.id)?.i ?? 99) - (first.get(b.id)?.i ?? 99) || a.label.localeCompare(b.label))
+        .sort((a, b) => (order.get(a.id) ?? 999) - (order.get(b.id) ?? 999) || a.label.localeCompare(b.label))
         .map((entry) => ({
           namespace: entry.namespace,
           id: entry.id,
           label: entry.label,
           ...(entry.ctrs ? { ctrs: entry.ctrs } : {}),
           definition: entry.definition,
-          reasons: first.get(entry.id)?.reasons ?? [],
+          reasons: reasons.get(entry.id) ?? [],
         })),
     );
   }
   // Suggestions of every namespace first (in their namespace's order), then the rest.
   const suggestedFirst = [...techniques.filter((t) => t.reasons.length > 0), ...techniques.filter((t) => t.reasons.length === 0)];
-  return { insertAt, role, techniques: suggestedFirst };
+  return { insertAt, role, techniques: suggestedFirst, ...(none.length ? { none } : {}) };
 }

@@ -1,15 +1,18 @@
 /**
  * Completion of tags: namespaces after `[`, technique ids after `[cbt:` (any
  * namespace), rule ids after `[ignore:`. Techniques carry their definition as
- * documentation and are ordered by how well they fit the turn.
+ * documentation and are ordered by the model's probability for the turn (the
+ * tag being typed left out of its text), with a "(no technique)" entry that
+ * removes the typed tag.
  */
 import { CompletionItemKind, type CompletionItem, type CompletionParams, type MarkupContent } from 'vscode-languageserver';
 import type { TextDocument } from 'vscode-languageserver-textdocument';
-import type { DocumentAnalysis } from './analysis.ts';
+import type { SessionView } from './analysis.ts';
 import { entryMarkdown } from './hover.ts';
 import { partialTagBefore } from './locate.ts';
 import { allRules } from '../core/rules/index.ts';
-import { suggestTechniques } from '../core/suggest.ts';
+import { rankTechniques } from '../core/suggest.ts';
+import { turnTextWithout } from '../core/model/context.ts';
 import { markdownToPlain } from './client.ts';
 
 export interface CompletionOptions {
@@ -19,7 +22,7 @@ export interface CompletionOptions {
   triggerSuggest: boolean;
 }
 
-export function completion(document: TextDocument, analysis: DocumentAnalysis, params: CompletionParams, options: CompletionOptions = { markdown: true, triggerSuggest: false }): CompletionItem[] {
+export function completion(document: TextDocument, analysis: SessionView, params: CompletionParams, options: CompletionOptions = { markdown: true, triggerSuggest: false }): CompletionItem[] {
   const doc = (markdown: string): MarkupContent => (options.markdown ? { kind: 'markdown', value: markdown } : { kind: 'plaintext', value: markdownToPlain(markdown) });
   const text = document.getText();
   const offset = document.offsetAt(params.position);
@@ -59,29 +62,52 @@ export function completion(document: TextDocument, analysis: DocumentAnalysis, p
   }
   const namespace = codebook.namespaces.get(partial.namespace);
   if (!namespace) return [];
-  // Rank by fit when the cursor is in a turn.
+  // Rank by the model when the cursor is in a turn the namespace applies to; the tag
+  // being typed is not part of the turn.
   const index = analysis.session.turnAt(offset);
-  const ranked = new Map<string, number>();
-  if (index !== undefined) {
-    const turn = analysis.session.turns[index]!;
-    suggestTechniques(codebook, { session: analysis.session, turn: index, text: turn.features.text, namespace: namespace.id }, 5).forEach((s, i) =>
-      ranked.set(s.entry.id, i),
+  const turn = index === undefined ? undefined : analysis.session.turns[index]!;
+  const ranked = new Map<string | null, { rank: number; reasons: string[] }>();
+  if (turn && namespace.appliesTo.includes(turn.role)) {
+    const text = turnTextWithout(analysis.session, turn.index, partial.start, end);
+    rankTechniques(codebook, { session: analysis.session, turn: turn.index, text, namespace: namespace.id }).items.forEach((item, rank) =>
+      ranked.set(item.kind === 'none' ? null : item.entry.id, { rank, reasons: item.reasons }),
     );
   }
-  return [...namespace.entries.values()].map((entry) => {
-    const rank = ranked.get(entry.id);
+  const sortText = (id: string | null) => {
+    const r = ranked.get(id);
+    return r === undefined ? `1-${id ?? ''}` : `0-${String(r.rank).padStart(3, '0')}`;
+  };
+  const items = [...namespace.entries.values()].map((entry) => {
+    const r = ranked.get(entry.id);
+    const why = r && r.reasons.length > 0 ? `\n\n*Suggested for this turn:* ${r.reasons.join('; ')}` : '';
     const item: CompletionItem = {
       label: entry.id,
       kind: CompletionItemKind.EnumMember,
       detail: entry.ctrs ? `${entry.label} — ${entry.ctrs}` : entry.miti ? `${entry.label} — ${entry.miti}` : entry.label,
-      documentation: doc(entryMarkdown(entry)),
+      documentation: doc(`${entryMarkdown(entry)}${why}`),
       filterText: `${entry.id} ${entry.label}`,
-      sortText: rank === undefined ? `1-${entry.id}` : `0-${rank}`,
+      sortText: sortText(entry.id),
       textEdit: { range: replace(idStart), newText: `${entry.id}]${space}` },
     };
-    if (rank === 0) item.preselect = true;
+    if (r?.rank === 0) item.preselect = true;
     return item;
   });
+  const none = ranked.get(null);
+  if (none) {
+    // "No technique": accepting it takes the typed tag away again.
+    const item: CompletionItem = {
+      label: '(no technique)',
+      kind: CompletionItemKind.Text,
+      detail: 'Leave the turn untagged',
+      documentation: doc(`No ${namespace.id} technique is likely in this turn${none.reasons.length ? `: ${none.reasons.join('; ')}` : ''}. Accepting this removes the tag being typed.`),
+      filterText: `${partial.typed} none no technique`,
+      sortText: sortText(null),
+      textEdit: { range: replace(partial.start), newText: '' },
+    };
+    if (none.rank === 0) item.preselect = true;
+    items.push(item);
+  }
+  return items;
 }
 
 /**

@@ -49,12 +49,20 @@ export class DiagnosticsFeature {
   ) {
     if (options.pull) {
       connection.languages.diagnostics.on(async (params) => {
-        const document = documents.get(params.textDocument.uri);
-        if (!document) return { kind: 'full', items: [] };
-        const sliced = await store.getInSlices(document, () => true);
-        // (A result a request finished meanwhile may be for a version the document has left.)
-        const analysis = sliced && sliced.version === document.version ? sliced : store.get(document);
-        return { kind: 'full', items: diagnosticsOf(analysis, this.maxProblemsPerFile) };
+        const uri = params.textDocument.uri;
+        for (;;) {
+          const document = documents.get(uri);
+          if (!document) return { kind: 'full', items: [] };
+          const version = document.version;
+          // The same open document at the same version (closed and opened again is another document).
+          const current = () => documents.get(uri) === document && document.version === version;
+          const sliced = await store.getInSlices(document, current);
+          // It changed, or was closed (and maybe opened again) meanwhile: answer for what it is now.
+          if (!current()) continue;
+          // (A result a request finished meanwhile may be for a version the document has left.)
+          const analysis = sliced && sliced.version === version ? sliced : store.get(document);
+          return { kind: 'full', items: diagnosticsOf(analysis, this.maxProblemsPerFile) };
+        }
       });
     }
   }
@@ -97,7 +105,8 @@ export class DiagnosticsFeature {
     const document = this.documents.get(uri);
     if (!document) return;
     const version = document.version;
-    const current = () => this.documents.get(uri)?.version === version;
+    // The same open document at the same version (closed and opened again, it is another one).
+    const current = () => this.documents.get(uri) === document && document.version === version;
     // A long analysis (a full one of a large session) shows progress, and the turn
     // rules' problems as soon as they are known; the rest replace them when done.
     let progress: Promise<{ done(): void } | undefined> | undefined;
@@ -121,7 +130,7 @@ export class DiagnosticsFeature {
       .getInSlices(document, current, hooks)
       .then((analysis) => {
         // Never publish for a version the editor has already moved past.
-        if (analysis && this.documents.get(uri)?.version === analysis.version) {
+        if (analysis && current() && analysis.version === version) {
           void this.connection.sendDiagnostics({ uri, version: analysis.version, diagnostics: diagnosticsOf(analysis, this.maxProblemsPerFile) });
         }
       })

@@ -6,7 +6,7 @@ import { CodeActionKind, type CodeAction, type CodeActionParams, type Diagnostic
 import type { TextDocument } from 'vscode-languageserver-textdocument';
 import type { DocumentAnalysis } from './analysis.ts';
 import { rangesEqual, rangesOverlap, toDiagnostic, toLspEdit, toRange } from './convert.ts';
-import { fixAll, type Fix } from '../core/fixes.ts';
+import { fixAll, planFixAll, type Fix } from '../core/fixes.ts';
 import { fixCandidatesOf, SOURCE } from '../core/lint.ts';
 
 export const FIX_ALL_KIND = `${CodeActionKind.SourceFixAll}.transcript`;
@@ -66,7 +66,8 @@ export function fixAllAction(document: TextDocument, analysis: DocumentAnalysis,
 
 /** "Fix all", to be resolved (`resolveFixAll`) when chosen; titled with the fixes found now. */
 function unresolvedFixAll(document: TextDocument, analysis: DocumentAnalysis): CodeAction {
-  const count = fixCandidatesOf(analysis.messages).length;
+  // The number fix-all will apply: the same as the resolved action's and the CLI's.
+  const count = planFixAll(document.getText(), fixCandidatesOf(analysis.messages)).applied;
   return {
     title: `Fix all safe problems in this transcript (${count})`,
     kind: CodeActionKind.QuickFix,

@@ -2,9 +2,9 @@
  * Folding ranges: the header and every turn that spans several lines.
  */
 import { FoldingRangeKind, type FoldingRange } from 'vscode-languageserver';
-import type { DocumentAnalysis } from './analysis.ts';
+import type { SessionView } from './analysis.ts';
 
-export function foldingRanges(analysis: DocumentAnalysis): FoldingRange[] {
+export function foldingRanges(analysis: SessionView): FoldingRange[] {
   const ranges: FoldingRange[] = [];
   const { session } = analysis;
   const header = session.header;

@@ -4,7 +4,7 @@
  */
 import type { Hover, HoverParams } from 'vscode-languageserver';
 import type { TextDocument } from 'vscode-languageserver-textdocument';
-import type { DocumentAnalysis } from './analysis.ts';
+import type { SessionView } from './analysis.ts';
 import type { CodebookEntry } from '../core/codebook.ts';
 import { toRange } from './convert.ts';
 import { locate } from './locate.ts';
@@ -22,14 +22,14 @@ export function entryMarkdown(entry: CodebookEntry): string {
 }
 
 /** Hover contents as Markdown, or as plain text for a client whose `contentFormat` does not prefer Markdown. */
-export function hover(document: TextDocument, analysis: DocumentAnalysis, params: HoverParams, markdown = true): Hover | null {
+export function hover(document: TextDocument, analysis: SessionView, params: HoverParams, markdown = true): Hover | null {
   const found = hoverMarkdown(document, analysis, params);
   if (!found || markdown) return found;
   const { value } = found.contents as { value: string };
   return { ...found, contents: { kind: 'plaintext', value: markdownToPlain(value) } };
 }
 
-function hoverMarkdown(document: TextDocument, analysis: DocumentAnalysis, params: HoverParams): Hover | null {
+function hoverMarkdown(document: TextDocument, analysis: SessionView, params: HoverParams): Hover | null {
   const { session } = analysis;
   const offset = document.offsetAt(params.position);
   const here = locate(session, offset);

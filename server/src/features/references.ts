@@ -5,29 +5,29 @@ import { ErrorCodes, ResponseError, SymbolKind, type Location, type PrepareRenam
 import type { TextDocument } from 'vscode-languageserver-textdocument';
 import { URI } from 'vscode-uri';
 import path from 'node:path';
-import type { DocumentAnalysis } from './analysis.ts';
+import type { SessionView } from './analysis.ts';
 import type { WorkspaceIndex } from './workspaceIndex.ts';
 import { locate } from './locate.ts';
 import { toRange } from './convert.ts';
 
-function tagAt(document: TextDocument, analysis: DocumentAnalysis, position: { line: number; character: number }) {
+function tagAt(document: TextDocument, analysis: SessionView, position: { line: number; character: number }) {
   return locate(analysis.session, document.offsetAt(position)).tag;
 }
 
-export async function references(document: TextDocument, analysis: DocumentAnalysis, params: ReferenceParams, index: WorkspaceIndex): Promise<Location[]> {
+export async function references(document: TextDocument, analysis: SessionView, params: ReferenceParams, index: WorkspaceIndex): Promise<Location[]> {
   const tag = tagAt(document, analysis, params.position);
   if (!tag) return [];
   return (await index.all()).filter((o) => o.namespace === tag.namespace && o.id === tag.id).map((o) => ({ uri: o.uri, range: o.range }));
 }
 
-export function prepareRename(document: TextDocument, analysis: DocumentAnalysis, params: PrepareRenameParams): { range: Range; placeholder: string } | null {
+export function prepareRename(document: TextDocument, analysis: SessionView, params: PrepareRenameParams): { range: Range; placeholder: string } | null {
   const tag = tagAt(document, analysis, params.position);
   if (!tag) return null;
   const end = toRange(tag.position).end;
   return { range: { start: { line: end.line, character: end.character - 1 - tag.id.length }, end: { line: end.line, character: end.character - 1 } }, placeholder: tag.id };
 }
 
-export async function rename(document: TextDocument, analysis: DocumentAnalysis, params: RenameParams, index: WorkspaceIndex): Promise<WorkspaceEdit | null> {
+export async function rename(document: TextDocument, analysis: SessionView, params: RenameParams, index: WorkspaceIndex): Promise<WorkspaceEdit | null> {
   const tag = tagAt(document, analysis, params.position);
   if (!tag) return null;
   const newId = params.newName.trim();

@@ -12,7 +12,7 @@
  * scopes through `semanticTokenScopes` in package.json).
  */
 import type { SemanticTokens, SemanticTokensLegend } from 'vscode-languageserver';
-import type { DocumentAnalysis } from './analysis.ts';
+import type { SessionView } from './analysis.ts';
 import type { Role } from '../core/types.ts';
 
 export const TOKEN_TYPES = ['function', 'type', 'variable', 'namespace', 'enumMember'] as const;
@@ -31,7 +31,7 @@ interface Token {
   modifiers: number;
 }
 
-export function semanticTokens(analysis: DocumentAnalysis): SemanticTokens {
+export function semanticTokens(analysis: SessionView): SemanticTokens {
   const tokens: Token[] = [];
   for (const turn of analysis.session.turns) {
     const label = turn.node.children[0];

@@ -3,7 +3,7 @@
  * for sharing…"), for the Outline view and breadcrumbs.
  */
 import { SymbolKind, type DocumentSymbol, type SymbolInformation } from 'vscode-languageserver';
-import type { DocumentAnalysis } from './analysis.ts';
+import type { SessionView } from './analysis.ts';
 import { toRange } from './convert.ts';
 import { excerpt } from '../core/text.ts';
 import { plural } from '../core/stats.ts';
@@ -25,7 +25,7 @@ export function flatSymbols(uri: string, symbols: DocumentSymbol[]): SymbolInfor
 
 const KIND = { therapist: SymbolKind.Method, patient: SymbolKind.Field, other: SymbolKind.Constant } as const;
 
-export function documentSymbols(analysis: DocumentAnalysis): DocumentSymbol[] {
+export function documentSymbols(analysis: SessionView): DocumentSymbol[] {
   const symbols: DocumentSymbol[] = [];
   const { session } = analysis;
   const header = session.header;

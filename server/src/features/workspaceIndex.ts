@@ -104,7 +104,8 @@ export class WorkspaceIndex {
       const stat = await fs.promises.stat(file);
       const known = this.files.get(uri);
       if (known && known.mtimeMs === stat.mtimeMs) return known.tags;
-      if (stat.size > MAX_FILE_BYTES) return [];
+      // Only regular files: a FIFO named x.transcript would block the read forever.
+      if (!stat.isFile() || stat.size > MAX_FILE_BYTES) return [];
       const text = await fs.promises.readFile(file, 'utf8');
       // Skip files that cannot be transcripts (binary).
       const tags = text.includes('\u0000') ? [] : this.parse(uri, text);

@@ -28,6 +28,7 @@
  */
 import { clausesOf, isShouting, linesOf, type Line, type Span } from './lines.ts';
 import { inside, quotedSpans } from './quotes.ts';
+import { DisjointSpans } from './sentence.ts';
 
 export type ArtifactKind = 'preamble' | 'meta' | 'heading' | 'end-marker' | 'special-token' | 'placeholder' | 'stray-marker' | 'fragment';
 
@@ -421,9 +422,13 @@ const CERTAIN = 5;
 function preambles(text: string, textIndex: number, textCount: number, lines: Line[], quotes: Span[], found: ArtifactMatch[]): void {
   const clauses: ClauseAt[] = [];
   const all = clausesOf(text);
+  // Clauses and lines both come in order: one walk finds each clause's line.
+  let at = 0;
   for (let i = 0; i < all.length; i++) {
     const span = all[i]!;
-    const line = lines.find((l) => span.start >= l.start && span.end <= l.end);
+    while (at < lines.length && lines[at]!.end < span.start) at++;
+    const candidate = lines[at];
+    const line = candidate && span.start >= candidate.start && span.end <= candidate.end ? candidate : undefined;
     clauses.push({
       span,
       value: text.slice(span.start, span.end),
@@ -499,7 +504,7 @@ export function findHeaderArtifacts(line: string, position: { first: boolean; la
 
 /** In order; of overlapping matches the first found (the more specific kinds come first) stays. */
 function dedupe(found: ArtifactMatch[]): ArtifactMatch[] {
-  const kept: ArtifactMatch[] = [];
-  for (const m of found) if (!kept.some((k) => m.start < k.end && k.start < m.end)) kept.push(m);
-  return kept.sort((a, b) => a.start - b.start);
+  const kept = new DisjointSpans<ArtifactMatch>();
+  for (const m of found) kept.add(m);
+  return kept.list;
 }

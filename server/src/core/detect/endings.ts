@@ -5,6 +5,7 @@
  * truncation rule weighs against the speaker's and the document's habits.
  */
 import { sentences } from '../question.ts';
+import { cutProbability, endingWords } from '../model/ending.ts';
 
 export type EndingKind = 'closed' | 'dash' | 'cut-word' | 'open-word' | 'weak-word' | 'plain';
 
@@ -27,6 +28,8 @@ export interface Ending {
   subject?: boolean;
   /** The open word is one no writer ends on, in any register: an article, a determiner, a conjunction ("…to have a"). */
   hard?: boolean;
+  /** How likely the last sentence's words stop mid-sentence, by the ending model (0–1); for open endings only. */
+  cut?: number;
 }
 
 /** Words that cannot end an English sentence. */
@@ -70,6 +73,18 @@ export function endingOf(texts: readonly string[], words: number): Ending {
   // A cut word first: "It'" ends on an apostrophe that closes no quotation.
   if (/(?:^|[\s(])\p{L}{1,6}['’]$/u.test(trimmed) && !/s['’]$/i.test(trimmed) && !/(?:^|[\s(])['‘]\S/u.test(sentence)) return { ...base, kind: 'cut-word' };
   if (!trimmed || CLOSING.test(trimmed) || EMOTICON.test(trimmed)) return { ...base, kind: 'closed' };
+  return classify(base, trimmed, sentence);
+}
+
+/** An ending without closing punctuation: what kind, and how likely the model thinks it stops mid-sentence. */
+function classify(base: Omit<Ending, 'kind'>, trimmed: string, sentence: string): Ending {
+  const ending = classifyWord(base, trimmed);
+  if (ending.kind !== 'closed' && ending.kind !== 'dash') ending.cut = cutProbability(endingWords(sentence));
+  return ending;
+}
+
+function classifyWord(base: Omit<Ending, 'kind'>, trimmed: string): Ending {
+  const { word, sentenceWords } = base;
   if (LINK.test(trimmed) || CREDENTIALS.test(trimmed) || SIGN_OFF.test(trimmed) || (NAME_AFTER.test(trimmed) && sentenceWords <= 4)) return { ...base, kind: 'closed' };
   // A cut word: "well-" glued to its word.
   if (/[\p{L}]-$/u.test(trimmed)) return { ...base, kind: 'cut-word' };

@@ -25,6 +25,8 @@
  */
 import { sentences } from '../question.ts';
 import type { Span } from './lines.ts';
+import { DisjointSpans } from './sentence.ts';
+import { lastAtOrBefore } from '../search.ts';
 import { quotedSpans } from './quotes.ts';
 
 export interface RefusalMatch extends Span {
@@ -154,16 +156,17 @@ const THRESHOLD = 3;
 
 /** Refusal sentences in `text` (offsets into `text`), in order, not overlapping; `extraPhrases` from the configuration. */
 export function findRefusals(text: string, extraPhrases: readonly string[] = []): RefusalMatch[] {
-  const found: RefusalMatch[] = [];
   const gated = GATE.test(text);
-  if (!gated && extraPhrases.length === 0) return found;
+  if (!gated && extraPhrases.length === 0) return [];
   const spans = sentences(text);
+  // Kept sorted and checked against their neighbours: a paragraph with thousands of matches costs k log k.
+  const found = new DisjointSpans<RefusalMatch>();
   if (gated) {
     for (let i = 0; i < spans.length; i++) {
       const s = spans[i]!;
       const value = text.slice(s.start, s.end);
       const next = spans[i + 1] ? text.slice(spans[i + 1]!.start, spans[i + 1]!.end) : undefined;
-      if (refusalScore(value, next) >= THRESHOLD) found.push({ start: s.start, end: s.end, phrase: value });
+      if (refusalScore(value, next) >= THRESHOLD) found.add({ start: s.start, end: s.end, phrase: value });
     }
   }
   if (extraPhrases.length > 0) {
@@ -172,10 +175,11 @@ export function findRefusals(text: string, extraPhrases: readonly string[] = [])
       const needle = phrase.toLowerCase().replace(/’/g, "'").trim();
       if (!needle) continue;
       for (let i = lower.indexOf(needle); i !== -1; i = lower.indexOf(needle, i + needle.length)) {
-        const s = spans.find((span) => span.start <= i && i < span.end) ?? { start: i, end: i + needle.length };
-        if (!found.some((f) => s.start < f.end && f.start < s.end)) found.push({ start: s.start, end: s.end, phrase: text.slice(i, i + needle.length) });
+        const at = lastAtOrBefore(spans.length, (k) => spans[k]!.start, i);
+        const s = at >= 0 && i < spans[at]!.end ? spans[at]! : { start: i, end: i + needle.length };
+        found.add({ start: s.start, end: s.end, phrase: text.slice(i, i + needle.length) });
       }
     }
   }
-  return found.sort((a, b) => a.start - b.start);
+  return found.list;
 }

@@ -1,6 +1,8 @@
 /**
  * Grow a match to the sentence that contains it, within one text.
  */
+import { lastAtOrBefore } from '../search.ts';
+
 export interface Span {
   start: number;
   end: number;
@@ -76,4 +78,49 @@ export function removalRange(text: string, span: Span): Span {
     }
   }
   return removalSpan(text, span);
+}
+
+/**
+ * Matches that must not overlap, first come first kept, held sorted (by
+ * start, so by end too): a new one is checked against its neighbours alone,
+ * so a paragraph with thousands of matches costs k log k, not k².
+ */
+export class DisjointSpans<T extends Span> {
+  readonly list: T[] = [];
+
+  /** Index of the first kept span that ends after `start`. */
+  private firstEndingAfter(start: number): number {
+    return lastAtOrBefore(this.list.length, (i) => this.list[i]!.end, start) + 1;
+  }
+
+  overlaps(start: number, end: number): boolean {
+    const next = this.list[this.firstEndingAfter(start)];
+    return next !== undefined && next.start < end;
+  }
+
+  /** Keep `span` unless it overlaps one kept already. */
+  add(span: T): void {
+    if (!this.overlaps(span.start, span.end)) this.list.splice(this.firstEndingAfter(span.start), 0, span);
+  }
+}
+
+/**
+ * The sentences of one pattern's matches, which come in order: a match inside
+ * the sentence grown last has that same sentence (no terminator lies between
+ * them), so each sentence is read once however many matches it holds.
+ */
+export class SentenceGrower {
+  private start = -1;
+  private end = -1;
+
+  constructor(private readonly text: string) {}
+
+  /** The sentence around the match, or `undefined` when it is the one returned last. */
+  grow(start: number, end: number): Span | undefined {
+    if (start >= this.start && end <= this.end) return undefined;
+    const span = sentenceAround(this.text, start, end);
+    this.start = span.start;
+    this.end = span.end;
+    return span;
+  }
 }

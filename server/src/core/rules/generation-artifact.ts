@@ -26,6 +26,8 @@ export function turnArtifacts(session: Session, index: number): Array<ArtifactMa
   return (turn.features.slots.artifacts ??= findTurnArtifacts(turn.texts.map((t) => t.value)));
 }
 
+const WORD = /[\p{L}\p{N}]/u;
+
 const DESCRIBE: Record<ArtifactKind, string> = {
   preamble: 'a generator’s preamble',
   meta: 'a note about the text, not part of the session',
@@ -91,13 +93,22 @@ export default defineRule({
   },
 });
 
-/** Does removing every artifact leave the turn without words? */
+/**
+ * Does removing every artifact leave the turn without words? One pass over the texts and their artifacts,
+ * which come in order: a paragraph of thousands of artifacts stays linear.
+ */
 function leavesNothing(turn: SessionTurn, artifacts: ReadonlyArray<ArtifactMatch & { textIndex: number }>): boolean {
-  return turn.texts.every((text, i) => {
-    let value = text.value;
-    for (const a of [...artifacts].reverse()) if (a.textIndex === i) value = value.slice(0, a.start) + value.slice(a.end);
-    return !/[\p{L}\p{N}]/u.test(value);
-  });
+  let next = 0;
+  for (let i = 0; i < turn.texts.length; i++) {
+    const value = turn.texts[i]!.value;
+    let cursor = 0;
+    for (; next < artifacts.length && artifacts[next]!.textIndex === i; next++) {
+      if (WORD.test(value.slice(cursor, artifacts[next]!.start))) return false;
+      cursor = Math.max(cursor, artifacts[next]!.end);
+    }
+    if (WORD.test(value.slice(cursor))) return false;
+  }
+  return true;
 }
 
 function excerptOf(value: string): string {

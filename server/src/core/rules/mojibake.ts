@@ -37,20 +37,71 @@ export function repairMojibake(run: string): string | undefined {
   }
 }
 
+/**
+ * The longest prefix (of two characters or more) of a run that decodes as
+ * UTF-8 once re-encoded, with its repair — what shrinking the run from the
+ * end until it decodes finds, in one pass: a prefix decodes exactly when it
+ * ends before the first byte that breaks UTF-8 and on a character boundary,
+ * so the longest one ends at that byte (an "Ã€€€…" run of 250 KB took
+ * minutes, one decode per character).
+ */
+function longestRepairablePrefix(run: string): { length: number; text: string } | undefined {
+  const bytes = new Uint8Array(run.length);
+  let n = 0;
+  for (; n < run.length; n++) {
+    const byte = BYTE_OF.get(run[n]!);
+    if (byte === undefined) break;
+    bytes[n] = byte;
+  }
+  let valid = validUtf8Prefix(bytes.subarray(0, n));
+  for (; valid >= 2; valid--) {
+    // (The check above is exact; decoding confirms it, and shrinks should a byte disagree.)
+    try {
+      return { length: valid, text: decoder.decode(bytes.subarray(0, valid)) };
+    } catch {
+      // Shrink by one, as before.
+    }
+  }
+  return undefined;
+}
+
+/** The length of the longest prefix of `bytes` made of whole, valid UTF-8 characters. */
+function validUtf8Prefix(bytes: Uint8Array): number {
+  let i = 0;
+  const n = bytes.length;
+  while (i < n) {
+    const b = bytes[i]!;
+    let need: number;
+    let min: number;
+    if (b < 0x80) [need, min] = [0, 0];
+    else if (b >= 0xc2 && b <= 0xdf) [need, min] = [1, 0x80];
+    else if (b >= 0xe0 && b <= 0xef) [need, min] = [2, 0x800];
+    else if (b >= 0xf0 && b <= 0xf4) [need, min] = [3, 0x10000];
+    else return i;
+    let cp = need === 0 ? b : b & (0x3f >> need);
+    for (let k = 1; k <= need; k++) {
+      const c = bytes[i + k];
+      if (c === undefined || (c & 0xc0) !== 0x80) return i;
+      cp = (cp << 6) | (c & 0x3f);
+    }
+    if (cp < min || cp > 0x10ffff || (cp >= 0xd800 && cp <= 0xdfff)) return i;
+    i += need + 1;
+  }
+  return n;
+}
+
 /** Mojibake runs in a text, with their repair. */
 export function findMojibake(text: string): Array<TextEdit & { run: string }> {
   if (!LEAD.test(text)) return NO_MATCHES as never[];
   const found: Array<TextEdit & { run: string }> = [];
   SEQUENCE.lastIndex = 0;
   for (let m = SEQUENCE.exec(text); m; m = SEQUENCE.exec(text)) {
-    // Shrink from the end until the run decodes (a trailing "Â" may be real).
-    let run = m[0];
-    let repaired = repairMojibake(run);
-    while (repaired === undefined && run.length > 2) {
-      run = run.slice(0, -1);
-      repaired = repairMojibake(run);
-    }
-    if (repaired !== undefined && repaired !== run) found.push({ start: m.index, end: m.index + run.length, text: repaired, run });
+    // The longest prefix of the run that decodes (a trailing "Â" may be real).
+    const longest = longestRepairablePrefix(m[0]);
+    if (!longest) continue;
+    const run = m[0].slice(0, longest.length);
+    const repaired = longest.text;
+    if (repaired !== run) found.push({ start: m.index, end: m.index + run.length, text: repaired, run });
   }
   return found;
 }

@@ -1,6 +1,12 @@
 /**
  * `role-confusion`: a turn written in the other role's voice.
  *
+ * - A whole turn in the other role's voice: the therapist's words under the
+ *   client's label, or the client's under the therapist's (the generator lost
+ *   track of who speaks), judged by a voice model trained on AnnoMI's roles
+ *   and only where it is all but certain (peer supporters who tell their own
+ *   story, clients who encourage, are not reported).
+ *
  * - A speaker addresses someone by their own role's name: the patient thanks
  *   "Naomi" when Naomi is the patient (names come from how the speakers
  *   address each other, from the header and from configured speakers).
@@ -9,6 +15,7 @@
  *   Naomi is making progress", "the client is making progress".
  */
 import { defineRule } from '../rule.ts';
+import { voiceOf } from '../model/predict.ts';
 import { findNames, nameSteps } from '../detect/names.ts';
 import { keptTurnResults } from '../kept.ts';
 import { NO_MATCHES, resultsPerText } from '../text.ts';
@@ -61,6 +68,20 @@ export default defineRule({
       const found = turnSlips(turn, memoKeys[turn.role], () => resultsPerText(turn.texts, (value) => voiceSlips(value, turn.role, mentions, narration)));
       return found.every((slips) => slips.length === 0) ? undefined : found;
     });
+    // 4. A whole turn in the other role's voice (the voice model, trained on AnnoMI's roles, reads the text alone).
+    const voiced = yield* keptTurnResults(session, 'whole-turn-voice', '', (turn) => wrongVoice(turn));
+    for (const { turn, value: p } of voiced) {
+      const heard = turn.role === 'patient' ? 'therapist' : 'client';
+      const other = session.turns.find((t) => t.role !== turn.role && t.role !== 'other');
+      const label = turn.node.children[0]!.position;
+      report({
+        reason: `This whole ${turn.role} turn reads as the ${heard}'s words (the voice model gives ${Math.round((turn.role === 'patient' ? p : 1 - p) * 1000) / 10}% ${heard}): the label may be wrong, or the generator lost track of who speaks.`,
+        ...session.turnHead(turn.index),
+        turn: turn.index,
+        fixes: other ? [{ title: `Relabel the turn as ${other.node.speaker}`, edits: [{ start: label.start.offset!, end: label.end.offset!, text: other.node.speaker }], safe: false }] : [],
+      });
+    }
+
     for (const { turn, value: found } of slipping) {
       found.forEach((slips, i) => {
         const base = turn.texts[i]!.position.start.offset!;
@@ -79,6 +100,16 @@ export default defineRule({
     }
   },
 });
+
+/** How far a turn's voice must lean to the other role, and how long it must be, to say its label is wrong. */
+const VOICE = { patientAsTherapist: 0.99, therapistAsClient: 0.001, minWords: 20 };
+
+/** P(therapist) of a turn whose whole text is in the other role's voice; undefined for the rest. */
+function wrongVoice(turn: SessionTurn): number | undefined {
+  if (turn.role === 'other' || turn.features.words < VOICE.minWords) return undefined;
+  const p = turn.features.get('voice', (text) => voiceOf(text)?.therapist ?? 0.5);
+  return (turn.role === 'patient' && p >= VOICE.patientAsTherapist) || (turn.role === 'therapist' && p <= VOICE.therapistAsClient) ? p : undefined;
+}
 
 /**
  * A turn's slips, memoised on its text in one slot, for one role and one set

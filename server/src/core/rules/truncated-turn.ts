@@ -76,8 +76,9 @@ export default defineRule({
       // …or a long turn written in sentences shows the habit itself (a speaker's other turns may be cut off too).
       const prose = ending.inner >= 3 && ending.words >= 2.5 * minWords;
       const punctuates = (others >= 3 ? habit.closed / others >= 0.85 : ending.inner >= 2 && ending.words >= 20) || prose;
+      const quiet = ending.spoken || ending.comma;
       // "…and to have a": no one ends a sentence on an article or a conjunction, punctuation or not.
-      const hard = ending.kind === 'open-word' && ending.hard === true && !ending.spoken && !ending.comma && (ending.sentenceWords >= 5 || (ending.subject === true && ending.inner >= 1));
+      const hard = ending.kind === 'open-word' && ending.hard === true && !quiet && (ending.sentenceWords >= 5 || (ending.subject === true && ending.inner >= 1));
       if (!punctuates && !hard) continue;
       const strict = (others >= 3 ? habit.closed / others >= 0.9 : ending.inner >= 3) || prose;
       let cut = false;
@@ -90,6 +91,9 @@ export default defineRule({
       // seen once) a turn as long as a generation's limit.
       const long = prose || (others >= 3 ? ending.words >= minWords : ending.words >= 2.5 * minWords);
       if (!cut && (ending.kind === 'plain' || ending.kind === 'weak-word')) cut = strict && long && (ending.sentenceWords >= 6 || ending.words >= 2.5 * minWords) && !ending.spoken;
+      // A speaker who punctuates, a sentence the ending model (trained on AnnoMI's closed sentences) is all but sure
+      // runs on ("…because I keep thinking about"), however short the turn; never a word speech trails off on ("…I want to, but").
+      if (!cut && (ending.kind === 'plain' || ending.kind === 'open-word') && punctuates && !quiet && ending.sentenceWords >= 5) cut = (ending.cut ?? 0) >= (strict ? 0.95 : 0.98);
       if (!cut) continue;
       const last = turn.texts[turn.texts.length - 1]!;
       const value = last.value;
@@ -100,7 +104,9 @@ export default defineRule({
             ? `This turn stops in the middle of a word ("${ending.word}"): the text was cut off (a generation stopped early).`
             : ending.kind === 'open-word'
               ? `This turn stops mid-sentence after "${ending.word}": the text was cut off (a generation stopped early).`
-              : `This turn ends without punctuation in the middle of a sentence, where this speaker ends every other turn with one: it was probably cut off.`,
+              : punctuates
+                ? `This turn ends without punctuation in the middle of a sentence, where this speaker ends every other turn with one: it was probably cut off.`
+                : `This turn stops in the middle of a sentence ("…${value.trimEnd().split(/\s+/).slice(-3).join(' ')}"): the text was probably cut off.`,
         start: last.position.start.offset! + ending.sentenceStart + lead,
         end: last.position.end.offset!,
         turn: turn.index,
@@ -108,3 +114,40 @@ export default defineRule({
     }
   },
 });
+
+const LETTER_OR_DIGIT = /^[\p{L}\p{N}]$/u;
+
+/**
+ * The last word of a text: the run of letters, digits and apostrophes that
+ * holds its last letter or digit (without one, the first run of apostrophes) — what `/([\p{L}\p{N}'’]+)[^\p{L}\p{N}]*$/u`
+ * captures, found from the end (that regular expression retries from every
+ * position: a 50 KB word followed by another took seconds).
+ */
+export function lastWordOf(value: string): string | undefined {
+  /** The code point ending at `end` (exclusive), as a string. */
+  const before = (end: number) => {
+    const low = value.charCodeAt(end - 1);
+    return low >= 0xdc00 && low <= 0xdfff && end >= 2 && value.charCodeAt(end - 2) >= 0xd800 && value.charCodeAt(end - 2) <= 0xdbff ? value.slice(end - 2, end) : value[end - 1]!;
+  };
+  const apostrophe = (c: string) => c === "'" || c === '’';
+  let last = value.length;
+  while (last > 0 && !LETTER_OR_DIGIT.test(before(last))) last -= before(last).length;
+  if (last === 0) {
+    // No letter or digit: the regular expression still takes the first run of apostrophes.
+    let first = 0;
+    while (first < value.length && !apostrophe(value[first]!)) first++;
+    if (first === value.length) return undefined;
+    let run = first;
+    while (run < value.length && apostrophe(value[run]!)) run++;
+    return value.slice(first, run);
+  }
+  let end = last;
+  while (end < value.length && apostrophe(value[end]!)) end++;
+  let start = last;
+  while (start > 0) {
+    const c = before(start);
+    if (!LETTER_OR_DIGIT.test(c) && !apostrophe(c)) break;
+    start -= c.length;
+  }
+  return value.slice(start, end);
+}

@@ -1,0 +1,62 @@
+/**
+ * Does a run of words end a sentence, or stop in the middle of one? A small
+ * logistic regression over the last words of the run, trained (`npm run
+ * train:ending`, `train/ending.ts`) on AnnoMI's transcribed speech alone: every
+ * sentence the transcribers closed is a complete ending, the same sentence
+ * cut at a random word an incomplete one. It knows which words English
+ * sentences end on ("…what to do", "…for you", "…anymore") and which they
+ * run through ("…thinking about", "…and the", "…to help maybe some of").
+ * The truncation rule asks it only about turns that end without punctuation.
+ */
+import weights from './weights/ending-model.json' with { type: 'json' };
+import { featureKey } from './featurize.ts';
+
+export interface EndingModelFile {
+  /** Buckets of the hashed features. */
+  buckets: number;
+  bias: number;
+  /** One scale for the quantised weights. */
+  scale: number;
+  /** Feature bucket → weight (× scale), as parallel arrays of the buckets that have one. */
+  index: number[];
+  weight: number[];
+  trainedOn: Record<string, unknown>;
+}
+
+/** The words of a run, lower-cased, apostrophes straightened (the last sentence of a turn). */
+export function endingWords(text: string): string[] {
+  return text.toLowerCase().replace(/[’‘`´]/g, "'").match(/[\p{L}\p{N}]+(?:'[\p{L}\p{N}]+)*/gu) ?? [];
+}
+
+/** The hashed features of a run's ending, in `buckets` buckets (with repeats when two collide). */
+export function endingFeatures(words: readonly string[], buckets: number): number[] {
+  const n = words.length;
+  const w = (i: number) => words[n - i] ?? '<s>';
+  const length = n <= 2 ? String(n) : n <= 5 ? '3-5' : n <= 10 ? '6-10' : n <= 20 ? '11-20' : '21+';
+  const keys = [
+    featureKey('e1', w(1)),
+    featureKey('e2', w(2)),
+    featureKey('e12', `${w(2)} ${w(1)}`),
+    featureKey('e123', `${w(3)} ${w(2)} ${w(1)}`),
+    featureKey('s3', w(1).slice(-3)),
+    featureKey('p2', w(1).slice(0, 2)),
+    featureKey('len', length),
+    featureKey('e1len', `${w(1)}|${length}`),
+    featureKey('bias', ''),
+  ];
+  return keys.map((k) => k % buckets);
+}
+
+const model = weights as EndingModelFile;
+let dense: Float32Array | undefined;
+
+/** P(the run stops mid-sentence) for its words. */
+export function cutProbability(words: readonly string[]): number {
+  if (!dense) {
+    dense = new Float32Array(model.buckets);
+    for (let i = 0; i < model.index.length; i++) dense[model.index[i]!] = model.weight[i]! * model.scale;
+  }
+  let z = model.bias;
+  for (const b of endingFeatures(words, model.buckets)) z += dense[b]!;
+  return 1 / (1 + Math.exp(-z));
+}
