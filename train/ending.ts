@@ -119,7 +119,12 @@ function main(): void {
       weight.push(q);
     }
   }
-  const file: EndingModelFile = { buckets: BUCKETS, bias: Number(bias.toFixed(6)), scale: Number(scale.toPrecision(8)), index, weight, trainedOn: { corpus: 'annomi (public domain)', heldOut: 'session number % 4 = 3', runs: train.length, seed: 2026, l2: 1 } };
+  // The words of the training sessions' closed sentences: a turn's last word that is none of them but begins one
+  // ("…we could underst") was cut in the middle.
+  const counts = new Map<string, number>();
+  for (const r of train) if (r.complete) for (const word of r.words) if (/^[a-z]+$/.test(word)) counts.set(word, (counts.get(word) ?? 0) + 1);
+  const vocabulary = [...counts.keys()].sort();
+  const file: EndingModelFile = { buckets: BUCKETS, bias: Number(bias.toFixed(6)), scale: Number(scale.toPrecision(8)), index, weight, vocabulary, trainedOn: { corpus: 'annomi (public domain)', heldOut: 'session number % 4 = 3', runs: train.length, seed: 2026, l2: 1 } };
   fs.writeFileSync(OUT, `${JSON.stringify(file)}\n`);
   process.stderr.write(`wrote ${path.relative(ROOT, OUT)} (${index.length} weights, ${(fs.statSync(OUT).size / 1024).toFixed(0)} KB)\n`);
 }

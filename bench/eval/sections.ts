@@ -3,6 +3,7 @@ import type { EvalSection } from './section.ts';
 import { rulesSection } from './rules.ts';
 import { injectedSection } from './injected.ts';
 import { suggestionsSection } from './suggestions.ts';
+import { blindSection } from './blind.ts';
 import { identifiersSection } from './identifiers.ts';
 
-export const SECTIONS: EvalSection[] = [rulesSection, injectedSection, suggestionsSection, identifiersSection];
+export const SECTIONS: EvalSection[] = [rulesSection, injectedSection, blindSection, suggestionsSection, identifiersSection];

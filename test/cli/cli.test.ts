@@ -201,3 +201,28 @@ test('an unknown rule in .transcriptrc.json is reported as the editor reports it
     fs.rmSync(dir, { recursive: true, force: true });
   }
 });
+
+test('--jsonl reads a dataset\'s own roles through the configuration\'s "roles" (and says how when one is unknown)', () => {
+  const dir = tempDir();
+  const record = JSON.stringify({
+    id: 'r1',
+    messages: [
+      { role: 'Instructions', content: 'Play a CBT therapist.' },
+      { role: 'CBT Therapist', content: 'You can always call 1-800-273-8255.' },
+      { role: 'Seeker', content: 'Thanks, I will.' },
+    ],
+  });
+  // Without the mapping: one clear error for the record, naming the setting.
+  const before = JSON.parse(lint(['--jsonl'], { cwd: dir, input: `${record}\n` }).stdout.trim()) as { error?: string };
+  assert.match(before.error ?? '', /"Instructions" is not one of .*"roles"/);
+  fs.writeFileSync(path.join(dir, '.transcriptrc.json'), JSON.stringify({ roles: { 'CBT Therapist': 'therapist', seeker: 'patient', Instructions: 'skip' } }));
+  const { stdout } = lint(['--jsonl'], { cwd: dir, input: `${record}\n` });
+  const result = JSON.parse(stdout.trim()) as { error?: string; turns: number; findings: Array<{ ruleId: string; message?: number }> };
+  assert.equal(result.error, undefined);
+  assert.equal(result.turns, 2);
+  assert.deepEqual(result.findings.map((f) => f.ruleId), ['outdated-crisis-line']);
+  // A role mapped to something else is a configuration problem, said as such.
+  fs.writeFileSync(path.join(dir, '.transcriptrc.json'), JSON.stringify({ roles: { Seeker: 'client-ish' } }));
+  const bad = lint(['--jsonl'], { cwd: dir, input: `${record}\n` });
+  assert.match(bad.stdout + bad.stderr, /Role "Seeker".*"therapist", "patient" or "skip"/);
+});

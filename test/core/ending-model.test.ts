@@ -1,6 +1,6 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { cutProbability, endingWords } from '../../server/src/core/model/ending.ts';
+import { cutProbability, endingWords, isWordFragment } from '../../server/src/core/model/ending.ts';
 import { endingOf } from '../../server/src/core/detect/endings.ts';
 
 const p = (text: string) => cutProbability(endingWords(text));
@@ -29,4 +29,10 @@ test('ending model: probabilities are probabilities, and the empty run is answer
 test('endings: the model is asked only about open endings', () => {
   assert.equal(endingOf(['I went home.'], 3).cut, undefined);
   assert.equal(typeof endingOf(['I went to the'], 4).cut, 'number');
+});
+
+test('word fragments: the beginning of a known word is one; known words, their stems and short chat words are not', () => {
+  for (const w of ['underst', 'thinki']) assert.equal(isWordFragment(w), true, w);
+  // "relax" is a stem ("relaxing"), "okay" a word, "tho" too short to tell from an abbreviation.
+  for (const w of ['relax', 'okay', 'about', 'tho', 'lol', 'Underst', '']) assert.equal(isWordFragment(w), false, w);
 });

@@ -121,10 +121,10 @@ test('refusals and artifacts: many matches in one paragraph are kept in order, o
 
 test('a leaked label in each of 30,000 turns (1 MB): each "Start a new turn" fix looks up the line endings once per session, not per finding', () => {
   const text = 'Therapist: I see. Patient: Yes, exactly.\n\n'.repeat(30_000);
-  const leaked = findings(text, 'generation-artifact');
+  const leaked = findings(text, 'leaked-label');
   assert.equal(leaked.length, 5000);
   assert.equal(leaked[0]!.fixes[0]!.edits[0]!.text, '\n\n');
-  const crlf = findings(text.replace(/\n/g, '\r\n'), 'generation-artifact');
+  const crlf = findings(text.replace(/\n/g, '\r\n'), 'leaked-label');
   assert.equal(crlf[0]!.fixes[0]!.edits[0]!.text, '\r\n\r\n');
 });
 

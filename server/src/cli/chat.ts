@@ -10,13 +10,15 @@
  *     Patient: <user content>
  *
  * assistant/therapist/counselor → `Therapist`, user/patient → `Patient`,
- * client → `Client`. System messages are instructions to the generator, not
+ * client → `Client`; a dataset's own roles come from the configuration's
+ * `roles` (`{"Seeker": "patient"}` → `Patient`). System messages are instructions to the generator, not
  * part of the session, so they are left out (linting a prompt would only
  * produce noise) and come back untouched in a fixed record. Every rendered
  * message keeps the range of its label and content, so a finding can name the
  * message it is in and a fix can be written back into that message alone.
  */
 import type { TextEdit } from '../core/fixes.ts';
+import type { ChatRole } from '../core/config.ts';
 import { elements, member, members, rewriteElements, splice, type Replacement } from './record.ts';
 import { lastAtOrBefore } from '../core/search.ts';
 
@@ -101,17 +103,25 @@ function contentText(content: unknown, index: number): { body: string; segments?
   throw new InputError(`messages[${index}].content must be a string or an array of text parts`);
 }
 
-export function renderChat(messages: readonly unknown[]): RenderedChat {
+const ROLE_LABELS: Record<Exclude<ChatRole, 'skip'>, string> = { therapist: 'Therapist', patient: 'Patient' };
+
+/** `roles`: the configuration's own roles (lower-cased names), which win over the built-in ones. */
+export function renderChat(messages: readonly unknown[], roles: Readonly<Record<string, ChatRole>> = {}): RenderedChat {
   const pieces: string[] = [];
   const parts: Part[] = [];
   let offset = 0;
   messages.forEach((message, index) => {
     if (!message || typeof message !== 'object' || Array.isArray(message)) throw new InputError(`messages[${index}] must be an object with "role" and "content"`);
     const { role, content } = message as { role?: unknown; content?: unknown };
-    const key = typeof role === 'string' ? role.toLowerCase() : '';
-    if (SKIPPED.has(key)) return;
-    const label = LABELS[key];
-    if (!label) throw new InputError(`messages[${index}].role ${JSON.stringify(role)} is not one of ${[...Object.keys(LABELS), ...SKIPPED].join(', ')}`);
+    const key = typeof role === 'string' ? role.trim().toLowerCase() : '';
+    const own = Object.hasOwn(roles, key) ? roles[key] : undefined;
+    if (own === 'skip' || (own === undefined && SKIPPED.has(key))) return;
+    const label = own ? ROLE_LABELS[own] : LABELS[key];
+    if (!label) {
+      throw new InputError(
+        `messages[${index}].role ${JSON.stringify(role)} is not one of ${[...Object.keys(LABELS), ...SKIPPED, ...Object.keys(roles)].join(', ')}: map it in the configuration's "roles" (e.g. "roles": { ${JSON.stringify(typeof role === 'string' ? role : 'Seeker')}: "therapist", "patient" or "skip" })`,
+      );
+    }
     const rendered = contentText(content, index);
     if (!rendered) return;
     const { body } = rendered;

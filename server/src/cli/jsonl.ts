@@ -172,7 +172,7 @@ function processText(input: string, mode: Mode, options: AnalyzeOptions, quiet: 
 }
 
 function processChat(line: string, messagesSpan: Span, messages: unknown[], mode: Mode, options: AnalyzeOptions, quiet: boolean): Outcome {
-  const rendered = renderChat(messages);
+  const rendered = renderChat(messages, options.config.roles);
   const problem = checkText(rendered.text, undefined);
   if (problem) throw new InputError(problem);
   if (mode === 'lint') return findingsOf(analyze(rendered.text, options), quiet, rendered.parts);
@@ -198,7 +198,7 @@ function processChat(line: string, messagesSpan: Span, messages: unknown[], mode
   const record = replacement ? splice(line, [replacement]) : line;
   // The messages must say exactly what the cleaned transcript says (an edit between two
   // messages has no message to go into): if they do not, the record comes back unchanged.
-  const exact = replacement ? renderChat((JSON.parse(record) as { messages: unknown[] }).messages).text === cleaned : cleaned === rendered.text;
+  const exact = replacement ? renderChat((JSON.parse(record) as { messages: unknown[] }).messages, options.config.roles).text === cleaned : cleaned === rendered.text;
   if (!exact) {
     return {
       ...findingsOf(analyze(rendered.text, options), quiet, rendered.parts),

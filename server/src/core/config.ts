@@ -10,7 +10,8 @@
  * {
  *   "speakers": { "Nova": "therapist", "Naomi": "patient" },
  *   "rules": { "consecutive-turns": "off", "repeated-turn": ["warn", { "minWords": 6 }] },
- *   "codebook": "./codebook.json"
+ *   "codebook": "./codebook.json",
+ *   "roles": { "CBT Therapist": "therapist", "Seeker": "patient", "narrator": "skip" }
  * }
  * ```
  */
@@ -31,7 +32,15 @@ export interface TranscriptConfig {
   rules: Record<string, RuleSetting>;
   /** Absolute path of a codebook file given by the configuration. */
   codebook?: string;
+  /**
+   * `--jsonl` chat records: a dataset's own message roles (lower-cased) and the turn each becomes, besides
+   * the built-in assistant/therapist/counselor, user/patient, client and the skipped system/developer.
+   */
+  roles?: Record<string, ChatRole>;
 }
+
+/** What a chat record's message becomes: a therapist's or a patient's turn, or nothing (an instruction). */
+export type ChatRole = 'therapist' | 'patient' | 'skip';
 
 export interface LoadedConfig {
   config: TranscriptConfig;
@@ -108,6 +117,19 @@ export function normalizeConfig(raw: unknown, baseDir?: string, where = 'configu
     }
   }
 
+  const roles = record.roles;
+  if (roles !== undefined) {
+    if (typeof roles !== 'object' || roles === null || Array.isArray(roles)) {
+      problems.push(`"roles" in the ${where} must map the roles of chat records to "therapist", "patient" or "skip", e.g. { "Seeker": "patient" }.`);
+    } else {
+      for (const [name, value] of Object.entries(roles)) {
+        const role = String(value).toLowerCase();
+        if ((role === 'therapist' || role === 'patient' || role === 'skip') && name.trim()) (config.roles ??= {})[name.trim().toLowerCase()] = role;
+        else problems.push(`Role "${name}" in the ${where} needs "therapist", "patient" or "skip".`);
+      }
+    }
+  }
+
   if (record.codebook !== undefined) {
     if (typeof record.codebook === 'string' && record.codebook.trim()) {
       config.codebook = baseDir ? path.resolve(baseDir, record.codebook) : record.codebook;
@@ -149,6 +171,7 @@ export function mergeConfigs(...layers: TranscriptConfig[]): TranscriptConfig {
       };
     }
     if (layer.codebook) result.codebook = layer.codebook;
+    if (layer.roles) result.roles = { ...result.roles, ...layer.roles };
   }
   return result;
 }

@@ -345,9 +345,13 @@ const HOPE = new RegExp(String.raw`\bi\s+hope\s+(?:this|that|these|my|the)\s+(?:
 const LABEL_ONLY = new RegExp(String.raw`^(?:(?:the|my|a|an|our|your|possible|suggested|sample|example|proposed|alternative|revised|final|next|updated|improved|therapist['’]?s?|counsel+or['’]?s?|client['’]?s?|patient['’]?s?|assistant['’]?s?|ai|model|bot|cbt|mi|empathetic|supportive|compassionate|warm|gentle)\s+){0,4}(?:response|reply|answer|output|continuation|next\s+turn|completion|turn|line|message|script|dialogue)s?\s*(?:\(\w+(?:\s+\w+){0,3}\))?(?:\s+(?:from|by|of|for)\s+(?:the|a|an)\s+(?:[a-z-]+\s+)?${ROLE})?(?:\s+(?:could|might|would|should|may|can)\s+be)?\s*:$|^\W*(?:in|playing|taking|speaking\s+in)\s+the\s+(?:role|part|voice)\s+of\s+(?:the|a|an)\s+(?:[a-z-]+\s+)?${ROLE}\b[^:]{0,30}:$`, 'i');
 /** "The therapist might say:", "I would respond:", "Therapist responds:": the voice that follows, introduced. */
 const SPEECH_ROLE = String.raw`(?:therapist|counsel+or|client|patient|user|assistant|ai|bot|model|clinician|psychologist)`;
-const SPEECH_INTRO = new RegExp(String.raw`(?:^|\b(?:the|a)\s+)(?:${SPEECH_ROLE})(?:['’]s)?\s+(?:(?:would|might|could|can|may|should|will|then)\s+)?(?:say|says|said|respond|responds|responded|reply|replies|replied|answer|answers|continue|continues|speak|speaks|write|writes|begin|begins|ask|asks)\b[^:]{0,40}:$|\bi\s+(?:would|might|could|['’]d|will|['’]ll)\s+(?:say|respond|reply|answer|write|start\s+with|begin\s+with)\b[^:]{0,40}:$|\bas\s+(?:the|a|your)\s+${ROLE}\b[^:]{0,60}:$`, 'i');
+const SPEECH_INTRO = new RegExp(String.raw`(?:^|\b(?:the|a)\s+)(?:${SPEECH_ROLE})(?:['’]s)?\s+(?:(?:would|might|could|can|may|should|will|then)\s+)?(?:say|says|said|respond|responds|responded|reply|replies|replied|answer|answers|continue|continues|speak|speaks|write|writes|begin|begins|ask|asks)\b[^:]{0,40}:$|\bi\s+(?:would|might|could|['’]d|will|['’]ll)\s+(?:say|respond|reply|answer|write|start\s+with|begin\s+with)\b[^:]{0,40}:$|\b(?:continuing|staying|remaining|speaking|responding|replying|writing)\s+(?:in\s+character|in\s+(?:the\s+)?role|as\s+(?:the|a|your)\s+${ROLE})\b[^:]{0,40}:$|\bas\s+(?:the|a|your)\s+${ROLE}\b[^:]{0,60}:$`, 'i');
 /** Made, not recorded: "a simulated session", "a sample dialogue", "a fictional conversation". */
 const GENERATED = /\bbetween\s+an?\s+(?:[\w-]+\s+){0,3}?(?:therapist|counsel+or|clinician|psychologist|coach)\s+and\s+an?\s+|\b(?:simulated|fictional|fictitious|hypothetical|mock|sample|example|illustrative|role-?play(?:ed)?|scripted|imagined|made-up|ai-generated|generated|invented|realistic)\s+(?:[a-z-]+\s+){0,3}?(?:session|conversation|dialogue|dialog|transcript|exchange|interaction|script|scenario|scene|role-?play|therapy|counsel+ing)\b|\b(?:role-?play|simulation|dialogue)\s+(?:between|of|featuring)\b/i;
+/** What a commentator says the session's people do: "the therapist validates…", "the client's statement reveals…". */
+const COMMENT_VERB = /\b(?:uses|employs|does(?:\s+not|n['’]t)?|helps|builds|shows|reveals|demonstrates|validates|normali[sz]es|reflects|meets|avoids|allows|encourages|invites|models|acknowledges|explores|responds|remains|stays|chooses|conveys|signals|indicates|suggests\s+(?:an?|the)\s+(?:underlying|core)|is\s+(?:using|showing|listening|trying|helping|validating|reflecting|modell?ing|demonstrating))\b/i;
+/** The rubrics of a commentary: "Techniques used:", "Why this works:", "Key takeaway:", "Analysis:". */
+const RUBRIC = /^(?:>\s*)?(?:key\s+takeaways?|takeaways?|analysis|why\s+(?:this|it)\s+works|techniques?(?:\s+used)?|skills?\s+used|interventions?\s+used|strateg(?:y|ies)\s+used|rationale|commentary|clinical\s+notes?|therapist['’]?s?\s+(?:notes?|goals?|approach|intent|rationale)|breakdown|explanation)\s*:/i;
 /** Speaking of our own session is in-session talk. */
 const OURS = /\b(?:our|today['’]s)\s+(?:\w+\s+)?(?:session|conversation|chat|time|talk)\b|\bwe(?:['’]ve|\s+have)?\s+(?:talked|discussed|covered)\b|\b(?:with|to)\s+(?:you|me)\b(?=[^.!?]*\b(?:session|conversation)\b)/i;
 
@@ -389,6 +393,14 @@ export function metaScore(value: string, at: { first: boolean; last: boolean; ow
   if (doc && role3) score += 2;
   if (bracketed && (doc || roleDef || /\b(?:continues|resumes|ends|pause|silence|later|time\s+skip)\b/i.test(v)) && !/^[([]\s*(?:pause|pauses|laughs?|sighs?|silence|crying|inaudible|crosstalk|long\s+pause)\s*[)\]]/i.test(v)) score += 2;
   if (roleDef && !doc && score === 0 && (bracketed || NOTE.test(v))) score += 2;
+  // Commentary on the session's people, in the third person and addressed to no one in it ("Note that the
+  // therapist does not rush…", "Analysis: The client's statement reveals…"): the generator explaining its text.
+  const rubric = RUBRIC.test(v);
+  if (roleDef && !/\b(?:you|your|you're|yours|yourself)\b/i.test(v) && COMMENT_VERB.test(v) && (at.ownLine || rubric || NOTE.test(v) || /^note\s+(?:that|how)\b/i.test(v))) score += 3;
+  // A rubric heading a paragraph about the text: "Techniques used: …", "Why this works: …", "Key takeaway: …".
+  else if (rubric && (at.ownLine || at.first) && !/\b(?:you|your)\b/i.test(v.slice(0, 40))) score += 3;
+  // "[Continued in next session…]", "(To be continued)": a note on the text going on.
+  if (bracketed && /^[([]\s*(?:to\s+be\s+)?continued\b/i.test(v)) score += 3;
   if (at.header) {
     // A clinician's header notes the session; a generator's presents it as made: "a simulated session between…".
     const item = /^(?:[-*•·]|\d{1,2}[.)])\s/.test(v);
@@ -424,15 +436,21 @@ function preambles(text: string, textIndex: number, textCount: number, lines: Li
   const all = clausesOf(text);
   // Clauses and lines both come in order: one walk finds each clause's line.
   let at = 0;
+  let openers = true;
   for (let i = 0; i < all.length; i++) {
     const span = all[i]!;
+    if (i > 0) {
+      const before = text.slice(all[i - 1]!.start, all[i - 1]!.end).trim();
+      openers &&= before.split(/\s+/).length <= 4 && /[!.,]$/.test(before);
+    }
     while (at < lines.length && lines[at]!.end < span.start) at++;
     const candidate = lines[at];
     const line = candidate && span.start >= candidate.start && span.end <= candidate.end ? candidate : undefined;
     clauses.push({
       span,
       value: text.slice(span.start, span.end),
-      first: textIndex === 0 && i === 0,
+      // First, or after no more than short openers ("Great question! As the therapist, I would say:").
+      first: textIndex === 0 && (i === 0 || openers),
       last: textIndex === textCount - 1 && i === all.length - 1,
       ownLine: Boolean(line && line.start === span.start && line.end === span.end),
     });
@@ -442,7 +460,7 @@ function preambles(text: string, textIndex: number, textCount: number, lines: Li
     if (inside(quotes, c.span.start, c.span.end)) continue;
     // "Note:" belongs with what it notes.
     const next = clauses[i + 1];
-    if (next && NOTE.test(c.value.trim()) && /:$/.test(c.value.trim())) {
+    if (next && (NOTE.test(c.value.trim()) || RUBRIC.test(c.value.replace(/\*\*|__/g, "").trim())) && /:(?:\*\*|__)?$/.test(c.value.trim())) {
       c = { span: { start: c.span.start, end: next.span.end }, value: text.slice(c.span.start, next.span.end), first: c.first, last: next.last, ownLine: Boolean(lines.find((l) => l.start === c.span.start && l.end === next.span.end)) };
       i++;
     }

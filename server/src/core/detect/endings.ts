@@ -5,7 +5,7 @@
  * truncation rule weighs against the speaker's and the document's habits.
  */
 import { sentences } from '../question.ts';
-import { cutProbability, endingWords } from '../model/ending.ts';
+import { cutProbability, endingWords, isWordFragment } from '../model/ending.ts';
 
 export type EndingKind = 'closed' | 'dash' | 'cut-word' | 'open-word' | 'weak-word' | 'plain';
 
@@ -30,6 +30,8 @@ export interface Ending {
   hard?: boolean;
   /** How likely the last sentence's words stop mid-sentence, by the ending model (0–1); for open endings only. */
   cut?: number;
+  /** The last word (in lower case) begins a known word and is none ("…we could underst"); for open endings only. */
+  fragment?: boolean;
 }
 
 /** Words that cannot end an English sentence. */
@@ -79,7 +81,10 @@ export function endingOf(texts: readonly string[], words: number): Ending {
 /** An ending without closing punctuation: what kind, and how likely the model thinks it stops mid-sentence. */
 function classify(base: Omit<Ending, 'kind'>, trimmed: string, sentence: string): Ending {
   const ending = classifyWord(base, trimmed);
-  if (ending.kind !== 'closed' && ending.kind !== 'dash') ending.cut = cutProbability(endingWords(sentence));
+  if (ending.kind !== 'closed' && ending.kind !== 'dash') {
+    ending.cut = cutProbability(endingWords(sentence));
+    if (isWordFragment(ending.word)) ending.fragment = true;
+  }
   return ending;
 }
 

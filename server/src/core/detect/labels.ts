@@ -33,7 +33,13 @@ const THERAPIST_NOUNS = `therapist|counsel+or|psychologist|psychiatrist|psychoth
 const PATIENT_NOUNS = `client|patient|user|human|seeker|interviewee|member|caller|customer|person`;
 const ROLE_NOUN = new RegExp(String.raw`^(?:(?:[\p{L}][\p{L}'-]*\s+){0,4})(?:${THERAPIST_NOUNS}|${PATIENT_NOUNS})(?:\s*\([^)]{1,24}\))?$|^(?:${THERAPIST_NOUNS}|${PATIENT_NOUNS})\s+(?:ai|bot|\d+)$`, 'iu');
 const NAME_WITH_ROLE = new RegExp(String.raw`^\p{Lu}[\p{L}'-]+(?:\s+\p{Lu}[\p{L}'-]+)?\s*\((?:${THERAPIST_NOUNS}|${PATIENT_NOUNS})\)$`, 'iu');
-const TITLED = /^(?:Dr|Mr|Mrs|Ms|Miss|Mx|Prof|Professor|Doctor)\.?\s+\p{Lu}[\p{L}'-]+(?:\s+\p{Lu}[\p{L}'-]+)?$/u;
+const TITLE_NAME = String.raw`(?:Dr|Mr|Mrs|Ms|Miss|Mx|Prof|Professor|Doctor)\.?\s+\p{Lu}(?:[\p{L}'-]+|\.)?(?:\s+\p{Lu}[\p{L}'-]+)?`;
+/** "Dr. Rivera", "Dr. M", "Ms. Alvarez (School Counselor)", "Response from Dr. Owens". */
+const TITLED = new RegExp(String.raw`^(?:(?:[\p{L}'-]+\s+){1,2}(?:from|by)\s+)?${TITLE_NAME}(?:\s*\([^)]{1,30}\))?$`, 'u');
+/** A role in brackets after a name or a pronoun: "Ms. Alvarez (School Counselor)", "Me (as therapist)", "Jordan (the client)". */
+const BRACKETED_ROLE = new RegExp(String.raw`^[\p{L}.'’-]+(?:\s+[\p{L}.'’-]+){0,2}\s*\((?:as\s+|the\s+|a\s+|an\s+)?(?:[\p{L}-]+\s+){0,2}(?:${THERAPIST_NOUNS}|${PATIENT_NOUNS})\)$`, 'iu');
+/** "Response from the therapist", "Reply by the counselor". */
+const FROM_ROLE = new RegExp(String.raw`^(?:[\p{L}'-]+\s+){1,2}(?:from|by)\s+(?:the|a|an|your)\s+(?:[\p{L}-]+\s+){0,2}(?:${THERAPIST_NOUNS}|${PATIENT_NOUNS})$`, 'iu');
 const SPEAKER_N = /^(?:speaker|person|participant|voice)\s*(?:\d{1,2}|[A-Z])$/i;
 const CAPITALISED = /^\p{Lu}[\p{L}'.-]*(?:\s+\p{Lu}[\p{L}'.-]*){0,2}$/u;
 /** Words that open an ordinary line with a colon ("Note:", "Step 1:", "Homework:"), never a speaker. */
@@ -42,13 +48,24 @@ const ORDINARY = /^(?:note|notes|nb|ps|p\.s|step|tip|tips|example|summary|homewo
 const roleOfNoun = (label: string): Role | undefined =>
   new RegExp(String.raw`\b(?:${PATIENT_NOUNS})\b`, 'i').test(label) ? 'patient' : new RegExp(String.raw`\b(?:${THERAPIST_NOUNS})\b`, 'i').test(label) ? 'therapist' : undefined;
 
+/** Words of a clause, never of a label's modifiers. */
+const CLAUSE_WORDS = /\b(?:let['’]s|use|using|try|is|are|was|were|be|my|your|our|his|her|their|this|that|these|those|of|to|for|with|in|on|at|about|like|what|how|why|when)\b/i;
+
 /** Would a reader take `label` for a speaker's label? With the role it names, if any. */
 function speakerLike(label: string, bold: boolean, speakers: SpeakerTable, boldNames = false): { role?: Role } | undefined {
-  if (!label || label.length > 48 || ORDINARY.test(label)) return undefined;
+  if (!label || label.length > 48) return undefined;
+  // "Me (as therapist)": a role in brackets makes any word a speaker's label.
+  if (BRACKETED_ROLE.test(label)) return { role: roleOfNoun(label.slice(label.indexOf('('))) };
+  // "Response from Dr. Owens", "Reply from the counselor": whose words follow.
+  if (/\s(?:from|by)\s/i.test(label) && (TITLED.test(label) || FROM_ROLE.test(label))) return { role: roleOfNoun(label.replace(/^.*?\s(?:from|by)\s/i, '')) };
+  if (ORDINARY.test(label)) return undefined;
   const known = speakers.get(label);
   if (known) return { role: known.role };
   if (SPEAKER_N.test(label)) return {};
-  if (ROLE_NOUN.test(label) || NAME_WITH_ROLE.test(label)) return { role: roleOfNoun(label) };
+  // "Mental health counselling assistant", "AI Therapist": a role noun and its modifiers, not a clause that ends on
+  // one ("Let's use the ABC model", "This is my therapist").
+  if (ROLE_NOUN.test(label) && !CLAUSE_WORDS.test(label)) return { role: roleOfNoun(label) };
+  if (NAME_WITH_ROLE.test(label) || BRACKETED_ROLE.test(label) || FROM_ROLE.test(label)) return { role: roleOfNoun(label) };
   if (TITLED.test(label)) return {};
   if (bold && boldNames && CAPITALISED.test(label)) return {};
   return undefined;
@@ -66,7 +83,7 @@ export function findLeakedLabels(texts: readonly string[], speakers: SpeakerTabl
   const found: Array<LabelMatch & { textIndex: number }> = [];
   for (let t = 0; t < texts.length; t++) {
     const text = texts[t]!;
-    if (!text.includes(':')) continue;
+    if (!text.includes(':') && !(t === 0 && text.startsWith('#'))) continue;
     const quotes = quotedSpans(text);
     const lines = linesOf(text);
     // Bold "**Deep breathing:** …" items one after another are formatting, not personas.
@@ -77,6 +94,16 @@ export function findLeakedLabels(texts: readonly string[], speakers: SpeakerTabl
       if (slot && !(t === 0 && line.index === 0) && (line.value.length > slot[0].length || lines.some((l) => l.index > line.index) || t < texts.length - 1)) {
         found.push({ start: line.start, end: line.start + slot[0].length, label: slot[0].replace(/^#+\s*/, '').replace(/:$/, ''), where: 'inside', role: 'patient', textIndex: t });
         continue;
+      }
+      // "### Dr. Bennett" on the turn's first line, the text below: a persona written as a heading.
+      const heading = t === 0 && line.index === 0 ? /^(#{1,6})[ \t]*(\*\*)?([^#*\n:]{2,48}?)(\*\*)?[ \t]*:?[ \t]*$/.exec(line.value) : null;
+      if (heading && (texts.length > 1 || text.slice(line.end).trim().length > 0)) {
+        const label = heading[3]!.trim();
+        const like = speakerLike(label, true, speakers);
+        if (like) {
+          found.push({ start: line.start, end: line.end, label, where: 'start', role: like.role, textIndex: t });
+          continue;
+        }
       }
       const m = LEAD.exec(line.value);
       if (m && !inside(quotes, line.start)) {

@@ -20,6 +20,8 @@ export interface EndingModelFile {
   /** Feature bucket → weight (× scale), as parallel arrays of the buckets that have one. */
   index: number[];
   weight: number[];
+  /** Words (lower case, letters only) of the training sessions' closed sentences, sorted. */
+  vocabulary: string[];
   trainedOn: Record<string, unknown>;
 }
 
@@ -59,4 +61,38 @@ export function cutProbability(words: readonly string[]): number {
   let z = model.bias;
   for (const b of endingFeatures(words, model.buckets)) z += dense[b]!;
   return 1 / (1 + Math.exp(-z));
+}
+
+/** Endings that make a word of a word: "relax" is a word when "relaxing" is one. */
+const INFLECTIONS = ['s', 'es', 'ed', 'd', 'ing', 'er', 'ers', 'est', 'ly', 'y', 'ness', 'ment', 'ments', 'ful', 'al', 'ion', 'ions', 'ation', 'able', 'ity'];
+
+function known(word: string): boolean {
+  const vocabulary = model.vocabulary;
+  return vocabulary[firstAtOrAfter(vocabulary, word)] === word;
+}
+
+function firstAtOrAfter(list: readonly string[], word: string): number {
+  let lo = 0;
+  let hi = list.length;
+  while (lo < hi) {
+    const mid = (lo + hi) >>> 1;
+    if (list[mid]! < word) lo = mid + 1;
+    else hi = mid;
+  }
+  return lo;
+}
+
+/**
+ * Is `word` (lower case) the beginning of a known word, by two letters or more ("underst" of "understand"),
+ * and neither a known word nor the stem of one ("relax" of "relaxing")? Only for four letters or more:
+ * shorter ones are as often chat's abbreviations ("tho", "pls").
+ */
+export function isWordFragment(word: string): boolean {
+  if (word.length < 4 || !/^[a-z]+$/.test(word)) return false;
+  if (known(word) || INFLECTIONS.some((suffix) => known(word + suffix))) return false;
+  const vocabulary = model.vocabulary;
+  for (let i = firstAtOrAfter(vocabulary, word); i < vocabulary.length && vocabulary[i]!.startsWith(word); i++) {
+    if (vocabulary[i]!.length >= word.length + 2) return true;
+  }
+  return false;
 }

@@ -40,6 +40,21 @@ function countInterruptions(text: string): number {
 interface Habit {
   turns: number;
   closed: number;
+  /** Characters of the speaker's longest turns: a chat or a generator that caps messages leaves several at the cap. */
+  lengths: number[];
+}
+
+/** The characters of a turn's text. */
+const lengthOf = (turn: SessionTurn) => turn.texts.reduce((n, t) => n + t.value.trim().length, 0);
+
+/**
+ * The length this speaker's turns stop at, when they do: three turns or more (this one among them) within 3% of
+ * the longest, of 120 characters or more — a message limit, as chat platforms and generation caps leave.
+ */
+function capOf(habit: Habit): number | undefined {
+  const longest = Math.max(0, ...habit.lengths);
+  if (longest < 120) return undefined;
+  return habit.lengths.filter((n) => n >= 0.97 * longest).length >= 3 ? longest : undefined;
 }
 
 export default defineRule({
@@ -58,8 +73,9 @@ export default defineRule({
       if (dashes < 2) dashes += turn.features.get('interruptions', countInterruptions);
       if (ending.words < 4) continue;
       let habit = habits.get(turn.speakerKey);
-      if (!habit) habits.set(turn.speakerKey, (habit = { turns: 0, closed: 0 }));
+      if (!habit) habits.set(turn.speakerKey, (habit = { turns: 0, closed: 0, lengths: [] }));
       habit.turns++;
+      habit.lengths.push(lengthOf(turn));
       if (ending.kind === 'closed' || ending.kind === 'dash') habit.closed++;
     }
     // Only turns that end open are candidates (kept per turn in an editor).
@@ -69,7 +85,7 @@ export default defineRule({
       return ending.kind === 'closed' || ending.kind === 'dash' ? undefined : ending;
     });
     for (const { turn, value: ending } of open) {
-      const habit = habits.get(turn.speakerKey) ?? { turns: 0, closed: 0 };
+      const habit = habits.get(turn.speakerKey) ?? { turns: 0, closed: 0, lengths: [] };
       const self = ending.words >= 4 ? 1 : 0;
       const others = habit.turns - self;
       // The speaker closes nearly all their other turns, or (few turns) this turn is written in sentences.
@@ -94,17 +110,28 @@ export default defineRule({
       // A speaker who punctuates, a sentence the ending model (trained on AnnoMI's closed sentences) is all but sure
       // runs on ("…because I keep thinking about"), however short the turn; never a word speech trails off on ("…I want to, but").
       if (!cut && (ending.kind === 'plain' || ending.kind === 'open-word') && punctuates && !quiet && ending.sentenceWords >= 5) cut = (ending.cut ?? 0) >= (strict ? 0.95 : 0.98);
+      // A speaker who closes every other turn, a turn of some length that stops where the model reads a sentence unfinished.
+      if (!cut && (ending.kind === 'plain' || ending.kind === 'open-word') && strict && others >= 3 && !quiet && ending.words >= 25 && ending.sentenceWords >= 4) cut = (ending.cut ?? 0) >= 0.8;
+      // "…that we could underst": a last word that only begins a word, from a speaker who punctuates.
+      let fragment = false;
+      if (!cut && ending.fragment === true && ending.kind !== 'cut-word' && punctuates && !quiet && ending.sentenceWords >= 3) cut = fragment = true;
+      // A turn at the length this speaker's messages stop at, ending open: cut at the limit, whatever its last words.
+      const cap = capOf(habit);
+      let capped = false;
+      if (!cut && cap !== undefined && ending.kind !== 'cut-word' && lengthOf(turn) >= 0.97 * cap && ending.sentenceWords >= 3) cut = capped = true;
       if (!cut) continue;
       const last = turn.texts[turn.texts.length - 1]!;
       const value = last.value;
       const lead = value.slice(ending.sentenceStart).length - value.slice(ending.sentenceStart).trimStart().length;
       report({
         reason:
-          ending.kind === 'cut-word'
+          ending.kind === 'cut-word' || fragment
             ? `This turn stops in the middle of a word ("${ending.word}"): the text was cut off (a generation stopped early).`
             : ending.kind === 'open-word'
               ? `This turn stops mid-sentence after "${ending.word}": the text was cut off (a generation stopped early).`
-              : punctuates
+              : capped
+                ? `This turn stops without punctuation at the length this speaker's longest messages all stop at (about ${cap} characters): it was cut off at a length limit.`
+                : punctuates
                 ? `This turn ends without punctuation in the middle of a sentence, where this speaker ends every other turn with one: it was probably cut off.`
                 : `This turn stops in the middle of a sentence ("…${value.trimEnd().split(/\s+/).slice(-3).join(' ')}"): the text was probably cut off.`,
         start: last.position.start.offset! + ending.sentenceStart + lead,
