@@ -74,16 +74,24 @@ section.session { margin-top: 3em; border-top: 3px solid var(--vscode-panel-bord
 const WEBVIEW_SCRIPT = `
 const vscode = acquireVsCodeApi();
 document.addEventListener('click', (event) => {
-  const link = event.target instanceof Element ? event.target.closest('[data-line]') : null;
+  const target = event.target instanceof Element ? event.target : null;
+  const action = target ? target.closest('[data-action]') : null;
+  if (action) {
+    event.preventDefault();
+    vscode.postMessage({ type: action.getAttribute('data-action') });
+    return;
+  }
+  const link = target ? target.closest('[data-line]') : null;
   if (!link) return;
   event.preventDefault();
   vscode.postMessage({ type: 'reveal', line: Number(link.getAttribute('data-line')), source: link.getAttribute('data-source') || undefined });
 });
 document.addEventListener('keydown', (event) => {
   if (event.key !== 'Enter') return;
-  const link = event.target instanceof Element ? event.target.closest('[data-line]') : null;
+  const link = event.target instanceof Element ? event.target.closest('[data-line], [data-action]') : null;
   if (link) { event.preventDefault(); link.dispatchEvent(new MouseEvent('click', { bubbles: true })); }
 });
+vscode.postMessage({ type: 'loaded' });
 `;
 
 function page(title: string, body: string, options: HtmlOptions): string {
@@ -379,14 +387,21 @@ export function agreementHtml(report: AgreementReport, options: HtmlOptions, sou
     (t) => `<tr><td class="tag">[${escapeHtml(t.tag)}]</td><td class="n">${t.both}</td><td class="n">${t.onlyA}</td><td class="n">${t.onlyB}</td><td class="n">${t.neither}</td><td class="n">${formatShare(t.agreement)}</td><td class="n">${fmt(t.kappa)}</td></tr>`,
   );
   const disagreements = report.disagreements.map((d) => {
-    const link = options.target === 'webview' ? `<a href="#" data-line="${d.line}"${sources[0] ? ` data-source="${escapeHtml(sources[0])}"` : ''}>turn ${d.turn + 1}, line ${d.line}</a>` : `turn ${d.turn + 1}, line ${d.line}`;
-    return `<tr><td>${link}<div class="muted">${escapeHtml(d.speaker)}: ${escapeHtml(d.excerpt)}</div></td><td>${tags(d.a)}</td><td>${tags(d.b)}</td></tr>`;
+    const webview = options.target === 'webview';
+    const link = webview ? `<a href="#" data-line="${d.line}"${sources[0] ? ` data-source="${escapeHtml(sources[0])}"` : ''}>turn ${d.turn + 1}, line ${d.line}</a>` : `turn ${d.turn + 1}, line ${d.line}`;
+    // In the editor, B's side links to the turn in B's copy (the same line: the text is the same).
+    const inB = webview && sources[1] ? ` <a href="#" class="muted" data-line="${d.line}" data-source="${escapeHtml(sources[1])}" title="line ${d.line} in ${escapeHtml(report.b)}">(show in B)</a>` : '';
+    return `<tr><td>${link}<div class="muted">${escapeHtml(d.speaker)}: ${escapeHtml(d.excerpt)}</div></td><td>${tags(d.a)}</td><td>${tags(d.b)}${inB}</td></tr>`;
   });
+  const toggle =
+    options.target === 'webview'
+      ? ` <a href="#" data-action="toggleUncoded">${report.excludeUncoded ? 'count every turn' : 'leave uncoded turns out'}</a>`
+      : '';
   const body = [
     `<h1>Agreement <span class="muted">two coders, one session</span></h1>`,
     `<p>A: <strong>${escapeHtml(report.a)}</strong> · B: <strong>${escapeHtml(report.b)}</strong></p>`,
     `<table><tbody>`,
-    `<tr><td>turns compared</td><td class="n">${report.units} of ${report.turns}</td><td class="muted">${report.excludeUncoded ? 'turns neither coder tagged left out' : 'every turn (uncoded turns count as agreement on "none")'}</td></tr>`,
+    `<tr><td>turns compared</td><td class="n">${report.units} of ${report.turns}</td><td class="muted">${report.excludeUncoded ? 'turns neither coder tagged left out' : 'every turn (uncoded turns count as agreement on "none")'}${toggle}</td></tr>`,
     `<tr><td>same codes</td><td class="n">${report.agreed} (${formatShare(report.agreement)})</td><td></td></tr>`,
     `<tr><td>Cohen's kappa</td><td class="n">${fmt(report.kappa)}</td><td class="muted">${escapeHtml(kappaWords(report.kappa))}; turn level, each turn's set of codes one category</td></tr>`,
     `<tr><td>pooled kappa</td><td class="n">${fmt(report.pooledKappa)}</td><td class="muted">the per-technique tables pooled</td></tr>`,
