@@ -8,7 +8,7 @@ import * as vscode from 'vscode';
 import type { TechniqueChoice } from '../../server/src/features/commands.ts';
 import { VSCODE_CLIENT_COMMANDS } from '../../server/src/features/client.ts';
 import { ExecuteCommandRequest, LanguageClient, TransportKind, type LanguageClientOptions, type ServerOptions } from 'vscode-languageclient/node';
-import { AgreementPanel, ReportPanels, revealLine, type CompareOptions } from './webviews.ts';
+import { AgreementPanel, ReportPanels, TermPanel, revealLine, type CompareOptions } from './webviews.ts';
 
 export const LANGUAGE_ID = 'therapy-transcript';
 const STRIP_TAGS_COMMAND = 'therapyTranscript.server.stripTags';
@@ -24,6 +24,7 @@ export interface TranscriptApi {
   client: LanguageClient;
   reports: ReportPanels;
   agreement: AgreementPanel;
+  term: TermPanel;
 }
 
 export async function activate(context: vscode.ExtensionContext): Promise<TranscriptApi> {
@@ -46,6 +47,7 @@ export async function activate(context: vscode.ExtensionContext): Promise<Transc
   client = languageClient;
   const reports = new ReportPanels(languageClient);
   const agreement = new AgreementPanel(languageClient);
+  const term = new TermPanel(languageClient);
   context.subscriptions.push(
     vscode.commands.registerCommand('therapyTranscript.pickTechnique', (uri?: string, position?: { line: number; character: number }) =>
       pickTechnique(languageClient, uri, position),
@@ -53,11 +55,14 @@ export async function activate(context: vscode.ExtensionContext): Promise<Transc
     vscode.commands.registerCommand('therapyTranscript.stripTags', (uri?: vscode.Uri) => openUntagged(languageClient, uri)),
     reports,
     agreement,
+    term,
     // The code lens's command and the palette's: the session report in a webview beside the transcript.
     vscode.commands.registerCommand('therapyTranscript.showSummary', (uri?: string | vscode.Uri) => showReport(reports, uri)),
     vscode.commands.registerCommand('therapyTranscript.compareCoders', (uri?: vscode.Uri, selected?: vscode.Uri[], b?: vscode.Uri | string, options?: CompareOptions) =>
       agreement.compare(uri instanceof vscode.Uri ? uri : undefined, Array.isArray(selected) ? selected : undefined, typeof b === 'string' ? vscode.Uri.parse(b) : b, options),
     ),
+    // A trainee's term: one report across the sessions of a folder.
+    vscode.commands.registerCommand('therapyTranscript.showFolderReport', (folder?: vscode.Uri) => term.show(folder instanceof vscode.Uri ? folder : undefined)),
     // What a link in the report does (its webview posts the line); also for keyboard users and tests.
     vscode.commands.registerCommand('therapyTranscript.revealLine', (uri: string | vscode.Uri, line: number) => revealLine(typeof uri === 'string' ? vscode.Uri.parse(uri) : uri, line)),
     vscode.commands.registerCommand('therapyTranscript.lintWorkspace', () => lintWorkspace(languageClient)),
@@ -65,7 +70,7 @@ export async function activate(context: vscode.ExtensionContext): Promise<Transc
   );
   await languageClient.start();
   context.subscriptions.push(languageClient);
-  return { client: languageClient, reports, agreement };
+  return { client: languageClient, reports, agreement, term };
 }
 
 /** Quick pick of the whole codebook (suggestions first); inserts `[cbt:<id>] ` where the server said. */

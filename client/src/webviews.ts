@@ -10,12 +10,15 @@
 import * as vscode from 'vscode';
 import { randomBytes } from 'node:crypto';
 import { ExecuteCommandRequest, type LanguageClient } from 'vscode-languageclient/node';
-import type { SessionReport } from '../../server/src/core/report.ts';
+import { termReport, type SessionReport, type TermReport } from '../../server/src/core/report.ts';
 import type { AgreementReport } from '../../server/src/core/agreement.ts';
-import { agreementHtml, sessionHtml } from '../../server/src/core/report-render.ts';
+import { agreementHtml, sessionHtml, termHtml } from '../../server/src/core/report-render.ts';
 
 export const REPORT_VIEW_TYPE = 'therapyTranscript.report';
 export const AGREEMENT_VIEW_TYPE = 'therapyTranscript.agreement';
+export const TERM_VIEW_TYPE = 'therapyTranscript.termReport';
+/** At most this many sessions in one report across sessions (a term, not a dataset: use the CLI for those). */
+export const MAX_TERM_SESSIONS = 500;
 const REPORT_COMMAND = 'therapyTranscript.server.report';
 const AGREEMENT_COMMAND = 'therapyTranscript.server.agreement';
 const TRANSCRIPT_GLOB = '**/*.transcript';
@@ -255,5 +258,92 @@ async function pickSecond(a: vscode.Uri): Promise<vscode.Uri | undefined> {
   if (!picked) return undefined;
   if (picked.uri) return picked.uri;
   const chosen = await vscode.window.showOpenDialog({ canSelectMany: false, openLabel: 'Compare', title: 'The second coder’s copy', filters: { Transcripts: ['transcript', 'txt'], 'All files': ['*'] } });
+  return chosen?.[0];
+}
+
+/**
+ * One report across the sessions of a folder (a trainee's term): the table of
+ * sessions, the trends and each session's report, as `transcript-lint report
+ * <folder>` writes it. Each transcript is opened as a document (no editor is
+ * shown, nothing becomes dirty) and reported by the server.
+ */
+export class TermPanel implements vscode.Disposable {
+  private panel: vscode.WebviewPanel | undefined;
+  private readonly loads = new LoadWaiters();
+
+  constructor(private readonly client: LanguageClient) {}
+
+  /** The command: the folder from the Explorer, else one picked among the workspace folders; resolves with the report shown. */
+  async show(folder?: vscode.Uri): Promise<TermReport | undefined> {
+    const target = folder ?? (await pickFolder());
+    if (!target) return undefined;
+    const found = await vscode.workspace.findFiles(new vscode.RelativePattern(target, TRANSCRIPT_GLOB), '**/node_modules/**', MAX_TERM_SESSIONS + 1);
+    if (found.length === 0) {
+      void vscode.window.showInformationMessage(`No .transcript files in ${vscode.workspace.asRelativePath(target)}.`);
+      return undefined;
+    }
+    if (found.length > MAX_TERM_SESSIONS) void vscode.window.showWarningMessage(`More than ${MAX_TERM_SESSIONS} transcripts: the first ${MAX_TERM_SESSIONS} are reported (transcript-lint report takes any number).`);
+    const files = found.slice(0, MAX_TERM_SESSIONS).sort((a, b) => a.path.localeCompare(b.path, undefined, { numeric: true }));
+    const title = `Sessions — ${baseName(target)}`;
+    const term = await vscode.window.withProgress({ location: vscode.ProgressLocation.Notification, title: `Reporting ${files.length} sessions`, cancellable: true }, async (progress, token) => {
+      const reports: SessionReport[] = [];
+      const skipped: Array<{ name: string; error: string }> = [];
+      for (const file of files) {
+        if (token.isCancellationRequested) return undefined;
+        progress.report({ increment: 100 / files.length, message: baseName(file) });
+        try {
+          await vscode.workspace.openTextDocument(file);
+          const report = (await this.client.sendRequest(ExecuteCommandRequest.type, { command: REPORT_COMMAND, arguments: [file.toString()] })) as SessionReport | null;
+          if (report) reports.push({ ...report, name: vscode.workspace.asRelativePath(file, false) });
+          else skipped.push({ name: vscode.workspace.asRelativePath(file, false), error: 'no report' });
+        } catch (error) {
+          skipped.push({ name: vscode.workspace.asRelativePath(file, false), error: (error as Error).message });
+        }
+      }
+      return termReport(reports, title, skipped);
+    });
+    if (!term) return undefined;
+    if (!this.panel) {
+      const panel = vscode.window.createWebviewPanel(TERM_VIEW_TYPE, title, { viewColumn: vscode.ViewColumn.Active }, webviewOptions());
+      this.panel = panel;
+      panel.onDidDispose(() => {
+        if (this.panel === panel) this.panel = undefined;
+      });
+      panel.webview.onDidReceiveMessage((message: unknown) => {
+        if (!isViewMessage(message)) return;
+        if (message.type === 'loaded') return this.loads.loaded();
+        if (message.type !== 'reveal' || !message.source) return;
+        void revealLine(vscode.Uri.parse(message.source), message.line).catch((error: unknown) => {
+          void vscode.window.showErrorMessage(`Could not show line ${message.line}: ${(error as Error).message}`);
+        });
+      });
+    } else {
+      this.panel.reveal();
+    }
+    this.panel.title = title;
+    this.panel.webview.html = termHtml(term, { target: 'webview', nonce: nonce(), cspSource: this.panel.webview.cspSource });
+    return term;
+  }
+
+  /** Resolves when the page next finishes loading (for screenshots). */
+  nextLoad(): Promise<void> {
+    return this.loads.next();
+  }
+
+  dispose(): void {
+    this.panel?.dispose();
+    this.panel = undefined;
+  }
+}
+
+async function pickFolder(): Promise<vscode.Uri | undefined> {
+  const folders = vscode.workspace.workspaceFolders ?? [];
+  if (folders.length === 1) return folders[0]!.uri;
+  if (folders.length > 1) {
+    const picked = await vscode.window.showWorkspaceFolderPick({ placeHolder: 'The folder whose sessions to report' });
+    if (picked) return picked.uri;
+    return undefined;
+  }
+  const chosen = await vscode.window.showOpenDialog({ canSelectFiles: false, canSelectFolders: true, openLabel: 'Report', title: 'The folder whose sessions to report' });
   return chosen?.[0];
 }

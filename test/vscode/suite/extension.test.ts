@@ -9,6 +9,7 @@ import { scopeOf, tokenize } from '../../helpers/grammar.ts';
 import { formatRatio } from '../../../server/src/core/stats.ts';
 import type { SessionReport } from '../../../server/src/core/report.ts';
 import type { AgreementReport } from '../../../server/src/core/agreement.ts';
+import type { TermReport } from '../../../server/src/core/report.ts';
 import type { TranscriptApi } from '../../../client/src/extension.ts';
 
 const LANGUAGE_ID = 'therapy-transcript';
@@ -352,6 +353,37 @@ suite('Therapy transcripts in VS Code', () => {
     assert.deepEqual(unsaved(), unsavedBefore);
     assert.ok(await vscode.window.tabGroups.close(webviewTabs('therapyTranscript.agreement')));
     await vscode.workspace.fs.delete(b);
+  });
+
+  test('a report across the sessions of a folder: the table, the trends and each session, in a webview', async () => {
+    const folder = vscode.workspace.workspaceFolders![0]!.uri;
+    const files = await vscode.workspace.findFiles(new vscode.RelativePattern(folder, '**/*.transcript'));
+    assert.ok(files.length >= 4, String(files.length));
+    const unsavedBefore = unsaved();
+    const loaded = api().term.nextLoad();
+    const term = await vscode.commands.executeCommand<TermReport | undefined>('therapyTranscript.showFolderReport', folder);
+    assert.ok(term, 'the report was made');
+    assert.equal(term.sessions.length, files.length);
+    assert.deepEqual(term.skipped, []);
+    const seed = term.rows.find((r) => r.name === 'seed-session.transcript');
+    const cbt = term.rows.find((r) => r.name === 'tagged-cbt-session.transcript');
+    assert.ok(seed && seed.problems > 50, JSON.stringify(seed));
+    assert.ok(cbt && cbt.ctrsCovered !== undefined && cbt.tags > 0, JSON.stringify(cbt));
+    assert.equal(term.trends.problems.length, files.length);
+    // Each session's links go to its own file.
+    assert.deepEqual(term.sessions.map((s) => s.source).sort(), files.map((f) => f.toString()).sort());
+    await tabsWhen(() => webviewTabs('therapyTranscript.termReport').length === 1);
+    assert.deepEqual(unsaved(), unsavedBefore);
+    const shot = process.env.VSCODE_TEST_SCREENSHOT_URL;
+    if (shot) {
+      await vscode.commands.executeCommand('workbench.action.closeSidebar');
+      await vscode.commands.executeCommand('workbench.action.closePanel');
+      await vscode.commands.executeCommand('workbench.action.minimizeOtherEditors');
+      await loaded;
+      await fetch(`${shot}?name=folder-report`, { method: 'POST' });
+      await vscode.commands.executeCommand('workbench.action.evenEditorWidths');
+    }
+    assert.ok(await vscode.window.tabGroups.close(webviewTabs('therapyTranscript.termReport')));
   });
 
   test('the picker offers nothing for a patient turn and says why', async () => {
