@@ -4,5 +4,6 @@ import { rulesSection } from './rules.ts';
 import { injectedSection } from './injected.ts';
 import { suggestionsSection } from './suggestions.ts';
 import { blindSection } from './blind.ts';
+import { identifiersSection } from './identifiers.ts';
 
-export const SECTIONS: EvalSection[] = [rulesSection, injectedSection, blindSection, suggestionsSection];
+export const SECTIONS: EvalSection[] = [rulesSection, injectedSection, blindSection, suggestionsSection, identifiersSection];

@@ -10,9 +10,10 @@ import { parseArgs } from 'node:util';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import type { Mode } from './cli/plugin.ts';
+import { isStrip, stripFlag, type Mode } from './cli/plugin.ts';
 import { expandFiles, inShard, type Shard } from './cli/files.ts';
 import { runJsonl } from './cli/jsonl.ts';
+import { isSubcommand, runSubcommand } from './cli/subcommands.ts';
 import { BATCH_FILES, lintInBatches, targetFile } from './cli/batch.ts';
 import { unreadableReason } from './cli/input.ts';
 import { IGNORE_NAME, runEngine, writeReport, type CliIo } from './cli/engine.ts';
@@ -25,6 +26,10 @@ declare const PACKAGE_VERSION: string | undefined;
 export const VERSION = typeof PACKAGE_VERSION === 'string' ? PACKAGE_VERSION : '0.0.0-dev';
 
 const HELP = `Usage: transcript-lint [options] [path | glob ...]
+       transcript-lint report [--format html|json|md] [-o FILE] <paths…>
+       transcript-lint export --format csv|jsonl|qdpx -o FILE <paths…>
+       transcript-lint import <file.jsonl|file.qdpx> --out-dir DIR
+       transcript-lint agreement [--format text|json|html] <a.transcript> <b.transcript>
 
 Lint therapy session transcripts (*.transcript): loops, unanswered
 questions, canned refusals, role confusion, truncation, generation
@@ -35,7 +40,9 @@ Options:
   -f, --format <name>      report format: stylish (default) or json
       --fix                apply safe fixes in place (stdin: print the fixed text)
       --strip-tags         print the transcript without its [ns:id] tags
-      --out-dir <dir>      with --strip-tags: write cleaned copies here
+      --strip-comments     print the transcript without its %% comment lines
+                           (both together: without either)
+      --out-dir <dir>      with --strip-tags/--strip-comments: write cleaned copies here
   -c, --config <file>      use this configuration file for every transcript
       --no-config          ignore .transcriptrc.json files
       --rule <id=severity> set a rule's severity (off, info, warn, error); repeatable
@@ -55,12 +62,17 @@ Options:
   -h, --help               show this help
   -v, --version            show the version
 
+A path called like a subcommand is linted as ./report. transcript-lint <subcommand> --help
+tells more.
+
 Exit code: 1 when an error-level message was reported, 2 on bad usage.
 Rules: ${allRules.map((r) => r.id).join(', ')}.`;
 
 export { runEngine, type CliIo, type EngineRun } from './cli/engine.ts';
 
 export async function main(argv: string[], io: CliIo): Promise<number> {
+  // A subcommand is the first word; anything else (./report included) is a path to lint.
+  if (isSubcommand(argv[0])) return runSubcommand(argv[0], argv.slice(1), io);
   let args;
   try {
     args = parseArgs({
@@ -70,6 +82,7 @@ export async function main(argv: string[], io: CliIo): Promise<number> {
         format: { type: 'string', short: 'f', default: 'stylish' },
         fix: { type: 'boolean', default: false },
         'strip-tags': { type: 'boolean', default: false },
+        'strip-comments': { type: 'boolean', default: false },
         'out-dir': { type: 'string' },
         config: { type: 'string', short: 'c' },
         'no-config': { type: 'boolean', default: false },
@@ -105,7 +118,7 @@ export async function main(argv: string[], io: CliIo): Promise<number> {
     return 2;
   };
   if (values.format !== 'stylish' && values.format !== 'json') return usage(`unknown format "${values.format}" (use stylish or json)`);
-  if (values.fix && values['strip-tags']) return usage('--fix and --strip-tags cannot be combined');
+  if (values.fix && (values['strip-tags'] || values['strip-comments'])) return usage(`--fix and ${values['strip-tags'] ? '--strip-tags' : '--strip-comments'} cannot be combined`);
 
   const overrides = emptyConfig();
   for (const spec of values.rule) {
@@ -131,7 +144,15 @@ export async function main(argv: string[], io: CliIo): Promise<number> {
     ...(values.config ? { configFile: path.resolve(io.cwd, values.config) } : {}),
   };
 
-  const mode: Mode = values.fix ? 'fix' : values['strip-tags'] ? 'strip-tags' : 'lint';
+  const mode: Mode = values.fix
+    ? 'fix'
+    : values['strip-tags'] && values['strip-comments']
+      ? 'strip-all'
+      : values['strip-tags']
+        ? 'strip-tags'
+        : values['strip-comments']
+          ? 'strip-comments'
+          : 'lint';
   if (values.jsonl) {
     if (positionals.length > 0) return usage('--jsonl reads records from stdin: give no paths');
     if (values['out-dir']) return usage('--jsonl writes results to stdout: --out-dir does not apply');
@@ -190,8 +211,8 @@ export async function main(argv: string[], io: CliIo): Promise<number> {
   if (files.length === 0) return writeReport({ ...common, files: positionals }, []);
   // One file (a shard of one): as a file, so that `a[1].transcript` is not taken for a glob.
   if (files.length === 1) return runEngine({ ...common, files: [targetFile(path.resolve(io.cwd, files[0]!.path))] });
-  if (common.mode === 'strip-tags' && !common.outDir) {
-    io.stderr.write('transcript-lint: --strip-tags with several files needs --out-dir <dir>\n');
+  if (isStrip(common.mode) && !common.outDir) {
+    io.stderr.write(`transcript-lint: ${stripFlag(common.mode)} with several files needs --out-dir <dir>\n`);
     return 2;
   }
   const setup = { cwd: io.cwd, mode, resolverOptions, quiet: common.quiet, ignorePath: common.ignorePath, ignorePatterns: common.ignorePatterns, outDir: common.outDir };

@@ -51,6 +51,11 @@ import {
   SHOW_SUMMARY_SERVER_COMMAND,
   STRIP_TAGS_COMMAND,
   SUMMARY_COMMAND,
+  REPORT_COMMAND,
+  COMMENTS_COMMAND,
+  AGREEMENT_COMMAND,
+  commentsOf,
+  reportOf,
   rankTechniques,
   strippedText,
   summaryMarkdown,
@@ -62,6 +67,10 @@ import { OwnWatcher, WATCHED_GLOBS } from './features/watchers.ts';
 import { WorkspaceLint, workspaceReport, type WorkspaceSummary } from './features/workspaceLint.ts';
 import { toLspEdit } from './features/convert.ts';
 import { SettingsResolver } from './core/resolve.ts';
+import { agreement, DifferentTextError } from './core/agreement.ts';
+import { parseTranscript } from './core/parser.ts';
+import { SpeakerTable } from './core/speakers.ts';
+import { readTranscript } from './cli/read.ts';
 import { plural } from './core/stats.ts';
 import { SETTINGS_SECTION, maxProblemsOf, maxProblemsPerFileOf, mergeSettings, settingsIn, settingsToConfig, type ClientSettings } from './settings.ts';
 
@@ -147,7 +156,7 @@ export function startServer(connection: Connection, options: ServerOptions = {})
         codeActionProvider: client.codeActionLiterals
           ? { codeActionKinds: [CodeActionKind.QuickFix, FIX_ALL_KIND, TAG_KIND], resolveProvider: client.resolveEdits }
           : true,
-        completionProvider: { triggerCharacters: ['[', ':'] },
+        completionProvider: { triggerCharacters: ['[', ':', '%'] },
         hoverProvider: true,
         referencesProvider: true,
         renameProvider: { prepareProvider: true },
@@ -435,6 +444,33 @@ export function startServer(connection: Connection, options: ServerOptions = {})
     return { applied: response?.applied === true, tag };
   }
 
+  /** A transcript by URI: the open document's text, else the file's. */
+  function transcriptAt(uri: unknown): { name: string; text: string; tree: ReturnType<typeof parseTranscript> } {
+    if (typeof uri !== 'string') throw new ResponseError(ErrorCodes.InvalidParams, `${AGREEMENT_COMMAND} expects the URIs of two transcripts.`);
+    const file = filePathOf(uri);
+    const open = documents.get(uri);
+    let text = open?.getText();
+    if (text === undefined) {
+      if (!file) throw new ResponseError(LSPErrorCodes.RequestFailed, `${uri} is not open and not a file: open it first.`);
+      const read = readTranscript(file);
+      if ('error' in read) throw new ResponseError(LSPErrorCodes.RequestFailed, `${decodeURIComponent(uri.split('/').pop() ?? uri)}: ${read.error}`);
+      text = read.text;
+    }
+    const speakers = new SpeakerTable(file ? resolver.forFile(file).config.speakers : {});
+    return { name: decodeURIComponent(uri.split('/').pop() ?? uri), text, tree: parseTranscript(text, { speakers }) };
+  }
+
+  /** Two coders compared: kappa, per technique, the disagreeing turns. */
+  function compareCoders(a: unknown, b: unknown, options: unknown) {
+    const excludeUncoded = typeof options === 'object' && options !== null && (options as { excludeUncoded?: unknown }).excludeUncoded === true;
+    try {
+      return agreement(transcriptAt(a), transcriptAt(b), { excludeUncoded });
+    } catch (error) {
+      if (error instanceof DifferentTextError) throw new ResponseError(LSPErrorCodes.RequestFailed, error.message);
+      throw error;
+    }
+  }
+
   connection.onExecuteCommand(async (params) => {
     const [first, second] = (params.arguments ?? []) as [unknown, unknown];
     switch (params.command) {
@@ -442,6 +478,14 @@ export function startServer(connection: Connection, options: ServerOptions = {})
         return strippedText(store.get(openDocument(first)));
       case SUMMARY_COMMAND:
         return summaryMarkdown(store.get(openDocument(first)));
+      case REPORT_COMMAND:
+        return reportOf(store.get(openDocument(first)));
+      case COMMENTS_COMMAND:
+        return commentsOf(store.get(openDocument(first)));
+      case AGREEMENT_COMMAND: {
+        const [, , third] = (params.arguments ?? []) as [unknown, unknown, unknown];
+        return compareCoders(first, second, third);
+      }
       case RANK_TECHNIQUES_COMMAND: {
         const document = openDocument(first);
         return rankTechniques(document, store.get(document), isPosition(second) ? second : { line: 0, character: 0 });

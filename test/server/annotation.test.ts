@@ -231,6 +231,6 @@ test('a code lens above the session summarises it; the summary command gives the
   // A client other than VS Code gets the server's command (it shows the summary as a message).
   assert.equal(lenses[0]!.command.command, 'therapyTranscript.server.showSummary');
   const markdown = await request<string>('workspace/executeCommand', { command: 'therapyTranscript.server.summary', arguments: [seedUri] });
-  assert.match(markdown, /^# Session summary — seed\.transcript/);
-  assert.match(markdown, /## CTRS items covered by tags/);
+  assert.match(markdown, /^# Session report — seed\.transcript/);
+  assert.match(markdown, /## Problems \(\d+\)/);
 });

@@ -12,7 +12,7 @@ import { reporter } from 'vfile-reporter';
 import { reporterJson } from 'vfile-reporter-json';
 import type { VFile } from 'vfile';
 import { Transform, type Readable } from 'node:stream';
-import { transcriptCli, type Mode, type StdinLimit } from './plugin.ts';
+import { isStrip, stripFlag, transcriptCli, type Mode, type StdinLimit } from './plugin.ts';
 import { maxInputBytes } from '../core/limits.ts';
 import { SettingsResolver } from '../core/resolve.ts';
 import { RULE_ERROR } from '../core/lint.ts';
@@ -85,7 +85,7 @@ function reportStream(run: EngineRun): NodeJS.WritableStream {
 
 function carriesTranscript(run: EngineRun): boolean {
   const fromStdin = run.files.length === 0;
-  return (run.mode !== 'lint' && fromStdin) || (run.mode === 'strip-tags' && !fromStdin && !run.outDir);
+  return (run.mode !== 'lint' && fromStdin) || (isStrip(run.mode) && !fromStdin && !run.outDir);
 }
 
 /**
@@ -129,8 +129,8 @@ export function runEngine(run: EngineRun): Promise<number> {
   const fromStdin = run.files.length === 0;
   const first = run.files[0];
   const firstPath = typeof first === 'string' ? first : first?.path;
-  if (mode === 'strip-tags' && !fromStdin && !run.outDir && !(run.files.length === 1 && firstPath && fs.statSync(path.resolve(io.cwd, firstPath), { throwIfNoEntry: false })?.isFile())) {
-    io.stderr.write('transcript-lint: --strip-tags with several files needs --out-dir <dir>\n');
+  if (isStrip(mode) && !fromStdin && !run.outDir && !(run.files.length === 1 && firstPath && fs.statSync(path.resolve(io.cwd, firstPath), { throwIfNoEntry: false })?.isFile())) {
+    io.stderr.write(`transcript-lint: ${stripFlag(mode)} with several files needs --out-dir <dir>\n`);
     return Promise.resolve(2);
   }
   // Stdin is read only up to what one transcript can be: `transcript-lint < /dev/zero` gets a message.

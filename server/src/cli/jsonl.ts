@@ -24,9 +24,8 @@ import { analyze, fixAndAnalyze, type Analysis, type AnalyzeOptions, type LintMe
 import { applyEdits } from '../core/fixes.ts';
 import { parseTranscript } from '../core/parser.ts';
 import { SpeakerTable } from '../core/speakers.ts';
-import { allTags, removeTagEdit, stripTags } from '../core/tags.ts';
 import type { ResolvedFileSettings } from '../core/resolve.ts';
-import type { Mode } from './plugin.ts';
+import { isStrip, stripEdits, stripText, type Mode } from './plugin.ts';
 import { checkText, firstInvalidUtf8 } from './input.ts';
 import { maxInputBytes, maxTextLength } from '../core/limits.ts';
 import { InputError, mapParts, messageAt, renderChat, rewriteMessages, type Part } from './chat.ts';
@@ -161,9 +160,9 @@ function processText(input: string, mode: Mode, options: AnalyzeOptions, quiet: 
   const text = bom ? input.slice(1) : input;
   const problem = checkText(text, undefined);
   if (problem) throw new InputError(problem);
-  if (mode === 'strip-tags') {
+  if (isStrip(mode)) {
     const tree = parseTranscript(text, { speakers: new SpeakerTable(options.config.speakers) });
-    return { turns: countTurns(tree.children), text: bom + stripTags(text, tree) };
+    return { turns: countTurns(tree.children), text: bom + stripText(mode, text, tree) };
   }
   if (mode === 'fix') {
     const fixed = fixAndAnalyze(text, options);
@@ -180,9 +179,9 @@ function processChat(line: string, messagesSpan: Span, messages: unknown[], mode
   let parts: Part[];
   let cleaned: string;
   let outcome: Outcome;
-  if (mode === 'strip-tags') {
+  if (isStrip(mode)) {
     const tree = parseTranscript(rendered.text, { speakers: new SpeakerTable(options.config.speakers) });
-    const edits = allTags(tree).map((tag) => removeTagEdit(rendered.text, tag));
+    const edits = stripEdits(mode, rendered.text, tree);
     parts = mapParts(rendered.parts, edits);
     cleaned = applyEdits(rendered.text, edits);
     outcome = { turns: countTurns(tree.children) };

@@ -12,11 +12,37 @@ import type { Root } from '../core/types.ts';
 import { parseTranscript } from '../core/parser.ts';
 import { SpeakerTable } from '../core/speakers.ts';
 import { fixAndAnalyze, lintTree, SOURCE, type LintMessage } from '../core/lint.ts';
-import { stripTags } from '../core/tags.ts';
+import { allTags, removeTagEdit } from '../core/tags.ts';
+import { stripCommentEdits } from '../core/comments.ts';
+import { applyEdits, type TextEdit } from '../core/fixes.ts';
 import type { SettingsResolver, ResolvedFileSettings } from '../core/resolve.ts';
 import { checkText } from './input.ts';
 
-export type Mode = 'lint' | 'fix' | 'strip-tags';
+/** `strip-tags`: without its tags; `strip-comments`: without its `%%` comment lines; `strip-all`: both. */
+export type Mode = 'lint' | 'fix' | 'strip-tags' | 'strip-comments' | 'strip-all';
+
+/** Does the mode print a cleaned copy of the transcript (no lint)? */
+export function isStrip(mode: Mode): boolean {
+  return mode === 'strip-tags' || mode === 'strip-comments' || mode === 'strip-all';
+}
+
+/** The option(s) that asked for a strip mode, for messages. */
+export function stripFlag(mode: Mode): string {
+  return mode === 'strip-all' ? '--strip-tags --strip-comments' : `--${mode}`;
+}
+
+/** The edits that clean a transcript in a strip mode: tags with the space after them, comment lines whole. */
+export function stripEdits(mode: Mode, text: string, tree: Root): TextEdit[] {
+  const edits: TextEdit[] = [];
+  if (mode === 'strip-tags' || mode === 'strip-all') for (const tag of allTags(tree)) edits.push(removeTagEdit(text, tag));
+  if (mode === 'strip-comments' || mode === 'strip-all') edits.push(...stripCommentEdits(text, tree));
+  return edits;
+}
+
+/** The transcript cleaned as the strip mode says. */
+export function stripText(mode: Mode, text: string, tree: Root): string {
+  return applyEdits(text, stripEdits(mode, text, tree));
+}
 
 /** How much of stdin is read, and whether there was more. */
 export interface StdinLimit {
@@ -67,7 +93,7 @@ export function transcriptCli(this: Processor, options: CliPluginOptions): (tree
   this.compiler = (tree: unknown, file: VFile) => {
     const data = file.data as FileData;
     const text = String(file.value ?? '');
-    const body = mode === 'strip-tags' && !data.invalid ? stripTags(text, tree as Root) : text;
+    const body = isStrip(mode) && !data.invalid ? stripText(mode, text, tree as Root) : text;
     return (data.bom ? '\uFEFF' : '') + body;
   };
 
@@ -78,7 +104,7 @@ export function transcriptCli(this: Processor, options: CliPluginOptions): (tree
       message.fatal = true;
       return;
     }
-    if (mode === 'strip-tags') return;
+    if (isStrip(mode)) return;
     const settings = data.settings!;
     const analyzeOptions = { config: settings.config, codebook: settings.codebook };
     const original = String(file.value ?? '');

@@ -56,6 +56,12 @@ function shiftTurn(turn: Turn, lines: number, offset: number, scratch: Point[]):
       }
     }
   }
+  if (turn.comments) {
+    for (const comment of turn.comments) {
+      collect(scratch, comment.position.start);
+      collect(scratch, comment.position.end);
+    }
+  }
   for (let i = 0; i < scratch.length; i++) {
     const point = scratch[i]!;
     point.line += lines;
@@ -140,6 +146,8 @@ export function reparseInSteps(
       end: { ...previous.tree.position.end, line: previous.tree.position.end.line + lineDelta, offset: text.length },
     },
   };
+  // Comments before the first turn: an edit there parses everything, so they are as they were.
+  if (previous.tree.comments) root.comments = previous.tree.comments;
   // The last line's column changes when the region reaches the end of the text.
   if (newRegionEnd === text.length) root.position.end = endPoint(text, root.position.end.line);
   const settle = (function* (): Generator<void, void> {

@@ -17,7 +17,7 @@
  * at its label's start point and ends at its last paragraph's end point.
  */
 import type { Plugin } from 'unified';
-import type { Header, HeaderLine, Label, Paragraph, Point, Role, Root, Tag, Text, Turn } from './types.ts';
+import type { Comment, Header, HeaderLine, Label, Paragraph, Point, Role, Root, Tag, Text, Turn } from './types.ts';
 import { drain } from './steps.ts';
 import { SpeakerTable } from './speakers.ts';
 
@@ -35,7 +35,7 @@ class Lines {
   count = 0;
   starts = new Int32Array(1024);
   ends = new Int32Array(1024);
-  /** 1 when the line holds only whitespace. */
+  /** 1 when the line holds only whitespace, 2 when it is a supervisor comment (`%% …`): no text either way. */
   blank = new Uint8Array(1024);
   /** Index into the label arrays, or -1. */
   label = new Int32Array(1024);
@@ -93,6 +93,9 @@ class Lines {
   }
 }
 
+/** A comment line starts with `%%` (after optional spaces): a syntax speech never has at a line start. */
+const COMMENT_MARK = 37; // '%'
+
 interface TurnStart {
   line: number;
   role: Role;
@@ -141,6 +144,8 @@ export function* parseSteps(text: string, options: ParseOptions = {}): Generator
   const firstTurnLine = starts.length > 0 ? starts[0]!.line : lines.count;
   const header = buildHeader(text, lines, firstTurnLine);
   if (header) root.children.push(header);
+  const comments = commentsIn(text, lines, 0, firstTurnLine);
+  if (comments) root.comments = comments;
   yield;
   for (let t = 0; t < starts.length; t++) {
     if (t % 1024 === 1023) yield;
@@ -228,6 +233,10 @@ function scanLine(text: string, lines: Lines, start: number, end: number): void 
   while (first < end && isSpace(text.charCodeAt(first))) first++;
   const index = lines.push(start, end, first === end);
   if (first === end) return;
+  if (text.charCodeAt(first) === COMMENT_MARK && text.charCodeAt(first + 1) === COMMENT_MARK) {
+    lines.blank[index] = 2;
+    return;
+  }
   // Labels are short: only look at a line that has a colon near its start.
   const limit = Math.min(end, first + 48);
   let colon = first;
@@ -288,6 +297,24 @@ function buildHeader(text: string, lines: Lines, to: number): Header | undefined
   };
 }
 
+/** The comment on line `i` (a line marked 2 in `blank`). */
+function commentAt(text: string, lines: Lines, i: number): Comment {
+  let s = lines.starts[i]!;
+  while (isSpace(text.charCodeAt(s))) s++;
+  let e = lines.ends[i]!;
+  while (e > s && isSpace(text.charCodeAt(e - 1))) e--;
+  let v = s + 2;
+  while (v < e && isSpace(text.charCodeAt(v))) v++;
+  return { type: 'comment', value: text.slice(v, e), position: { start: lines.point(s, i), end: lines.point(e, i) } };
+}
+
+/** The comments on lines [from, to), or undefined when there are none (most sessions). */
+function commentsIn(text: string, lines: Lines, from: number, to: number): Comment[] | undefined {
+  let comments: Comment[] | undefined;
+  for (let i = from; i < to; i++) if (lines.blank[i] === 2) (comments ??= []).push(commentAt(text, lines, i));
+  return comments;
+}
+
 function classifyHeaderLine(value: string): HeaderLine['type'] {
   if (/^(?:[-*•+]|\d{1,3}[.)](?=\s)(?!.*:$))\s*/.test(value)) return 'listItem';
   if (/^#{1,6}\s/.test(value) || value.endsWith(':') || /^\*\*.+\*\*$/.test(value)) return 'heading';
@@ -324,6 +351,7 @@ function buildTurn(text: string, lines: Lines, start: TurnStart, to: number, ind
   let firstParagraph = true;
   for (let i = from; i <= to; i++) {
     if (i === to || lines.blank[i]) {
+      if (i < to && lines.blank[i] === 2) (turn.comments ??= []).push(commentAt(text, lines, i));
       if (paragraphStart >= 0) {
         addParagraph(text, lines, turn, paragraphStart, paragraphLine, lastEnd, lastLine, firstParagraph);
         firstParagraph = false;

@@ -800,3 +800,54 @@ function reflectionIn(all: SentenceAnalysis[]): boolean {
   if (all.some((a) => a.asks && a.declQ)) return true;
   return !f.informing && !f.social && f.first <= f.second + 1 && f.content <= LONG_STATEMENT;
 }
+
+// ---------------------------------------------------------------------------
+// Questions that count: what a coder codes as a question to the other speaker
+
+/** "…, right?", "…, mmkay?", "…, doesn't it?": a statement that checks in, not a question to answer. */
+const TAG_QUESTION = /,\s*(?:right|okay|ok|o\.k\.|mmkay|mkay|m'kay|yeah|yes|no|huh|eh|correct|alright|all right|you know|yea|ya|isn['’]?t (?:it|that (?:right|so))|is that (?:right|so|ok|okay)|(?:does|do|did|is|are|was|were|won|would|can|could|should|have|has|had)n['’]?t (?:it|you|they|we|he|she|i|that))\s*[?!.]*$/i;
+/** Closing courtesies: "Is there anything else I can help you with?", "Any other questions?". */
+const COURTESY = /^\W*(?:(?:so|well|okay|and|now),?\s+)?(?:(?:is|was) there\s+|do you have\s+|did you (?:need|want)\s+|(?:would|do) you like\s+)?(?:anything|something)\s+else\b|^\W*(?:any|do you have any)\s+(?:other|more|further)?\s*questions?\b|\bwhat else can i (?:help|do)\b|\bhow (?:else )?can i help\b|\bdoes that (?:help|make sense)\s*\?*$/i;
+
+/** A tag question: a statement that checks in ("…, right?"), not a question to answer. */
+export function isTagQuestion(sentence: string): boolean {
+  return TAG_QUESTION.test(sentence);
+}
+
+/** A closing courtesy ("Is there anything else I can help you with?", "Any other questions?"): not a question a coder counts. */
+export function isCourtesyQuestion(sentence: string): boolean {
+  return COURTESY.test(sentence);
+}
+
+/**
+ * The questions of an utterance that count as questions to the other
+ * speaker: `detectQuestion` without tag questions and closing courtesies
+ * (their type decided again without them), or undefined when none is left.
+ */
+export function countedQuestion(text: string): QuestionInfo | undefined {
+  const info = detectQuestion(text);
+  if (!info) return undefined;
+  const kept = info.spans.filter((span) => {
+    const sentence = text.slice(span.start, span.end);
+    return !isTagQuestion(sentence) && !isCourtesyQuestion(sentence);
+  });
+  if (kept.length === info.spans.length) return info;
+  if (kept.length === 0) return undefined;
+  // Blank out the dropped sentences (offsets stay) and decide the type from what is left.
+  let blanked = text;
+  for (const span of info.spans) if (!kept.includes(span)) blanked = blanked.slice(0, span.start) + ' '.repeat(span.end - span.start) + blanked.slice(span.end);
+  const again = detectQuestion(blanked);
+  return again ? { spans: kept, type: again.type } : { spans: kept, type: info.type };
+}
+
+/** What a therapist's turn does, for the statistics: the question it asks (if any counts) and whether it reflects. */
+export interface TurnForm {
+  question?: 'open' | 'closed';
+  reflection: boolean;
+}
+
+/** The form of a therapist utterance: a question that counts (open or closed), else maybe a reflection. */
+export function turnForm(text: string): TurnForm {
+  const question = countedQuestion(text);
+  return question ? { question: question.type, reflection: false } : { reflection: looksLikeReflection(text) };
+}

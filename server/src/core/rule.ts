@@ -46,7 +46,8 @@ export interface Rule<Options extends object = object> {
   id: string;
   /** One line for documentation and hovers. */
   description: string;
-  defaultSeverity: Exclude<Severity, 'off'>;
+  /** `off`: an opt-in rule (it runs only when a configuration or `--rule` gives it a severity). */
+  defaultSeverity: Severity;
   defaultOptions: Options;
   /**
    * A rule over the whole session (repeats, names, neighbours). A long one

@@ -14,6 +14,24 @@ export interface Root extends Parent {
   type: 'root';
   children: Array<Header | Turn>;
   position: Position;
+  /**
+   * Supervisor comments before the first turn (`%% …` lines). Kept out of
+   * `children`, so no rule, word count or tag walk ever sees them.
+   */
+  comments?: Comment[];
+}
+
+/**
+ * A supervisor comment: a line whose first non-blank characters are `%%`.
+ * It is not speech: it never belongs to a turn's text, ends a paragraph, and
+ * `transcript-lint --strip-comments` removes the line.
+ */
+export interface Comment extends Node {
+  type: 'comment';
+  /** The text after `%%`, trimmed. */
+  value: string;
+  /** From the `%%` to the end of the comment's text. */
+  position: Position;
 }
 
 /** Everything before the first turn: titles, summaries, notes. */
@@ -47,6 +65,12 @@ export interface Turn extends Parent {
   index: number;
   children: Array<Label | Tag | Paragraph>;
   position: Position;
+  /**
+   * Supervisor comments from the label line to the next turn, in order. Not
+   * children and not inside the turn's position: a turn's text and range are
+   * those without them.
+   */
+  comments?: Comment[];
 }
 
 export interface Label extends Node {
@@ -75,4 +99,4 @@ export interface Text extends Node {
   position: Position;
 }
 
-export type TranscriptNode = Root | Header | HeaderLine | Turn | Label | Tag | Paragraph | Text;
+export type TranscriptNode = Root | Header | HeaderLine | Turn | Label | Tag | Paragraph | Text | Comment;

@@ -7,7 +7,7 @@
  */
 import type { ClientCapabilities, InitializeParams, MarkupKind } from 'vscode-languageserver';
 
-/** The commands the VS Code extension provides on the client side (quick pick, Markdown preview, suggest). */
+/** The commands the VS Code extension provides on the client side (quick pick, the session report webview, suggest). */
 export const VSCODE_CLIENT_COMMANDS = ['therapyTranscript.pickTechnique', 'therapyTranscript.showSummary', 'editor.action.triggerSuggest'] as const;
 
 export interface ClientSupport {

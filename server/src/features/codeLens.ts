@@ -8,7 +8,7 @@ import { sessionStats, statsLine } from '../core/stats.ts';
 
 export const SHOW_SUMMARY_COMMAND = 'therapyTranscript.showSummary';
 
-/** `command`: VS Code's client command (a Markdown preview), or the server's own for any other client. */
+/** `command`: VS Code's client command (the session report webview), or the server's own for any other client. */
 export function codeLenses(analysis: SessionView, command: string = SHOW_SUMMARY_COMMAND): CodeLens[] {
   const { session } = analysis;
   if (session.turns.length === 0) return [];

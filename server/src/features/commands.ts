@@ -7,17 +7,25 @@
  */
 import type { Position } from 'vscode-languageserver';
 import type { TextDocument } from 'vscode-languageserver-textdocument';
-import type { SessionView } from './analysis.ts';
+import type { DocumentAnalysis, SessionView } from './analysis.ts';
 import type { Role } from '../core/types.ts';
 import { stripTags } from '../core/tags.ts';
 import { rankTechniques as rankForTurn } from '../core/suggest.ts';
 import { SUGGESTIONS_PER_NAMESPACE } from './tagActions.ts';
 import { tagInsertion } from './locate.ts';
-import { sessionStats, statsMarkdown } from '../core/stats.ts';
+import { sessionReport, type SessionReport } from '../core/report.ts';
+import { sessionMarkdown } from '../core/report-render.ts';
+import { allComments, commentAuthor } from '../core/comments.ts';
 
 export const STRIP_TAGS_COMMAND = 'therapyTranscript.server.stripTags';
 export const RANK_TECHNIQUES_COMMAND = 'therapyTranscript.server.rankTechniques';
 export const SUMMARY_COMMAND = 'therapyTranscript.server.summary';
+/** The session report as data (report.ts), for the VS Code webview; args: uri. */
+export const REPORT_COMMAND = 'therapyTranscript.server.report';
+/** The supervisor comments of a document ({ line, endCharacter, author?, text }[]); args: uri. */
+export const COMMENTS_COMMAND = 'therapyTranscript.server.comments';
+/** Two coders compared (agreement.ts), open or on disk; args: uri of copy A, uri of copy B, { excludeUncoded? }. */
+export const AGREEMENT_COMMAND = 'therapyTranscript.server.agreement';
 /** Shows the summary in any client (`window/showMessage`); args: uri. */
 export const SHOW_SUMMARY_SERVER_COMMAND = 'therapyTranscript.server.showSummary';
 /** The technique picker in any client (`window/showMessageRequest`, then `workspace/applyEdit`); args: uri, position. */
@@ -32,6 +40,9 @@ export const SERVER_COMMANDS = [
   STRIP_TAGS_COMMAND,
   RANK_TECHNIQUES_COMMAND,
   SUMMARY_COMMAND,
+  REPORT_COMMAND,
+  COMMENTS_COMMAND,
+  AGREEMENT_COMMAND,
   SHOW_SUMMARY_SERVER_COMMAND,
   PICK_TECHNIQUE_SERVER_COMMAND,
   APPLY_EDIT_COMMAND,
@@ -39,10 +50,32 @@ export const SERVER_COMMANDS = [
   FIX_WORKSPACE_COMMAND,
 ];
 
-/** The supervisor's summary of a session, as Markdown. */
-export function summaryMarkdown(analysis: SessionView): string {
+/** The session report of an open document (the same the CLI writes for the file). */
+export function reportOf(analysis: DocumentAnalysis): SessionReport {
   const name = decodeURIComponent(analysis.uri.split('/').pop() ?? analysis.uri);
-  return statsMarkdown(analysis.session.get('stats', sessionStats), name);
+  return sessionReport(name, analysis, analysis.uri);
+}
+
+/** The supervisor's report of a session, as Markdown. */
+export function summaryMarkdown(analysis: DocumentAnalysis): string {
+  return sessionMarkdown(reportOf(analysis));
+}
+
+export interface CommentInfo {
+  /** 0-based line and the comment's range on it. */
+  line: number;
+  character: number;
+  endCharacter: number;
+  author?: string;
+  text: string;
+}
+
+/** The supervisor comments of a document, for the editor's Comments view. */
+export function commentsOf(analysis: SessionView): CommentInfo[] {
+  return allComments(analysis.session.tree).map((comment) => {
+    const { author, body } = commentAuthor(comment);
+    return { line: comment.position.start.line - 1, character: comment.position.start.column - 1, endCharacter: comment.position.end.column - 1, ...(author ? { author } : {}), text: body };
+  });
 }
 
 export function strippedText(analysis: SessionView): string {

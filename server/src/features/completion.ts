@@ -26,6 +26,8 @@ export function completion(document: TextDocument, analysis: SessionView, params
   const doc = (markdown: string): MarkupContent => (options.markdown ? { kind: 'markdown', value: markdown } : { kind: 'plaintext', value: markdownToPlain(markdown) });
   const text = document.getText();
   const offset = document.offsetAt(params.position);
+  const comment = commentCompletion(document, text, offset, options);
+  if (comment) return [comment];
   const partial = partialTagBefore(text, offset);
   if (!partial) return [];
   const codebook = analysis.session.codebook;
@@ -106,4 +108,26 @@ export function completion(document: TextDocument, analysis: SessionView, params
     items.push(item);
   }
   return items;
+}
+
+/**
+ * `%` or `%%` typed at the start of a line: the supervisor comment syntax, so
+ * a supervisor need not remember it (`%% ` and the cursor after it).
+ */
+function commentCompletion(document: TextDocument, text: string, offset: number, options: CompletionOptions): CompletionItem | undefined {
+  const lineStart = Math.max(text.lastIndexOf('\n', offset - 1) + 1, 0);
+  const before = text.slice(lineStart, offset);
+  const m = /^([ \t]*)(%{1,2})$/.exec(before);
+  if (!m) return undefined;
+  const start = lineStart + m[1]!.length;
+  const end = text[offset] === ' ' ? offset + 1 : offset;
+  const doc = 'A line that starts with `%%` is a supervisor comment: it is not part of the session (no turn, word or rule sees it), it survives `--strip-tags`, and `transcript-lint --strip-comments` removes it. Write `%% Name: …` to sign it.';
+  return {
+    label: '%%',
+    kind: CompletionItemKind.Snippet,
+    detail: 'Supervisor comment (not part of the session)',
+    documentation: options.markdown ? { kind: 'markdown', value: doc } : { kind: 'plaintext', value: markdownToPlain(doc) },
+    filterText: m[2]!,
+    textEdit: { range: { start: document.positionAt(start), end: document.positionAt(end) }, newText: '%% ' },
+  };
 }

@@ -7,6 +7,7 @@ import type { SessionView } from './analysis.ts';
 import { toRange } from './convert.ts';
 import { excerpt } from '../core/text.ts';
 import { plural } from '../core/stats.ts';
+import { allComments, commentAuthor } from '../core/comments.ts';
 
 /**
  * For a client without `hierarchicalDocumentSymbolSupport`: the same symbols as
@@ -47,7 +48,24 @@ export function documentSymbols(analysis: SessionView): DocumentSymbol[] {
         })),
     });
   }
+  // Supervisor comments: a symbol each, in document order among the turns (outside them: a comment is no turn's text).
+  const comments = allComments(session.tree);
+  let nextComment = 0;
+  const commentsBefore = (offset: number) => {
+    for (; nextComment < comments.length && comments[nextComment]!.position.start.offset! < offset; nextComment++) {
+      const comment = comments[nextComment]!;
+      const { author, body } = commentAuthor(comment);
+      symbols.push({
+        name: `%% ${excerpt(body || '(empty comment)', 56)}`,
+        detail: author ? `comment by ${author}` : 'supervisor comment',
+        kind: SymbolKind.Event,
+        range: toRange(comment.position),
+        selectionRange: toRange(comment.position),
+      });
+    }
+  };
   for (const turn of session.turns) {
+    commentsBefore(turn.node.position.start.offset!);
     const label = turn.node.children[0]!;
     const text = turn.features.text;
     const tags = turn.tags.filter((t) => t.namespace !== 'ignore').map((t) => `[${t.namespace}:${t.id}]`);
@@ -59,5 +77,6 @@ export function documentSymbols(analysis: SessionView): DocumentSymbol[] {
       selectionRange: toRange(label.position),
     });
   }
+  commentsBefore(Number.POSITIVE_INFINITY);
   return symbols;
 }

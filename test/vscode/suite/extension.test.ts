@@ -1,11 +1,16 @@
 /**
  * What a user sees, checked through the `vscode` API in a real VS Code: the
  * language, the grammar's scopes, diagnostics, the Outline, code actions,
- * hover and completion.
+ * hover and completion, the session report and two coders compared.
  */
 import * as assert from 'node:assert/strict';
 import * as vscode from 'vscode';
 import { scopeOf, tokenize } from '../../helpers/grammar.ts';
+import { formatRatio } from '../../../server/src/core/stats.ts';
+import type { SessionReport } from '../../../server/src/core/report.ts';
+import type { AgreementReport } from '../../../server/src/core/agreement.ts';
+import type { TermReport } from '../../../server/src/core/report.ts';
+import type { TranscriptApi } from '../../../client/src/extension.ts';
 
 const LANGUAGE_ID = 'therapy-transcript';
 
@@ -35,6 +40,33 @@ async function open(name: string): Promise<vscode.TextEditor> {
   const document = await vscode.workspace.openTextDocument(sampleUri(name));
   return vscode.window.showTextDocument(document);
 }
+
+/** The extension's API (its `activate` result). */
+const api = () => vscode.extensions.all.find((e) => e.packageJSON?.name === 'therapy-transcript')!.exports as TranscriptApi;
+
+/** Every tab of the workbench. */
+const allTabs = () => vscode.window.tabGroups.all.flatMap((g) => g.tabs);
+
+/** The webview tabs of one of the extension's views (VS Code may prefix the view type). */
+const webviewTabs = (viewType: string) => allTabs().filter((t) => t.input instanceof vscode.TabInputWebview && t.input.viewType.endsWith(viewType));
+
+/** Resolve once `accept` holds for the tabs of the workbench (tabs change a moment after a panel is made or closed). */
+function tabsWhen(accept: () => boolean): Promise<void> {
+  if (accept()) return Promise.resolve();
+  return new Promise((resolve) => {
+    const subscription = vscode.window.tabGroups.onDidChangeTabs(() => {
+      if (!accept()) return;
+      subscription.dispose();
+      resolve();
+    });
+  });
+}
+
+/** What the tabs are, for messages. */
+const describeTabs = () => allTabs().map((t) => `${t.label} (${t.input instanceof vscode.TabInputWebview ? `webview ${t.input.viewType}` : t.input instanceof vscode.TabInputText ? 'text' : typeof t.input})`).join(', ');
+
+/** The documents that are untitled or have unsaved changes: what a "Save changes?" prompt would ask about. */
+const unsaved = () => vscode.workspace.textDocuments.filter((d) => d.isUntitled || d.isDirty).map((d) => d.uri.toString());
 
 suite('Therapy transcripts in VS Code', () => {
   suiteSetup(async () => {
@@ -169,6 +201,189 @@ suite('Therapy transcripts in VS Code', () => {
     const list = await vscode.commands.executeCommand<vscode.CompletionList>('vscode.executeCompletionItemProvider', document.uri, new vscode.Position(0, 12));
     const cbt = list.items.find((i) => (typeof i.label === 'string' ? i.label : i.label.label) === 'cbt:');
     assert.equal(cbt?.command?.command, 'editor.action.triggerSuggest');
+  });
+
+  test('the session report opens in a webview beside the transcript: no document, nothing to save; the lens says the same R:Q', async () => {
+    const editor = await open('seed-session.transcript');
+    const unsavedBefore = unsaved();
+    const documentsBefore = vscode.workspace.textDocuments.length;
+    const lenses = await vscode.commands.executeCommand<vscode.CodeLens[]>('vscode.executeCodeLensProvider', editor.document.uri);
+    const lens = lenses[0]!.command!;
+    const loaded = api().reports.nextLoad();
+    // The lens's own command and arguments, as a click runs them.
+    const report = await vscode.commands.executeCommand<SessionReport | undefined>(lens.command, ...(lens.arguments ?? []));
+    assert.ok(report, 'the command resolves with the report it shows');
+    await tabsWhen(() => webviewTabs('therapyTranscript.report').length === 1);
+    const tabs = webviewTabs('therapyTranscript.report');
+    assert.equal(tabs.length, 1, describeTabs());
+    assert.equal(tabs[0]!.label, 'Report: seed-session.transcript');
+    // The same figure in the lens and in the report (the issue: 0.3 against 0.25).
+    assert.ok(lens.title.includes(`R:Q ${formatRatio(report.reflectionToQuestion)}`), `${lens.title} / ${formatRatio(report.reflectionToQuestion)}`);
+    // What the report is of: the seed's problems, its untagged therapist turns and every turn on the timeline.
+    assert.ok(report.problems.total > 50, String(report.problems.total));
+    assert.ok(report.problems.byRule.some((r) => r.ruleId === 'canned-refusal'));
+    assert.ok(report.untagged.length > 0);
+    assert.equal(report.timeline.length, 48);
+    assert.equal(report.source, editor.document.uri.toString());
+    // Nothing new to save and no new document (the old summary left a dirty Untitled-1 behind).
+    assert.deepEqual(unsaved(), unsavedBefore);
+    assert.equal(vscode.workspace.textDocuments.length, documentsBefore);
+    const shot = process.env.VSCODE_TEST_SCREENSHOT_URL;
+    if (shot) {
+      // For the README: the report wide, beside a narrow transcript.
+      await vscode.commands.executeCommand('workbench.action.closePanel');
+      await vscode.commands.executeCommand('workbench.action.closeSidebar');
+      await vscode.commands.executeCommand('workbench.action.focusSecondEditorGroup');
+      await vscode.commands.executeCommand('workbench.action.minimizeOtherEditors');
+      await loaded;
+      await fetch(`${shot}?name=session-report`, { method: 'POST' });
+      await vscode.commands.executeCommand('workbench.action.evenEditorWidths');
+    }
+    // A link to an untagged turn reveals it in the editor (what the webview's postMessage asks for).
+    const untagged = report.untagged[0]!;
+    const revealed = await vscode.commands.executeCommand<vscode.TextEditor>('therapyTranscript.revealLine', report.source, untagged.line);
+    assert.equal(revealed.document.uri.toString(), editor.document.uri.toString());
+    assert.equal(revealed.selection.active.line, untagged.line - 1);
+    assert.ok(revealed.document.lineAt(untagged.line - 1).text.startsWith(`${untagged.speaker}:`));
+    // Again: the same panel, not a second one.
+    await vscode.commands.executeCommand('therapyTranscript.showSummary', editor.document.uri);
+    assert.equal(webviewTabs('therapyTranscript.report').length, 1, describeTabs());
+    // Closing it asks nothing and leaves nothing behind.
+    assert.ok(await vscode.window.tabGroups.close(webviewTabs('therapyTranscript.report')));
+    await tabsWhen(() => webviewTabs('therapyTranscript.report').length === 0);
+    assert.deepEqual(unsaved(), unsavedBefore);
+  });
+
+  test('the report follows the transcript as it is edited; a supervisor comment is listed, in the outline too, and counts no words', async () => {
+    const editor = await open('tagged-cbt-session.transcript');
+    const original = editor.document.getText();
+    const first = await vscode.commands.executeCommand<SessionReport>('therapyTranscript.showSummary', editor.document.uri);
+    assert.ok(first.stats.ctrsCoverage, 'a CBT session has CTRS coverage');
+    assert.equal(first.stats.mi, undefined, 'and no MITI figures');
+    const edit = new vscode.WorkspaceEdit();
+    edit.insert(editor.document.uri, new vscode.Position(6, 0), '%% Supervisor: good rapport before the agenda\n');
+    assert.ok(await vscode.workspace.applyEdit(edit));
+    const second = await vscode.commands.executeCommand<SessionReport>('therapyTranscript.showSummary', editor.document.uri);
+    assert.deepEqual(
+      second.comments.map((c) => [c.author, c.text]),
+      [...first.comments.map((c) => [c.author, c.text]), ['Supervisor', 'good rapport before the agenda']],
+    );
+    // A comment is not a turn and has no words.
+    assert.equal(second.timeline.length, first.timeline.length);
+    assert.deepEqual(second.stats.speakers.map((sp) => sp.words), first.stats.speakers.map((sp) => sp.words));
+    const symbols = await vscode.commands.executeCommand<vscode.DocumentSymbol[]>('vscode.executeDocumentSymbolProvider', editor.document.uri);
+    const names = symbols.flatMap((sym) => [sym, ...sym.children]).map((sym) => sym.name);
+    assert.ok(names.some((n) => n.includes('good rapport before the agenda')), names.join(' | '));
+    // The comment out again, saved (whether or not the workbench saves by itself), so the file is as it was.
+    const undo = new vscode.WorkspaceEdit();
+    undo.delete(editor.document.uri, new vscode.Range(6, 0, 7, 0));
+    assert.ok(await vscode.workspace.applyEdit(undo));
+    await editor.document.save();
+    assert.equal(editor.document.getText(), original);
+    await tabsWhen(() => webviewTabs('therapyTranscript.report').length === 1);
+    assert.ok(await vscode.window.tabGroups.close(webviewTabs('therapyTranscript.report')));
+  });
+
+  test('two coders compared: the second file picked from the workspace, kappa and the disagreeing turns in a webview', async () => {
+    const a = sampleUri('tagged-cbt-session.transcript');
+    const b = sampleUri('tagged-cbt-session.coder-b.transcript');
+    const text = (await vscode.workspace.openTextDocument(a)).getText();
+    assert.ok(text.includes('[cbt:validation] That makes'), `${a.toString()}: ${text.length} characters`);
+    // Coder B: one tag left out, one changed, one added; the words are the same.
+    const coderB = text
+      .replace('Therapist: Hi Dana', 'Therapist: [cbt:validation] Hi Dana')
+      .replace('[cbt:agenda-setting] Okay', 'Okay')
+      .replace('[cbt:validation] That makes', '[cbt:reflection] That makes');
+    assert.ok(!text.includes('%%'), 'the sample has no comments (the previous test took its own out again)');
+    assert.notEqual(coderB, text);
+    await vscode.workspace.fs.writeFile(b, new TextEncoder().encode(coderB));
+    await open('tagged-cbt-session.transcript');
+    const unsavedBefore = unsaved();
+    // Through the quick picks, as a user runs it: B comes first (the same name), then "Every turn".
+    const running = vscode.commands.executeCommand<AgreementReport | undefined>('therapyTranscript.compareCoders');
+    let done = false;
+    void running.then(
+      () => (done = true),
+      () => (done = true),
+    );
+    for (let i = 0; i < 1200 && !done; i++) {
+      await vscode.commands.executeCommand('workbench.action.acceptSelectedQuickOpenItem');
+      await new Promise((resolve) => setTimeout(resolve, 100));
+    }
+    const report = await running;
+    assert.ok(report, 'the comparison ran');
+    assert.equal(report.b, 'tagged-cbt-session.coder-b.transcript');
+    assert.equal(report.excludeUncoded, false);
+    assert.equal(report.units, report.turns);
+    assert.deepEqual(
+      report.disagreements.map((d) => [d.a, d.b]),
+      [
+        [[], ['cbt:validation']],
+        [['cbt:agenda-setting'], []],
+        [['cbt:validation'], ['cbt:reflection']],
+      ],
+    );
+    assert.ok(report.kappa !== undefined && report.kappa > 0 && report.kappa < 1, String(report.kappa));
+    const validation = report.techniques.find((t) => t.tag === 'cbt:validation')!;
+    assert.deepEqual([validation.onlyA, validation.onlyB], [1, 1]);
+    await tabsWhen(() => webviewTabs('therapyTranscript.agreement').length === 1);
+    // Uncoded turns left out: fewer turns compared, the same disagreements, the same panel.
+    const without = await vscode.commands.executeCommand<AgreementReport>('therapyTranscript.compareCoders', a, undefined, b, { excludeUncoded: true });
+    assert.equal(without.excludeUncoded, true);
+    assert.ok(without.units < without.turns, `${without.units} of ${without.turns}`);
+    assert.equal(without.disagreements.length, 3);
+    assert.equal(webviewTabs('therapyTranscript.agreement').length, 1, describeTabs());
+    // Two files selected in the Explorer.
+    const selected = await vscode.commands.executeCommand<AgreementReport>('therapyTranscript.compareCoders', a, [a, b], undefined, { excludeUncoded: false });
+    assert.equal(selected.kappa, report.kappa);
+    const shot = process.env.VSCODE_TEST_SCREENSHOT_URL;
+    if (shot) {
+      // For the README: in a dark theme (the page follows it).
+      const workbench = vscode.workspace.getConfiguration('workbench');
+      await workbench.update('colorTheme', 'Default Dark Modern', vscode.ConfigurationTarget.Global);
+      const loaded = api().agreement.nextLoad();
+      await vscode.commands.executeCommand('therapyTranscript.compareCoders', a, undefined, b, { excludeUncoded: false });
+      await vscode.commands.executeCommand('workbench.action.focusSecondEditorGroup');
+      await vscode.commands.executeCommand('workbench.action.minimizeOtherEditors');
+      await loaded;
+      await fetch(`${shot}?name=two-coders`, { method: 'POST' });
+      await vscode.commands.executeCommand('workbench.action.evenEditorWidths');
+      await workbench.update('colorTheme', undefined, vscode.ConfigurationTarget.Global);
+    }
+    assert.deepEqual(unsaved(), unsavedBefore);
+    assert.ok(await vscode.window.tabGroups.close(webviewTabs('therapyTranscript.agreement')));
+    await vscode.workspace.fs.delete(b);
+  });
+
+  test('a report across the sessions of a folder: the table, the trends and each session, in a webview', async () => {
+    const folder = vscode.workspace.workspaceFolders![0]!.uri;
+    const files = await vscode.workspace.findFiles(new vscode.RelativePattern(folder, '**/*.transcript'));
+    assert.ok(files.length >= 4, String(files.length));
+    const unsavedBefore = unsaved();
+    const loaded = api().term.nextLoad();
+    const term = await vscode.commands.executeCommand<TermReport | undefined>('therapyTranscript.showFolderReport', folder);
+    assert.ok(term, 'the report was made');
+    assert.equal(term.sessions.length, files.length);
+    assert.deepEqual(term.skipped, []);
+    const seed = term.rows.find((r) => r.name === 'seed-session.transcript');
+    const cbt = term.rows.find((r) => r.name === 'tagged-cbt-session.transcript');
+    assert.ok(seed && seed.problems > 50, JSON.stringify(seed));
+    assert.ok(cbt && cbt.ctrsCovered !== undefined && cbt.tags > 0, JSON.stringify(cbt));
+    assert.equal(term.trends.problems.length, files.length);
+    // Each session's links go to its own file.
+    assert.deepEqual(term.sessions.map((s) => s.source).sort(), files.map((f) => f.toString()).sort());
+    await tabsWhen(() => webviewTabs('therapyTranscript.termReport').length === 1);
+    assert.deepEqual(unsaved(), unsavedBefore);
+    const shot = process.env.VSCODE_TEST_SCREENSHOT_URL;
+    if (shot) {
+      await vscode.commands.executeCommand('workbench.action.closeSidebar');
+      await vscode.commands.executeCommand('workbench.action.closePanel');
+      await vscode.commands.executeCommand('workbench.action.minimizeOtherEditors');
+      await loaded;
+      await fetch(`${shot}?name=folder-report`, { method: 'POST' });
+      await vscode.commands.executeCommand('workbench.action.evenEditorWidths');
+    }
+    assert.ok(await vscode.window.tabGroups.close(webviewTabs('therapyTranscript.termReport')));
   });
 
   test('the picker offers nothing for a patient turn and says why', async () => {

@@ -17,6 +17,7 @@ import mojibake from './mojibake.ts';
 import unknownSpeaker from './unknown-speaker.ts';
 import unknownTag, { IGNORABLE_RULES } from './unknown-tag.ts';
 import tagOnPatientTurn from './tag-on-patient-turn.ts';
+import identifier from './identifier.ts';
 
 export const allRules: readonly Rule[] = [
   repeatedTurn,
@@ -34,6 +35,7 @@ export const allRules: readonly Rule[] = [
   unknownSpeaker,
   unknownTag,
   tagOnPatientTurn,
+  identifier,
 ] as Rule[];
 
 IGNORABLE_RULES.push(...allRules.map((rule) => rule.id));

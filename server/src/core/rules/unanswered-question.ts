@@ -13,7 +13,7 @@
 import { defineRule } from '../rule.ts';
 import type { Session, SessionTurn } from '../session.ts';
 import { keptTurnMap } from '../kept.ts';
-import { detectQuestion } from '../question.ts';
+import { detectQuestion, isCourtesyQuestion, isTagQuestion } from '../question.ts';
 import { prepareRepeats, sessionRepeats } from './repeated-turn.ts';
 import { turnRefusals } from './canned-refusal.ts';
 import { turnArtifacts } from './generation-artifact.ts';
@@ -23,11 +23,6 @@ export function turnQuestions(session: Session, index: number) {
   const turn = session.turns[index]!;
   return turn.features.get('questions', () => turn.texts.map((text) => detectQuestion(text.value)));
 }
-
-/** "…, right?", "…, mmkay?", "…, doesn't it?": a statement that checks in, not a question to answer. */
-const TAG_QUESTION = /,\s*(?:right|okay|ok|o\.k\.|mmkay|mkay|m'kay|yeah|yes|no|huh|eh|correct|alright|all right|you know|yea|ya|isn['’]?t (?:it|that (?:right|so))|is that (?:right|so|ok|okay)|(?:does|do|did|is|are|was|were|won|would|can|could|should|have|has|had)n['’]?t (?:it|you|they|we|he|she|i|that))\s*[?!.]*$/i;
-/** Closing courtesies: "Is there anything else I can help you with?", "Any other questions?". */
-const COURTESY = /^\W*(?:(?:so|well|okay|and|now),?\s+)?(?:(?:is|was) there\s+|do you have\s+|did you (?:need|want)\s+|(?:would|do) you like\s+)?(?:anything|something)\s+else\b|^\W*(?:any|do you have any)\s+(?:other|more|further)?\s*questions?\b|\bwhat else can i (?:help|do)\b|\bhow (?:else )?can i help\b|\bdoes that (?:help|make sense)\s*\?*$/i;
 
 /** The question a turn asks, as offsets in the document: its last one that is not a tag or a courtesy. */
 function askedQuestion(session: Session, turn: SessionTurn): { start: number; end: number } | undefined {
@@ -39,7 +34,7 @@ function askedQuestion(session: Session, turn: SessionTurn): { start: number; en
     for (let s = info.spans.length - 1; s >= 0; s--) {
       const span = info.spans[s]!;
       const value = text.value.slice(span.start, span.end);
-      if (TAG_QUESTION.test(value) || COURTESY.test(value)) continue;
+      if (isTagQuestion(value) || isCourtesyQuestion(value)) continue;
       const base = text.position.start.offset!;
       return { start: base + span.start, end: base + span.end };
     }
