@@ -84,9 +84,12 @@ export interface NotOkExample extends RuleExample {
 export interface FixDescription {
   /** What it does, in a few words ("Remove the empty turn"). */
   title: string;
-  /** Applied by `--fix` and "fix all" (else offered as a quick fix only). */
-  safe: boolean;
-  /** When it is offered, if not on every finding. */
+  /**
+   * Applied by `--fix` and "fix all" (`false`: offered as a quick fix only);
+   * or the case in which it is safe ("for a certain artifact"), a quick fix otherwise.
+   */
+  safe: boolean | string;
+  /** The findings it is offered on, if not every one ("a loop", "a message posted twice"). */
   when?: string;
 }
 

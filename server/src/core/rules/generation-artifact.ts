@@ -46,8 +46,8 @@ export default defineRule({
   options: {},
   docs: 'docs/rules/generation-artifact.md',
   fixes: [
-    { title: 'Remove the artifact', safe: true, when: 'the artifact is certain: a special token, an end marker, a marked heading, a stray number, an unmistakable preamble (else a quick fix)' },
-    { title: 'Remove the turn', safe: true, when: 'the turn holds only artifacts, all of them certain (else a quick fix)' },
+    { title: 'Remove the artifact', safe: 'for a certain artifact: a special token, an end marker, a marked heading, a stray number, an unmistakable preamble' },
+    { title: 'Remove the turn', safe: 'when every artifact in it is certain', when: 'a turn that holds nothing but artifacts' },
   ],
   examples: {
     ok: [

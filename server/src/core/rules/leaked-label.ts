@@ -35,7 +35,7 @@ export default defineRule({
   docs: 'docs/rules/leaked-label.md',
   fixes: [
     { title: 'Remove the label', safe: true, when: "a repeated label, or a persona label of the turn's own speaker" },
-    { title: 'Start a new turn at the label', safe: false, when: "the other speaker's turn is written inside this one" },
+    { title: 'Start a new turn at the label', safe: false, when: "the other side of the dialogue written into the turn" },
     { title: 'Remove the label', safe: false, when: "a turn that opens with the other speaker's label" },
   ],
   examples: {

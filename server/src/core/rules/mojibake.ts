@@ -114,7 +114,7 @@ export default defineRule({
   docs: 'docs/rules/mojibake.md',
   fixes: [
     { title: 'Repair the garbled run', safe: true },
-    { title: 'Repair every garbled run in the file', safe: true, when: 'the file has more than one' },
+    { title: 'Repair every garbled run in the file', safe: true, when: 'a file with more than one' },
   ],
   examples: {
     ok: [{ text: transcript('Therapist: It sounds like that week was hard — what helped?', 'Patient: Honestly? My friend’s café shifts kept me going.') }],

@@ -65,7 +65,7 @@ export default defineRule({
   docs: 'docs/rules/outdated-crisis-line.md',
   fixes: [
     { title: 'Replace the number with 988', safe: true },
-    { title: 'Replace with the 988 Suicide & Crisis Lifeline', safe: true, when: 'the old name stands next to the number' },
+    { title: 'Replace with the 988 Suicide & Crisis Lifeline', safe: true, when: 'the old name next to the number' },
   ],
   examples: {
     ok: [{ text: transcript('Therapist: If you ever feel unsafe, call or text 988, the Suicide & Crisis Lifeline.', 'Patient: Okay, I will.') }],

@@ -60,7 +60,7 @@ export default defineRule({
     { title: "Remove the loop's repeated turns, in whole exchanges", safe: true, when: 'a loop' },
     { title: 'End the session before the loop', safe: false, when: 'a loop' },
     { title: 'Remove the copy', safe: true, when: 'a message posted twice in a row' },
-    { title: 'Remove the repeated copies of a passage', safe: true, when: 'the copies are whole paragraphs (else a quick fix)' },
+    { title: 'Remove the repeated copies', safe: 'for copies that are whole paragraphs', when: 'a passage repeated inside a turn' },
   ],
   examples: {
     ok: [

@@ -33,7 +33,7 @@ export default defineRule({
   defaultSeverity: 'warn',
   options: {},
   docs: 'docs/rules/role-confusion.md',
-  fixes: [{ title: 'Relabel the turn as the other speaker', safe: false, when: 'a whole turn is in the other role\'s voice' }],
+  fixes: [{ title: 'Relabel the turn as the other speaker', safe: false, when: "a whole turn in the other role's voice" }],
   examples: {
     ok: [
       {

@@ -15,9 +15,9 @@ export default defineRule({
   options: {},
   docs: 'docs/rules/unknown-tag.md',
   fixes: [
-    { title: 'Change to the nearest technique id', safe: false, when: 'one is close' },
-    { title: 'Change to the nearest namespace', safe: false, when: 'one is close' },
-    { title: 'Change to the nearest rule id', safe: false, when: 'an [ignore:…] tag names no rule and one is close' },
+    { title: 'Change to the nearest technique id', safe: false, when: 'a technique id the codebook lacks, with one close to it' },
+    { title: 'Change to the nearest namespace', safe: false, when: 'a namespace the codebook lacks, with one close to it' },
+    { title: 'Change to the nearest rule id', safe: false, when: 'an [ignore:…] tag that names no rule, with a rule id close to it' },
   ],
   examples: {
     ok: [{ text: transcript('Therapist: [cbt:socratic-questioning] What evidence do you have for that thought?', 'Patient: [ignore:consecutive-turns] Not much, I guess.') }],
