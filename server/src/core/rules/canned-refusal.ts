@@ -25,7 +25,7 @@ export function turnRefusals(session: Session, index: number, phrases: readonly 
   return turn.features.recall<Array<RefusalMatch & { textIndex: number }>>(key) ?? turn.features.remember(key, find());
 }
 
-export default defineRule({
+export default defineRule<RefusalOptions>({
   id: 'canned-refusal',
   description: 'A canned refusal or safety boilerplate instead of a therapeutic reply.',
   defaultSeverity: 'warn',

@@ -47,7 +47,7 @@ const optionsOf = (options: object): RepeatOptions => {
 
 const whoOf = (turn: SessionTurn) => (turn.role === 'other' ? turn.node.speaker : turn.role);
 
-export default defineRule({
+export default defineRule<RepeatOptions>({
   id: 'repeated-turn',
   description: 'A turn (or a passage of one) that repeats what the same speaker said before, exactly or nearly.',
   defaultSeverity: 'warn',

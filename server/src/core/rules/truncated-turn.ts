@@ -42,7 +42,7 @@ interface Habit {
   closed: number;
 }
 
-export default defineRule({
+export default defineRule<TruncatedOptions>({
   id: 'truncated-turn',
   description: 'A turn cut off mid-sentence (a generation stopped early, a message truncated).',
   defaultSeverity: 'warn',
