@@ -9,7 +9,7 @@ import { analyze, fixAndAnalyze, fixCandidates, RULE_ERROR } from '../../server/
 import { fixAll, mapRange } from '../../server/src/core/fixes.ts';
 import { emptyConfig } from '../../server/src/core/config.ts';
 import { allRules } from '../../server/src/core/rules/index.ts';
-import { defineRule, type Rule } from '../../server/src/core/rule.ts';
+import type { Rule } from '../../server/src/core/rule.ts';
 
 const options = { config: emptyConfig() };
 const fix = (text: string) => fixAll(text, fixCandidates(text, options));
@@ -49,7 +49,7 @@ test('fixes apply to the reported findings only: a turn the fixes make a repeat 
 
   // The mechanism, with a fix that lengthens turns: it pushes two near-identical turns over the
   // repeat rule's 12-word minimum. They become a repeat only in the fixed text: reported there, not removed.
-  const expand: Rule = defineRule({
+  const expand: Rule = {
     id: 'expand',
     description: 'Spells out "ASAP".',
     defaultSeverity: 'warn',
@@ -62,7 +62,7 @@ test('fixes apply to the reported findings only: a turn the fixes make a repeat 
         context.report({ reason: 'spell it out', start, end: start + 4, fixes: [{ title: 'Spell out', safe: true, edits: [{ start, end: start + 4, text: 'as soon as you possibly can, any time of the day or night' }] }] });
       }
     },
-  });
+  };
   const rules = [...allRules, expand];
   const short = 'Therapist: Remember, you can call 988 ASAP.\n\nClient: Okay.\n\nTherapist: Remember, you can always call 988 ASAP.\n\nClient: Fine.\n';
   assert.deepEqual(analyze(short, { ...options, rules }).messages.map((m) => m.ruleId), ['expand', 'expand']);
@@ -114,7 +114,7 @@ test('mapRange follows a range through edits, and drops it when an edit changes 
 });
 
 test('a rule that throws is one rule-error message; every other rule still reports', () => {
-  const broken: Rule = defineRule({
+  const broken: Rule = {
     id: 'broken-rule',
     description: 'Throws.',
     defaultSeverity: 'warn',
@@ -123,8 +123,8 @@ test('a rule that throws is one rule-error message; every other rule still repor
       if (turn.index === 1) throw new Error('boom');
       context.report({ reason: 'seen', start: turn.lineStart, end: turn.lineStart + 1 });
     },
-  });
-  const brokenSession: Rule = defineRule({
+  };
+  const brokenSession: Rule = {
     id: 'broken-session-rule',
     description: 'Throws after reporting.',
     defaultSeverity: 'warn',
@@ -133,7 +133,7 @@ test('a rule that throws is one rule-error message; every other rule still repor
       context.report({ reason: 'half', start: 0, end: 1 });
       throw new TypeError('session boom');
     },
-  });
+  };
   const text = 'Therapist: Call 1-800-273-8255.\n\nClient:\n\nTherapist: Fine.\n';
   const { messages } = analyze(text, { ...options, rules: [...allRules, broken, brokenSession] });
   const errors = messages.filter((m) => m.ruleId === RULE_ERROR);

@@ -82,10 +82,12 @@ export interface StartOptions {
   serverBin?: string;
   /** Collect the server's stderr (else it is inherited). */
   captureStderr?: boolean;
+  /** Environment variables for the server, over this process's. */
+  env?: Record<string, string>;
 }
 
 export async function startClient(options: StartOptions = {}): Promise<TestClient & { stderr: () => string }> {
-  const child = spawn(process.execPath, [options.serverBin ?? SERVER_BIN, '--stdio'], { stdio: ['pipe', 'pipe', options.captureStderr ? 'pipe' : 'inherit'] });
+  const child = spawn(process.execPath, [options.serverBin ?? SERVER_BIN, '--stdio'], { stdio: ['pipe', 'pipe', options.captureStderr ? 'pipe' : 'inherit'], env: { ...process.env, ...options.env } });
   let stderr = '';
   child.stderr?.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
   const connection = createProtocolConnection(new StreamMessageReader(child.stdout!), new StreamMessageWriter(child.stdin!));

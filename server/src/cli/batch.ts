@@ -22,7 +22,7 @@ import { Worker } from 'node:worker_threads';
 import { VFile } from 'vfile';
 import { reviveFile, serializeFile, type FileData } from './transfer.ts';
 import { comparePaths, type Target } from './files.ts';
-import { runEngine, type CliIo } from './engine.ts';
+import { exitCode, runEngine, type CliIo } from './engine.ts';
 import type { Mode } from './plugin.ts';
 import { SettingsResolver, type ResolverOptions } from '../core/resolve.ts';
 import { SOURCE } from '../core/lint.ts';
@@ -79,7 +79,8 @@ export async function runBatch(files: string[], setup: BatchSetup, resolver: Set
       processed = collected;
     },
   });
-  if (code === 2) throw new Error('the engine failed on a batch of files');
+  // 2 is also the code of a rule that failed on a file: that file's report says so, and the run goes on.
+  if (code === 2 && exitCode(processed) !== 2) throw new Error('the engine failed on a batch of files');
   return processed.map(serializeFile);
 }
 

@@ -20,7 +20,7 @@
  */
 import { once } from 'node:events';
 import { isUtf8 } from 'node:buffer';
-import { analyze, fixAndAnalyze, type Analysis, type AnalyzeOptions, type LintMessage } from '../core/lint.ts';
+import { analyze, fixAndAnalyze, RULE_ERROR, type Analysis, type AnalyzeOptions, type LintMessage } from '../core/lint.ts';
 import { applyEdits } from '../core/fixes.ts';
 import { parseTranscript } from '../core/parser.ts';
 import { SpeakerTable } from '../core/speakers.ts';
@@ -68,10 +68,14 @@ export interface JsonlResult {
   record?: string;
 }
 
-/** Resolves with the exit code: 1 when a record had an error-level finding or was not a valid record. */
+/**
+ * Resolves with the exit code: 1 when a record had an error-level finding or was not a valid record;
+ * 2 when a rule failed on a record (its findings are missing: the run did not do its job), as for files.
+ */
 export async function runJsonl(run: JsonlRun): Promise<number> {
   const options: AnalyzeOptions = { config: run.settings.config, codebook: run.settings.codebook };
   let failed = false;
+  let ruleFailed = false;
   let lineNumber = 0;
   for await (const { text: line, invalidAt, tooLong } of lines(run.stdin)) {
     lineNumber++;
@@ -85,6 +89,7 @@ export async function runJsonl(run: JsonlRun): Promise<number> {
           ? processRecord(line, lineNumber, run.mode, options, run.quiet, invalidAt)
           : { id: 'null', line: lineNumber, error: `This line is ${Math.round(tooLong / 1e6)} MB or more, more than one record can be in this run: it was skipped unread. Split the record, or give Node more memory: NODE_OPTIONS=--max-old-space-size=16384 transcript-lint …` };
       if (result.error !== undefined || result.findings?.some((f) => f.severity === 'error')) failed = true;
+      if (result.findings?.some((f) => f.ruleId === RULE_ERROR)) ruleFailed = true;
       out = serializeResult(result);
     } catch (error) {
       // Whatever goes wrong with one record, the run goes on to the next.
@@ -93,7 +98,7 @@ export async function runJsonl(run: JsonlRun): Promise<number> {
     }
     if (!run.stdout.write(`${out}\n`)) await once(run.stdout, 'drain');
   }
-  return failed ? 1 : 0;
+  return ruleFailed ? 2 : failed ? 1 : 0;
 }
 
 /** A result line: `{"id", "line", …, "record"}`, the id and the record spliced in as the raw JSON they are. */

@@ -19,6 +19,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import type { Role } from './types.ts';
 import { readTextFileLimited } from './read.ts';
+import { jsonLines, type LineOf } from './rule-options.ts';
 
 export type Severity = 'off' | 'info' | 'warn' | 'error';
 
@@ -48,6 +49,8 @@ export interface LoadedConfig {
   file?: string;
   /** Problems found in the configuration, in plain words. */
   problems: string[];
+  /** The line of a place in the file (`["rules", "repeated-turn"]`), for problems found later. */
+  lineOf?: LineOf;
 }
 
 export const CONFIG_FILE_NAMES = ['.transcriptrc', '.transcriptrc.json'] as const;
@@ -194,8 +197,10 @@ export function findConfigFile(dir: string): string | undefined {
 export function loadConfigFile(file: string): LoadedConfig {
   const name = path.basename(file);
   let raw: unknown;
+  let text = '';
   try {
-    raw = JSON.parse(readTextFileLimited(file));
+    text = readTextFileLimited(file);
+    raw = JSON.parse(text);
   } catch (error) {
     return {
       config: emptyConfig(),
@@ -204,5 +209,6 @@ export function loadConfigFile(file: string): LoadedConfig {
     };
   }
   const loaded = normalizeConfig(raw, path.dirname(file), name);
-  return { ...loaded, file };
+  let lines: LineOf | undefined;
+  return { ...loaded, file, lineOf: (place) => (lines ??= jsonLines(text))(place) };
 }

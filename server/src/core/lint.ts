@@ -56,13 +56,29 @@ export function resolveRules(config: TranscriptConfig, rules: readonly Rule[] = 
     }
   }
   const active: ActiveRule[] = [];
+  const failing = typeof process === 'undefined' ? undefined : process.env[TEST_FAIL_RULE];
   for (const rule of rules) {
     const setting = config.rules[rule.id];
     const severity = setting?.severity ?? rule.defaultSeverity;
     if (severity === 'off') continue;
-    active.push({ rule, severity, options: { ...rule.defaultOptions, ...setting?.options } });
+    active.push({ rule: rule.id === failing ? failingForTest(rule) : rule, severity, options: { ...rule.defaultOptions, ...setting?.options } });
   }
   return { active, problems };
+}
+
+/**
+ * For tests only: with `TRANSCRIPT_LINT_TEST_FAIL_RULE=<rule id>` in the
+ * environment, that rule throws wherever it runs, so that the tests of the
+ * CLI and the language server (real processes) can show that a rule that
+ * fails costs its own findings and nothing else. Unset, it changes nothing.
+ */
+export const TEST_FAIL_RULE = 'TRANSCRIPT_LINT_TEST_FAIL_RULE';
+
+function failingForTest(rule: Rule): Rule {
+  const fail = (): never => {
+    throw new Error(`a failure injected by ${TEST_FAIL_RULE}, for tests`);
+  };
+  return { ...rule, ...(rule.check ? { check: fail } : {}), ...(rule.checkTurn ? { checkTurn: fail } : {}) };
 }
 
 export interface AnalyzeOptions {
@@ -117,6 +133,7 @@ export function* lintSteps(tree: Root, text: string, options: AnalyzeOptions, sp
   const session = options.session ?? (yield* Session.steps(text, tree, { cache: options.cache, codebook, speakers }));
   yield;
   const { active, problems } = resolveRules(options.config, options.rules);
+  const ruleIds = (options.rules ?? allRules).map((rule) => rule.id);
   const silenced = yield* collectSilences(session);
   const messages: LintMessage[] = [];
   const max = options.maxFindingsPerRule ?? DEFAULT_MAX_FINDINGS_PER_RULE;
@@ -150,7 +167,8 @@ export function* lintSteps(tree: Root, text: string, options: AnalyzeOptions, sp
     // A turn rule's fix may follow the document's line endings ("Start a new turn" inserts a blank line
     // in its style): kept findings are valid only while that style is the same.
     const eol = text.includes('\r\n') ? 'crlf' : 'lf';
-    const signature = `${codebookId(codebook)}|${eol}|${local.map((a) => `${a.rule.id}:${a.severity}:${JSON.stringify(a.options)}`).join('|')}`;
+    // (and the rules an `[ignore:…]` may name: the ids of every rule of the run).
+    const signature = `${codebookId(codebook)}|${eol}|${local.map((a) => `${a.rule.id}:${a.severity}:${JSON.stringify(a.options)}`).join('|')}|${ruleIds.join(',')}`;
     // One context per rule for every turn (a large session has hundreds of thousands).
     // Only an editor keeps findings, relative to their turn; a one-off run keeps offsets as they are.
     const relative = session.cache !== undefined;
@@ -159,6 +177,7 @@ export function* lintSteps(tree: Root, text: string, options: AnalyzeOptions, sp
     const contexts = local.map((a, rule) => ({
       session,
       options: a.options,
+      ruleIds,
       report: (f: Finding) => (list ??= []).push({ rule, finding: shiftFinding(f, -base) }),
     }));
     const flagged = yield* keptTurnResults<Array<{ rule: number; finding: Finding; error?: unknown }>>(session, 'turn-rules', signature, (turn) => {
@@ -196,6 +215,7 @@ export function* lintSteps(tree: Root, text: string, options: AnalyzeOptions, sp
       const context = {
         session,
         options: a.options,
+        ruleIds,
         report: (f: Finding) => emit(a, f),
         get capped() {
           return (counts.get(a.rule.id)?.count ?? 0) >= max;

@@ -8,6 +8,7 @@ import type { LintMessage } from '../core/lint.ts';
 import type { TextEdit } from '../core/fixes.ts';
 import type { Point, Position } from '../core/types.ts';
 import { SOURCE } from '../core/lint.ts';
+import { ruleDocsHref } from './rule-docs.ts';
 
 export function toPosition(point: Point): LspPosition {
   return { line: point.line - 1, character: point.column - 1 };
@@ -35,6 +36,9 @@ export function toDiagnostic(uri: string, message: LintMessage): Diagnostic {
     source: SOURCE,
     message: message.reason,
   };
+  // The rule's page (the code links to it in the Problems view).
+  const href = ruleDocsHref(message.ruleId);
+  if (href) diagnostic.codeDescription = { href };
   if (message.related.length > 0) {
     diagnostic.relatedInformation = message.related.map((r) => ({
       location: { uri, range: toRange(r) },

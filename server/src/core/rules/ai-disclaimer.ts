@@ -6,7 +6,7 @@
  * therapist it breaks the frame; a curator usually removes it, a supervisor
  * may only want to know. Information by default.
  */
-import { defineRule } from '../rule.ts';
+import { defineRule, transcript } from '../rule.ts';
 import type { Session, SessionTurn } from '../session.ts';
 import { findDisclaimers, type DisclaimerMatch } from '../detect/disclaimer.ts';
 import { matchesPerText } from '../text.ts';
@@ -26,7 +26,29 @@ export default defineRule({
   id: 'ai-disclaimer',
   description: 'The therapist disclaims being an AI or a professional ("As an AI…", "I\'m not a licensed therapist, but…").',
   defaultSeverity: 'info',
-  defaultOptions: {},
+  options: {},
+  docs: 'docs/rules/ai-disclaimer.md',
+  fixes: [],
+  examples: {
+    ok: [
+      {
+        text: transcript(
+          "Patient: My last counselor said she wasn't an expert in eating disorders.",
+          "Therapist: It's fair for a counselor to say where their training ends. What was that like for you?",
+        ),
+      },
+    ],
+    notOk: [
+      {
+        text: transcript('Patient: Do you ever get tired of listening to people like me?', "Therapist: As an AI, I don't have feelings, but I'm here to listen to you."),
+        findings: ['The therapist says it is an AI'],
+      },
+      {
+        text: transcript('Patient: What should I do about the panic attacks?', "Therapist: I'm not a licensed therapist, but breathing slowly can help in the moment."),
+        findings: ['The therapist says it is not a professional'],
+      },
+    ],
+  },
   checkTurn({ session, report }, turn) {
     if (turn.role !== 'therapist') return;
     for (const match of turnDisclaimers(session, turn)) {

@@ -6,7 +6,7 @@
  * In a therapy session this is a rupture a supervisor must see. Read in the
  * therapist's turns: a client who can't talk about something is a person.
  */
-import { defineRule } from '../rule.ts';
+import { defineRule, transcript } from '../rule.ts';
 import type { Session } from '../session.ts';
 import { findRefusals, type RefusalMatch } from '../detect/refusal.ts';
 import { matchesPerText } from '../text.ts';
@@ -25,11 +25,32 @@ export function turnRefusals(session: Session, index: number, phrases: readonly 
   return turn.features.recall<Array<RefusalMatch & { textIndex: number }>>(key) ?? turn.features.remember(key, find());
 }
 
-export default defineRule({
+export default defineRule<RefusalOptions>({
   id: 'canned-refusal',
   description: 'A canned refusal or safety boilerplate instead of a therapeutic reply.',
   defaultSeverity: 'warn',
-  defaultOptions: { phrases: [] } as RefusalOptions,
+  options: {
+    phrases: { type: 'array', items: { type: 'string' }, default: [], description: 'Extra phrases that mark a refusal in this dataset (matched case-insensitively), besides the built-in ones.' },
+  },
+  docs: 'docs/rules/canned-refusal.md',
+  fixes: [],
+  examples: {
+    ok: [
+      { text: transcript("Patient: I'm sorry, I can't talk about my father yet.", "Therapist: That's okay. We can go at your pace.") },
+      { text: transcript('Patient: Can we talk about my drinking?', "Therapist: As a large language model, I must stay on safe topics. Let's talk about something else.") },
+    ],
+    notOk: [
+      {
+        text: transcript('Patient: I keep thinking about hurting myself when things get bad.', "Therapist: I'm sorry, but I can't help with that."),
+        findings: ['A canned refusal ("I\'m sorry, but I can\'t help with that.")'],
+      },
+      {
+        text: transcript('Patient: Can we talk about my drinking?', "Therapist: As a large language model, I must stay on safe topics. Let's talk about something else."),
+        options: { phrases: ['I must stay on safe topics'] },
+        findings: ['A canned refusal ("I must stay on safe topics")'],
+      },
+    ],
+  },
   checkTurn({ session, options, report }, turn) {
     if (turn.role !== 'therapist') return;
     const phrases = Array.isArray(options.phrases) ? options.phrases.map(String) : [];

@@ -6,14 +6,25 @@
  * severity `info`. The quick fix merges the second turn into the first (not
  * applied by `--fix`: only a reader can tell a lost turn from a split one).
  */
-import { defineRule } from '../rule.ts';
+import { defineRule, transcript } from '../rule.ts';
 import { keptTurnResults } from '../kept.ts';
 
 export default defineRule({
   id: 'consecutive-turns',
   description: 'Two turns in a row by the same speaker.',
   defaultSeverity: 'info',
-  defaultOptions: {},
+  options: {},
+  docs: 'docs/rules/consecutive-turns.md',
+  fixes: [{ title: 'Merge into the previous turn', safe: false }],
+  examples: {
+    ok: [{ text: transcript('Therapist: What brings you in today?', 'Patient: Work has been a lot lately.', 'Therapist: Tell me more about work.') }],
+    notOk: [
+      {
+        text: transcript('Therapist: What brings you in today?', 'Therapist: I noticed you seemed tense in the waiting room.', 'Patient: Work has been a lot lately.'),
+        findings: ['Two therapist turns in a row (lines 1 and 3)'],
+      },
+    ],
+  },
   *check({ session, report }) {
     // A turn's flag depends on it and the turn before: an edit re-makes the turns
     // around it, so a kept flag stays right for every turn it did not re-make.

@@ -4,13 +4,25 @@
  * Generated sessions lose turns ("Patient:" and nothing after); hand-made
  * transcripts keep stray labels. Either way the turn says nothing.
  */
-import { defineRule } from '../rule.ts';
+import { defineRule, transcript } from '../rule.ts';
 
 export default defineRule({
   id: 'empty-turn',
   description: 'A speaker label with no text after it.',
   defaultSeverity: 'warn',
-  defaultOptions: {},
+  options: {},
+  docs: 'docs/rules/empty-turn.md',
+  fixes: [{ title: 'Remove the empty turn', safe: true }],
+  examples: {
+    ok: [{ text: transcript('Therapist: How have you been sleeping since we last met?', 'Patient: Badly. I wake up at four most nights.') }],
+    notOk: [
+      {
+        text: transcript('Therapist: How have you been sleeping since we last met?', 'Patient:', 'Therapist: Take your time.'),
+        findings: ['This Patient label has no text'],
+        fixed: transcript('Therapist: How have you been sleeping since we last met?', 'Therapist: Take your time.'),
+      },
+    ],
+  },
   checkTurn({ session, report }, turn) {
     if (turn.texts.length > 0) return;
     const label = turn.node.children[0]!.position;

@@ -13,7 +13,7 @@
  * the artifact is certain — tokens, sentinels, marked headings, a stray
  * number, an unmistakable preamble — and a quick fix otherwise.
  */
-import { defineRule } from '../rule.ts';
+import { defineRule, transcript } from '../rule.ts';
 import type { Fix } from '../fixes.ts';
 import type { Session, SessionTurn } from '../session.ts';
 import { findHeaderArtifacts, findTurnArtifacts, type ArtifactKind, type ArtifactMatch } from '../detect/artifacts.ts';
@@ -43,7 +43,50 @@ export default defineRule({
   id: 'generation-artifact',
   description: 'Text about the transcript rather than in it (preambles, meta-text, headings, special tokens, end markers, placeholders).',
   defaultSeverity: 'warn',
-  defaultOptions: {},
+  options: {},
+  docs: 'docs/rules/generation-artifact.md',
+  fixes: [
+    { title: 'Remove the artifact', safe: 'for a certain artifact: a special token, an end marker, a marked heading, a stray number, an unmistakable preamble' },
+    { title: 'Remove the turn', safe: 'when every artifact in it is certain', when: 'a turn that holds nothing but artifacts' },
+  ],
+  examples: {
+    ok: [
+      {
+        text: transcript(
+          'Session 3, notes from the intake form: anxiety at work.',
+          'Therapist: What brings you in today?',
+          'Patient: I\'ve been anxious about my new job. My manager said, "Let me know if you need anything."',
+        ),
+      },
+    ],
+    notOk: [
+      {
+        text: transcript(
+          'Here is a simulated therapy session between a therapist and a client:',
+          'Therapist: What brings you in today?',
+          "Patient: I've been anxious about my new job.",
+          'Therapist: That sounds stressful. What worries you most about it? <|im_end|>',
+        ),
+        findings: ['a generator’s preamble before the first turn', 'a model’s special token ("<|im_end|>")'],
+        fixed: `\n${transcript('Therapist: What brings you in today?', "Patient: I've been anxious about my new job.", 'Therapist: That sounds stressful. What worries you most about it?')}`,
+      },
+      {
+        text: transcript(
+          'Therapist: What brings you in today?',
+          "Patient: I've been anxious about my new job.",
+          'Therapist: That sounds stressful. What worries you most about it?',
+          '(Note: This dialogue is fictional and for illustration only.)',
+        ),
+        findings: ['a note about the text'],
+        fixed: transcript('Therapist: What brings you in today?', "Patient: I've been anxious about my new job.", 'Therapist: That sounds stressful. What worries you most about it?'),
+      },
+      {
+        text: transcript("Therapist: Hi [Client's name], what brings you in today?", "Patient: I've been anxious about my new job.", '[END]'),
+        findings: ['an unfilled placeholder ("[Client\'s name]")', 'an end-of-conversation marker ("[END]")'],
+        fixed: transcript("Therapist: Hi [Client's name], what brings you in today?", "Patient: I've been anxious about my new job."),
+      },
+    ],
+  },
   checkTurn({ session, report }, turn) {
     let artifacts = turnArtifacts(session, turn.index);
     if (artifacts.length === 0) return;

@@ -22,7 +22,7 @@
  * Off by default: enable it with `"identifier": "warn"` or
  * `--rule identifier=warn`.
  */
-import { defineRule } from '../rule.ts';
+import { defineRule, transcript } from '../rule.ts';
 import type { Session } from '../session.ts';
 import { findNames, insideQuote } from '../detect/names.ts';
 
@@ -336,7 +336,32 @@ export default defineRule<IdentifierOptions>({
   id: 'identifier',
   description: 'A HIPAA Safe Harbor identifier in a turn (phone, e-mail, address, date, record or account number, URL, name …); opt-in.',
   defaultSeverity: 'off',
-  defaultOptions: { numbered: false, ignore: [] },
+  options: {
+    numbered: { type: 'boolean', default: false, description: 'Number the placeholders, one number per distinct identifier ([NAME-1], [NAME-2] …), so two people stay two.' },
+    ignore: { type: 'array', items: { type: 'string' }, default: [], description: 'Types not to report, e.g. ["DATE"] (PHONE, EMAIL, DATE, ADDRESS, URL, ID, NAME, ACCOUNT, RECORD, SSN, AGE, LOCATION, ZIP).' },
+  },
+  docs: 'docs/rules/identifier.md',
+  fixes: [{ title: 'Replace with its typed placeholder ([PHONE], [EMAIL], [NAME] …)', safe: true }],
+  examples: {
+    ok: [
+      {
+        text: transcript(
+          'Therapist: If things get that dark again, you can call or text 988 at any hour.',
+          'Patient: Okay. I saved it in my phone last week.',
+        ),
+      },
+    ],
+    notOk: [
+      {
+        text: transcript(
+          'Therapist: Before we start, is 555-867-5309 still the best number to reach you?',
+          'Patient: Yes, or email me at jordan.lee@example.com.',
+        ),
+        findings: ['"555-867-5309" looks like', '"jordan.lee@example.com" looks like'],
+        fixed: transcript('Therapist: Before we start, is [PHONE] still the best number to reach you?', 'Patient: Yes, or email me at [EMAIL].'),
+      },
+    ],
+  },
   check({ session, options, report }) {
     const ignore = new Set(options.ignore ?? []);
     const all: Array<{ type: IdentifierType; start: number; end: number; key: string; turn: number }> = [];

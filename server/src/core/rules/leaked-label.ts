@@ -10,7 +10,7 @@
  * Fixes: a repeated label or a persona of the turn's own speaker is removed
  * (safe); another speaker's turn inside this one is split off (quick fix).
  */
-import { defineRule } from '../rule.ts';
+import { defineRule, transcript } from '../rule.ts';
 import type { Fix, TextEdit } from '../fixes.ts';
 import type { Session, SessionTurn } from '../session.ts';
 import { findLeakedLabels, leadLabel, sameSpeaker, type LabelMatch } from '../detect/labels.ts';
@@ -31,7 +31,44 @@ export default defineRule({
   id: 'leaked-label',
   description: 'A speaker or persona label inside a turn (a repeated label, a persona name, the other side written into the turn).',
   defaultSeverity: 'warn',
-  defaultOptions: {},
+  options: {},
+  docs: 'docs/rules/leaked-label.md',
+  fixes: [
+    { title: 'Remove the label', safe: true, when: "a repeated label, or a persona label of the turn's own speaker" },
+    { title: 'Start a new turn at the label', safe: false, when: "the other side of the dialogue written into the turn" },
+    { title: 'Remove the label', safe: false, when: "a turn that opens with the other speaker's label" },
+  ],
+  examples: {
+    ok: [
+      {
+        text: transcript(
+          'Therapist: What brings you in today?',
+          'Patient: My manager wrote "Urgent: call me" on every email, and I froze.',
+          'Therapist: That sounds stressful.',
+        ),
+      },
+    ],
+    notOk: [
+      {
+        text: transcript('Therapist: Therapist: What brings you in today?', "Patient: I've been anxious about my new job."),
+        findings: ['"Therapist:" is a second speaker label at the start of this turn'],
+        fixed: transcript('Therapist: What brings you in today?', "Patient: I've been anxious about my new job."),
+      },
+      {
+        text: transcript('Therapist: **Dr. Ellis:** What brings you in today?', "Patient: I've been anxious about my new job."),
+        findings: ['"Dr. Ellis:" is a persona label inside the therapist’s turn'],
+        fixed: transcript('Therapist: What brings you in today?', "Patient: I've been anxious about my new job."),
+      },
+      {
+        text: transcript(
+          'Therapist: What brings you in today?',
+          "Patient: I've been anxious about my new job.",
+          'Therapist: I see. What part of it worries you most? Patient: Mostly the meetings.',
+        ),
+        findings: ['"Patient:" inside this turn starts another speaker\'s turn'],
+      },
+    ],
+  },
   checkTurn({ session, report }, turn) {
     for (const match of turnLabels(session, turn)) {
       const text = turn.texts[match.textIndex]!;

@@ -4,7 +4,7 @@
  * no-break space. The fix re-encodes the run as Windows-1252 bytes and
  * decodes them as UTF-8; only runs that decode cleanly are reported.
  */
-import { defineRule } from '../rule.ts';
+import { defineRule, transcript } from '../rule.ts';
 import type { TextEdit } from '../fixes.ts';
 import { keptTurnResults } from '../kept.ts';
 import { NO_MATCHES, resultsPerText } from '../text.ts';
@@ -87,7 +87,22 @@ export default defineRule({
   id: 'mojibake',
   description: 'UTF-8 text that was decoded as Windows-1252 and saved again ("â€”", "â€™", "Ã©").',
   defaultSeverity: 'warn',
-  defaultOptions: {},
+  options: {},
+  docs: 'docs/rules/mojibake.md',
+  fixes: [
+    { title: 'Repair the garbled run', safe: true },
+    { title: 'Repair every garbled run in the file', safe: true, when: 'a file with more than one' },
+  ],
+  examples: {
+    ok: [{ text: transcript('Therapist: It sounds like that week was hard — what helped?', 'Patient: Honestly? My friend’s café shifts kept me going.') }],
+    notOk: [
+      {
+        text: transcript('Therapist: It sounds like that week was hard â€” what helped?', 'Patient: Honestly? My friendâ€™s cafÃ© shifts kept me going.'),
+        findings: ['"â€”" is garbled text', '"â€™" is garbled text', '"Ã©" is garbled text'],
+        fixed: transcript('Therapist: It sounds like that week was hard — what helped?', 'Patient: Honestly? My friend’s café shifts kept me going.'),
+      },
+    ],
+  },
   *check({ session, report }) {
     // Runs in the header, the labels and every turn's text; a turn's runs are found once and kept.
     const runs: Array<TextEdit & { run: string }> = [];

@@ -9,7 +9,7 @@
  * States)"), and the line's old name, when it stands right next to the number,
  * with the new one. The finding covers everything the fix rewrites.
  */
-import { defineRule } from '../rule.ts';
+import { defineRule, transcript } from '../rule.ts';
 import type { TextEdit } from '../fixes.ts';
 import type { Finding } from '../rule.ts';
 
@@ -61,7 +61,27 @@ export default defineRule({
   id: 'outdated-crisis-line',
   description: 'The retired National Suicide Prevention Lifeline number; the line is now 988.',
   defaultSeverity: 'warn',
-  defaultOptions: {},
+  options: {},
+  docs: 'docs/rules/outdated-crisis-line.md',
+  fixes: [
+    { title: 'Replace the number with 988', safe: true },
+    { title: 'Replace with the 988 Suicide & Crisis Lifeline', safe: true, when: 'the old name next to the number' },
+  ],
+  examples: {
+    ok: [{ text: transcript('Therapist: If you ever feel unsafe, call or text 988, the Suicide & Crisis Lifeline.', 'Patient: Okay, I will.') }],
+    notOk: [
+      {
+        text: transcript('Therapist: You can call 1-800-273-TALK any time, day or night.', 'Patient: Okay.'),
+        findings: ['"1-800-273-TALK" is the retired National Suicide Prevention Lifeline number'],
+        fixed: transcript('Therapist: You can call 988 any time, day or night.', 'Patient: Okay.'),
+      },
+      {
+        text: transcript('Therapist: If you ever feel unsafe, call the National Suicide Prevention Lifeline at 1-800-273-8255.', 'Patient: Okay, I will.'),
+        findings: ['"1-800-273-8255" is the retired'],
+        fixed: transcript('Therapist: If you ever feel unsafe, call the 988 Suicide & Crisis Lifeline at 988.', 'Patient: Okay, I will.'),
+      },
+    ],
+  },
   checkTurn({ report }, turn) {
     for (const text of turn.texts) for (const finding of findCrisisLines(text.value, text.position.start.offset!)) report(finding);
   },

@@ -17,7 +17,7 @@
  * Short turns and sentences (backchannels such as "Mm-hmm." or "Yeah,
  * right.") are never repeats.
  */
-import { defineRule } from '../rule.ts';
+import { defineRule, transcript } from '../rule.ts';
 import type { Fix, TextEdit } from '../fixes.ts';
 import type { Session, SessionTurn } from '../session.ts';
 import { findRepeats, repeatSteps, type Repeat, type RepeatOptions } from '../detect/repeats.ts';
@@ -47,11 +47,87 @@ const optionsOf = (options: object): RepeatOptions => {
 
 const whoOf = (turn: SessionTurn) => (turn.role === 'other' ? turn.node.speaker : turn.role);
 
-export default defineRule({
+export default defineRule<RepeatOptions>({
   id: 'repeated-turn',
   description: 'A turn (or a passage of one) that repeats what the same speaker said before, exactly or nearly.',
   defaultSeverity: 'warn',
-  defaultOptions: DEFAULT_REPEAT_OPTIONS,
+  options: {
+    minWords: { type: 'integer', default: DEFAULT_REPEAT_OPTIONS.minWords, minimum: 1, description: 'Turns (and passages) with fewer words are never repeats (backchannels: "Mm-hmm.", "Okay.").' },
+    similarity: { type: 'number', default: DEFAULT_REPEAT_OPTIONS.similarity, minimum: 0, maximum: 1, description: 'Jaccard similarity of words and word pairs at which a turn is a near repeat (0–1).' },
+  },
+  docs: 'docs/rules/repeated-turn.md',
+  fixes: [
+    { title: "Remove the loop's repeated turns, in whole exchanges", safe: true, when: 'a loop' },
+    { title: 'End the session before the loop', safe: false, when: 'a loop' },
+    { title: 'Remove the copy', safe: true, when: 'a message posted twice in a row' },
+    { title: 'Remove the repeated copies', safe: 'for copies that are whole paragraphs', when: 'a passage repeated inside a turn' },
+  ],
+  examples: {
+    ok: [
+      {
+        text: transcript(
+          "Therapist: It sounds like the deadline at work has been weighing on you all week, and that you have barely slept.",
+          'Patient: Yes.',
+          "Therapist: What would a good night's sleep look like for you this week, with the deadline still there?",
+          'Patient: Yes.',
+        ),
+      },
+      {
+        text: transcript(
+          'Therapist: It sounds like the deadline at work has been weighing on you all week, and that you have barely slept.',
+          'Patient: Yes, I keep lying awake thinking that I will let the whole team down again.',
+          'Therapist: It sounds like the deadline at work has been weighing on you all week, and that you have barely slept.',
+          'Patient: Yes, I keep lying awake thinking that I will let the whole team down again.',
+        ),
+        options: { minWords: 30 },
+      },
+    ],
+    notOk: [
+      {
+        text: transcript(
+          'Therapist: It sounds like the deadline at work has been weighing on you all week, and that you have barely slept.',
+          'Patient: Yes, I keep lying awake thinking that I will let the whole team down again.',
+          'Therapist: It sounds like the deadline at work has been weighing on you all week, and that you have barely slept.',
+          'Patient: Yes, I keep lying awake thinking that I will let the whole team down again.',
+          'Therapist: What would you say to a friend who felt that way?',
+        ),
+        findings: ['This therapist turn repeats line 1 word for word', 'This patient turn repeats line 3 word for word'],
+        fixed: transcript(
+          'Therapist: It sounds like the deadline at work has been weighing on you all week, and that you have barely slept.',
+          'Patient: Yes, I keep lying awake thinking that I will let the whole team down again.',
+          'Therapist: What would you say to a friend who felt that way?',
+        ),
+      },
+      {
+        text: transcript(
+          'Therapist: What would help you feel a little more prepared before the meeting with your manager on Friday?',
+          'Patient: Maybe writing down what I want to say, so I do not freeze up when she asks me questions.',
+          'Patient: Maybe writing down what I want to say, so I do not freeze up when she asks me questions.',
+          'Therapist: That sounds like a good plan.',
+        ),
+        findings: ['This patient message is posted twice'],
+        fixed: transcript(
+          'Therapist: What would help you feel a little more prepared before the meeting with your manager on Friday?',
+          'Patient: Maybe writing down what I want to say, so I do not freeze up when she asks me questions.',
+          'Therapist: That sounds like a good plan.',
+        ),
+      },
+      {
+        text: transcript(
+          'Therapist: I hear how tired you are.',
+          'You do not have to face this alone, and we can work on it together, one step at a time.',
+          'You do not have to face this alone, and we can work on it together, one step at a time.',
+          'Patient: Thank you.',
+        ),
+        findings: ['A passage of this therapist turn (20 words) is repeated once more inside it'],
+        fixed: transcript(
+          'Therapist: I hear how tired you are.',
+          'You do not have to face this alone, and we can work on it together, one step at a time.',
+          'Patient: Thank you.',
+        ),
+      },
+    ],
+  },
   prepare: (session, options) => prepareRepeats(session, optionsOf(options)),
   // A passage repeated inside one turn.
   checkTurn({ session, options, report }, turn) {

@@ -14,7 +14,7 @@
  * - A turn narrates the session in the third person: "I'm glad to see that
  *   Naomi is making progress", "the client is making progress".
  */
-import { defineRule } from '../rule.ts';
+import { defineRule, transcript } from '../rule.ts';
 import { voiceOf } from '../model/predict.ts';
 import { findNames, nameSteps } from '../detect/names.ts';
 import { keptTurnResults } from '../kept.ts';
@@ -31,7 +31,56 @@ export default defineRule({
   id: 'role-confusion',
   description: "A turn written in the other role's voice (wrong addressee, \"my therapist\" from the therapist, third-person narration).",
   defaultSeverity: 'warn',
-  defaultOptions: {},
+  options: {},
+  docs: 'docs/rules/role-confusion.md',
+  fixes: [{ title: 'Relabel the turn as the other speaker', safe: false, when: "a whole turn in the other role's voice" }],
+  examples: {
+    ok: [
+      {
+        text: transcript(
+          'Therapist: How did the week go with the thought records?',
+          'Patient: Better than I expected. My therapist at school says I should keep them up.',
+          "Therapist: I'm glad you are making progress. Many clients find the first weeks the hardest.",
+        ),
+      },
+    ],
+    notOk: [
+      {
+        text: transcript(
+          'Therapist: How did the week go with the thought records?',
+          'Patient: Better than I expected. I filled in four of them.',
+          'Therapist: My therapist says that writing things down helps me too.',
+        ),
+        findings: ['The therapist speaks of "My therapist"'],
+      },
+      {
+        text: transcript(
+          'Therapist: How did the week go with the thought records?',
+          'Patient: Better than I expected. I filled in four of them.',
+          "Therapist: I'm glad to see that the client is making progress with the homework.",
+        ),
+        findings: ['This turn narrates the session in the third person ("the client is")'],
+      },
+      {
+        text: transcript(
+          'Nova: Welcome back, Naomi. How did the week go?',
+          'Naomi: Better than I expected, Nova. I filled in four thought records.',
+          "Nova: That's real progress. What did you notice?",
+          'Naomi: I noticed I jump to conclusions. Does that make sense, Naomi?',
+        ),
+        speakers: { Nova: 'therapist', Naomi: 'patient' },
+        findings: ['This patient turn addresses Naomi, who is the patient in this session'],
+      },
+      {
+        text: transcript(
+          'Therapist: How did the week go?',
+          "Patient: It sounds like you've been carrying a lot on your own. What I'm hearing is that part of you wants to make a change, and part of you is worried about what that would mean. On a scale from one to ten, how important is it for you to make this change right now?",
+          'Therapist: Maybe a six. I do want to drink less.',
+        ),
+        findings: ["This whole patient turn reads as the therapist's words"],
+      },
+    ],
+  },
   *check({ session, report }) {
     if (!session.has('names')) {
       const learnt = yield* nameSteps(session);

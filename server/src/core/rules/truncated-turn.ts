@@ -16,7 +16,7 @@
  * "I mean", "so I just—"), and dashes where the document marks interruptions
  * with them.
  */
-import { defineRule } from '../rule.ts';
+import { defineRule, transcript } from '../rule.ts';
 import type { SessionTurn } from '../session.ts';
 import { endingOf, type Ending } from '../detect/endings.ts';
 import { keptTurnResults } from '../kept.ts';
@@ -57,11 +57,52 @@ function capOf(habit: Habit): number | undefined {
   return habit.lengths.filter((n) => n >= 0.97 * longest).length >= 3 ? longest : undefined;
 }
 
-export default defineRule({
+export default defineRule<TruncatedOptions>({
   id: 'truncated-turn',
   description: 'A turn cut off mid-sentence (a generation stopped early, a message truncated).',
   defaultSeverity: 'warn',
-  defaultOptions: { minWords: 60 } as TruncatedOptions,
+  options: {
+    minWords: { type: 'integer', default: 60, minimum: 1, description: 'A turn this long that ends without any closing punctuation, from a speaker who closes their other turns, is cut off.' },
+  },
+  docs: 'docs/rules/truncated-turn.md',
+  fixes: [],
+  examples: {
+    ok: [
+      {
+        text: transcript(
+          "Patient: I've been feeling on edge all week.",
+          'Therapist: That sounds exhausting. What has been happening?',
+          'Patient: Mostly work. My manager keeps moving the deadlines, and I just-',
+          'Therapist: Take your time.',
+          "Patient: I guess I just feel like I'm never going to catch up, you know",
+        ),
+      },
+    ],
+    notOk: [
+      {
+        text: transcript(
+          "Patient: I've been feeling on edge all week.",
+          'Therapist: That sounds exhausting. What has been happening?',
+          'Patient: Mostly work. My manager keeps moving the deadlines.',
+          'Therapist: I see. How have you been coping with that?',
+          'Patient: Not well. I lie awake at night.',
+          "Therapist: It makes sense that you feel worn down. Let's look at what you can control this week, and what we could try when the worry starts to build up at night, so that you can get some rest and feel more able to face the",
+        ),
+        findings: ['This turn stops mid-sentence after "the"'],
+      },
+      {
+        text: transcript(
+          'Therapist: Thanks for coming in today. How was your week?',
+          'Patient: It was okay. I tried the breathing exercise twice.',
+          "Therapist: That's great to hear. When did you use it?",
+          'Patient: Before a meeting, and once at night. It helped a little.',
+          "Therapist: I'm glad it helped. What was different about the second time?",
+          "Patient: I noticed the worry sooner. Thanks for being patient with me. I'm",
+        ),
+        findings: ['This turn stops mid-sentence after "I\'m"'],
+      },
+    ],
+  },
   *check({ session, options, report }) {
     const minWords = Number(options.minWords) || 60;
     // The speakers' habits, and the document's: does it mark interruptions with a hyphen after a word ("I just- I")?

@@ -10,7 +10,7 @@
  * the questions inside a canned refusal. A reply that refuses and then
  * answers all the same, or has a preamble before its answer, answers.
  */
-import { defineRule } from '../rule.ts';
+import { defineRule, transcript } from '../rule.ts';
 import type { Session, SessionTurn } from '../session.ts';
 import { keptTurnMap } from '../kept.ts';
 import { detectQuestion, isCourtesyQuestion, isTagQuestion } from '../question.ts';
@@ -46,7 +46,26 @@ export default defineRule({
   id: 'unanswered-question',
   description: "A question the other speaker's reply does not take up (refusal, repeat, meta-text, or no reply).",
   defaultSeverity: 'warn',
-  defaultOptions: {},
+  options: {},
+  docs: 'docs/rules/unanswered-question.md',
+  fixes: [],
+  examples: {
+    ok: [
+      {
+        text: transcript(
+          'Patient: Can you help me figure out what to say to my sister about the money she owes me?',
+          "Therapist: Let's think it through together. What would you most like her to understand?",
+        ),
+      },
+      { text: transcript("Therapist: We've covered a lot today, right?", 'Patient: We have.') },
+    ],
+    notOk: [
+      {
+        text: transcript('Patient: Can you help me figure out what to say to my sister about the money she owes me?', "Therapist: I'm sorry, but I can't help with that."),
+        findings: ["The patient's question goes unanswered: the reply on line 3 is a canned refusal"],
+      },
+    ],
+  },
   prepare: (session) => prepareRepeats(session),
   *check({ session, report }) {
     const turns = session.turns;

@@ -3,13 +3,28 @@
  * one ("Therapsit:", "Pateint:"). Such a turn is attributed to the wrong
  * speaker by every count and filter downstream.
  */
-import { defineRule } from '../rule.ts';
+import { defineRule, transcript } from '../rule.ts';
 
 export default defineRule({
   id: 'unknown-speaker',
   description: 'A speaker label that is not configured but resembles one (a typo).',
   defaultSeverity: 'error',
-  defaultOptions: {},
+  options: {},
+  docs: 'docs/rules/unknown-speaker.md',
+  fixes: [{ title: 'Relabel as the nearest known speaker', safe: true }],
+  examples: {
+    ok: [
+      { text: transcript('Therapist: What would you like to focus on today?', 'Patient: My sleep, mostly.') },
+      { text: transcript('Nova: What would you like to focus on today?', 'Naomi: My sleep, mostly.'), speakers: { Nova: 'therapist', Naomi: 'patient' } },
+    ],
+    notOk: [
+      {
+        text: transcript('Therapist: What would you like to focus on today?', 'Pateint: My sleep, mostly.'),
+        findings: ['"Pateint" is not a known speaker; did you mean "Patient"?'],
+        fixed: transcript('Therapist: What would you like to focus on today?', 'Patient: My sleep, mostly.'),
+      },
+    ],
+  },
   checkTurn({ report }, turn) {
     const nearest = turn.node.nearest;
     if (turn.node.known || !nearest) return;

@@ -4,19 +4,35 @@
  * misspelt tag is silently lost from every count a supervisor makes; the
  * quick fixes offer the nearest ids.
  */
-import { defineRule } from '../rule.ts';
+import { defineRule, transcript } from '../rule.ts';
 import type { Fix } from '../fixes.ts';
 import { editDistance } from '../speakers.ts';
-
-/** Rule ids an `[ignore:…]` tag may name; filled in by the registry (avoids an import cycle). */
-export const IGNORABLE_RULES: string[] = [];
 
 export default defineRule({
   id: 'unknown-tag',
   description: 'A tag whose namespace or technique id is not in the codebook.',
   defaultSeverity: 'warn',
-  defaultOptions: {},
-  checkTurn({ session, report }, turn) {
+  options: {},
+  docs: 'docs/rules/unknown-tag.md',
+  fixes: [
+    { title: 'Change to the nearest technique id', safe: false, when: 'a technique id the codebook lacks, with one close to it' },
+    { title: 'Change to the nearest namespace', safe: false, when: 'a namespace the codebook lacks, with one close to it' },
+    { title: 'Change to the nearest rule id', safe: false, when: 'an [ignore:…] tag that names no rule, with a rule id close to it' },
+  ],
+  examples: {
+    ok: [{ text: transcript('Therapist: [cbt:socratic-questioning] What evidence do you have for that thought?', 'Patient: [ignore:consecutive-turns] Not much, I guess.') }],
+    notOk: [
+      {
+        text: transcript('Therapist: [cbt:socratic-questionning] What evidence do you have for that thought?', 'Patient: Not much, I guess.'),
+        findings: ['"socratic-questionning" is not a cbt technique in the codebook (did you mean "socratic-questioning"?)'],
+      },
+      {
+        text: transcript("Therapist: [ignore:repeated-trun] Let's go over the homework again.", 'Patient: Okay.'),
+        findings: ['"repeated-trun" is not a rule id'],
+      },
+    ],
+  },
+  checkTurn({ session, report, ruleIds }, turn) {
     const codebook = session.codebook;
     if (!codebook) return;
     for (const tag of turn.tags) {
@@ -30,8 +46,8 @@ export default defineRule({
         preferred,
       });
       if (tag.namespace === 'ignore') {
-        if (tag.id === 'all' || IGNORABLE_RULES.includes(tag.id)) continue;
-        const near = IGNORABLE_RULES.filter((id) => editDistance(id, tag.id, 3) <= 3).slice(0, 3);
+        if (tag.id === 'all' || ruleIds.includes(tag.id)) continue;
+        const near = ruleIds.filter((id) => editDistance(id, tag.id, 3) <= 3).slice(0, 3);
         report({
           reason: `"${tag.id}" is not a rule id, so [ignore:${tag.id}] silences nothing.`,
           start,
