@@ -59,7 +59,8 @@ const SPOKEN = /\b(?:you know|i mean|like,|kind of|sort of|lol|lmao|haha|um+|uh+
 /** How the last text of a turn ends (`texts` are the turn's paragraphs). */
 export function endingOf(texts: readonly string[], words: number): Ending {
   const last = texts[texts.length - 1] ?? '';
-  const trimmed = last.replace(/\s+$/, '');
+  // (`trimEnd` removes what `\s` matches, without the regex's quadratic retries on a long run of spaces.)
+  const trimmed = last.trimEnd();
   const spans = sentences(trimmed);
   const lastSpan = spans[spans.length - 1];
   const sentenceStart = lastSpan ? lastSpan.start : 0;
@@ -67,13 +68,46 @@ export function endingOf(texts: readonly string[], words: number): Ending {
   const sentenceWords = (sentence.match(/[\p{L}\p{N}]+/gu) ?? []).length;
   let inner = Math.max(0, spans.length - 1);
   for (let t = 0; t < texts.length - 1; t++) inner += sentences(texts[t]!).length;
-  const wordMatch = /([\p{L}\p{N}][\p{L}\p{N}'’-]*)[^\p{L}\p{N}]*$/u.exec(trimmed);
-  const word = wordMatch ? wordMatch[1]! : '';
+  const word = lastWord(trimmed);
   const base = { word, sentenceStart, sentenceWords, words, inner, spoken: SPOKEN.test(sentence), comma: trimmed.endsWith(',') };
   // A cut word first: "It'" ends on an apostrophe that closes no quotation.
   if (/(?:^|[\s(])\p{L}{1,6}['’]$/u.test(trimmed) && !/s['’]$/i.test(trimmed) && !/(?:^|[\s(])['‘]\S/u.test(sentence)) return { ...base, kind: 'cut-word' };
   if (!trimmed || CLOSING.test(trimmed) || EMOTICON.test(trimmed)) return { ...base, kind: 'closed' };
   return classify(base, trimmed, sentence);
+}
+
+const LETTER_OR_DIGIT = /^[\p{L}\p{N}]$/u;
+const WORD_PART = /^[\p{L}\p{N}'’-]$/u;
+
+/** The code point of `text` that ends at `end`, as a string (a surrogate pair is one). */
+function codePointBefore(text: string, end: number): string {
+  const low = text.charCodeAt(end - 1);
+  const high = end >= 2 ? text.charCodeAt(end - 2) : 0;
+  return low >= 0xdc00 && low <= 0xdfff && high >= 0xd800 && high <= 0xdbff ? text.slice(end - 2, end) : text.slice(end - 1, end);
+}
+
+/** The code point of `text` that starts at `start`, as a string. */
+function codePointAt(text: string, start: number): string {
+  return String.fromCodePoint(text.codePointAt(start)!);
+}
+
+/**
+ * The last word of `text`: what `/([\p{L}\p{N}][\p{L}\p{N}'’-]*)[^\p{L}\p{N}]*$/u`
+ * captures, found from the end (the regex tries every position from the start,
+ * and every position inside a long word: quadratic on a run of letters).
+ */
+function lastWord(text: string): string {
+  // Just after the last letter or digit.
+  let end = text.length;
+  while (end > 0 && !LETTER_OR_DIGIT.test(codePointBefore(text, end))) end -= codePointBefore(text, end).length;
+  if (end === 0) return '';
+  // The run of word characters around it: from its first letter or digit to its end (apostrophes and hyphens included).
+  let start = end;
+  while (start > 0 && WORD_PART.test(codePointBefore(text, start))) start -= codePointBefore(text, start).length;
+  while (!LETTER_OR_DIGIT.test(codePointAt(text, start))) start += codePointAt(text, start).length;
+  let stop = end;
+  while (stop < text.length && WORD_PART.test(codePointAt(text, stop))) stop += codePointAt(text, stop).length;
+  return text.slice(start, stop);
 }
 
 /** An ending without closing punctuation: what kind, and how likely the model thinks it stops mid-sentence. */
