@@ -76,6 +76,38 @@ export function endingOf(texts: readonly string[], words: number): Ending {
   return classify(base, trimmed, sentence);
 }
 
+const LINK_EXTENSION = /^\.(?:pdf|html?|com|org|net|gov|edu)\/?$/i;
+
+/**
+ * Does `text` (with no trailing white space) end on a link: what `LINK` tests,
+ * on the last run of non-space characters only, and without the regex's
+ * retries from every position of a long run (quadratic)? The regex's match is
+ * made of non-space characters and ends at the end, so it lies in that run.
+ */
+function endsWithLink(text: string): boolean {
+  let from = text.length;
+  while (from > 0 && !/\s/.test(text[from - 1]!)) from--;
+  const token = text.slice(from);
+  const lower = token.toLowerCase();
+  // https?://\S+ and www\.\S+: the prefix anywhere, with something after it.
+  for (const prefix of ['http://', 'https://', 'www.']) {
+    const at = lower.indexOf(prefix);
+    if (at >= 0 && at + prefix.length < token.length) return true;
+  }
+  // \S+@\S+\.\w+: the last dot followed only by word characters (at least one), and an @ with something on both sides before it.
+  const dot = token.lastIndexOf('.');
+  if (dot >= 0 && dot < token.length - 1 && /^\w+$/.test(token.slice(dot + 1))) {
+    const at = token.indexOf('@', 1);
+    if (at >= 1 && at <= dot - 2) return true;
+  }
+  // \S+\.(?:pdf|html?|com|…)(?:\/\S*)?: a dot after the first character, then an extension, then nothing or a path.
+  for (let d = token.indexOf('.', 1); d >= 0; d = token.indexOf('.', d + 1)) {
+    // (The extension and what follows it: "/" and anything, or nothing — the next six characters tell.)
+    if (LINK_EXTENSION.test(token.slice(d, d + 6).replace(/\/.*$/s, '/'))) return true;
+  }
+  return false;
+}
+
 const LETTER_OR_DIGIT = /^[\p{L}\p{N}]$/u;
 const WORD_PART = /^[\p{L}\p{N}'’-]$/u;
 
@@ -119,7 +151,7 @@ function classify(base: Omit<Ending, 'kind'>, trimmed: string, sentence: string)
 
 function classifyWord(base: Omit<Ending, 'kind'>, trimmed: string): Ending {
   const { word, sentenceWords } = base;
-  if (LINK.test(trimmed) || CREDENTIALS.test(trimmed) || SIGN_OFF.test(trimmed) || (NAME_AFTER.test(trimmed) && sentenceWords <= 4)) return { ...base, kind: 'closed' };
+  if (endsWithLink(trimmed) || CREDENTIALS.test(trimmed) || SIGN_OFF.test(trimmed) || (NAME_AFTER.test(trimmed) && sentenceWords <= 4)) return { ...base, kind: 'closed' };
   // A cut word: "well-" glued to its word.
   if (/[\p{L}]-$/u.test(trimmed)) return { ...base, kind: 'cut-word' };
   if (/[-–—]$/.test(trimmed)) return { ...base, kind: 'dash' };
