@@ -51,7 +51,9 @@ export interface ServerSession {
 
 export async function startServer(usageFile: string, timeoutMs: number, options: { pull?: boolean } = {}): Promise<ServerSession> {
   fs.rmSync(usageFile, { force: true });
-  const child = spawn(process.execPath, [SERVER_BIN, '--stdio'], {
+  // BENCH_SERVER_NODE_ARGS: Node options NODE_OPTIONS refuses, e.g. `--cpu-prof --cpu-prof-dir=…` to profile the server.
+  const nodeArgs = (process.env.BENCH_SERVER_NODE_ARGS ?? '').split(' ').filter(Boolean);
+  const child = spawn(process.execPath, [...nodeArgs, SERVER_BIN, '--stdio'], {
     stdio: ['pipe', 'pipe', 'inherit'],
     env: { ...process.env, NODE_OPTIONS: `--require ${PRELOAD} ${process.env.BENCH_SERVER_FLAGS ?? ''}`, BENCH_USAGE_FILE: usageFile },
   });
