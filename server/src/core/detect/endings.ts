@@ -48,7 +48,6 @@ const WEAK = new Set("with for about at on in by like so that just also but then
 
 const CLOSING = /[.!?…:;"'”’)\]»*~>}]$/u;
 const EMOTICON = /(?:\p{Extended_Pictographic}|\p{Emoji_Presentation}|[:;=]['’-]?[)(DPpO3/|\]]|<\/?3|xD|\^\^|¯\\_\(ツ\)_\/¯)\s*$/u;
-const LINK = /(?:https?:\/\/\S+|www\.\S+|\S+@\S+\.\w+|\S+\.(?:pdf|html?|com|org|net|gov|edu)(?:\/\S*)?)\s*$/i;
 /** ", LPCC, NCC", ", PhD", "— Dr. Anna Ruiz, LCSW": credentials or a name after the last sentence. */
 const CREDENTIALS = /,\s*(?:[A-Z][A-Za-z]{0,3}[A-Z]|Ph\.?D|M\.?D|Psy\.?D|Ed\.?D|MSc|MA|MS|BA|BSc)\.?(?:[-\s][A-Z]+)?\s*$/;
 const NAME_AFTER = /(?:^|\n|[.!?,]["'”’)]*(?:[ \t\u00a0]{2,}|(?=[\p{Lu}~—–-])))(?:[-–—~]\s*)?(?:(?:Dr|Mr|Mrs|Ms)\.?\s+)?\p{Lu}[\p{L}-]+(?:\s+\p{Lu}\.)?(?:\s+\p{Lu}[\p{L}-]+){0,2}\s*$/u;
@@ -79,7 +78,8 @@ export function endingOf(texts: readonly string[], words: number): Ending {
 const LINK_EXTENSION = /^\.(?:pdf|html?|com|org|net|gov|edu)\/?$/i;
 
 /**
- * Does `text` (with no trailing white space) end on a link: what `LINK` tests,
+ * Does `text` (with no trailing white space) end on a link? What
+ * `/(?:https?:\/\/\S+|www\.\S+|\S+@\S+\.\w+|\S+\.(?:pdf|html?|com|org|net|gov|edu)(?:\/\S*)?)\s*$/i` tests,
  * on the last run of non-space characters only, and without the regex's
  * retries from every position of a long run (quadratic)? The regex's match is
  * made of non-space characters and ends at the end, so it lies in that run.
