@@ -39,13 +39,21 @@ export interface ServerSession {
   /** Milliseconds to the first diagnostics and to all of them (equal when published once). */
   open(file: string): Promise<{ ms: number; completeMs: number; diagnostics: number }>;
   edits(file: string, count: number, seed: number, gapMs: number): Promise<EditFigures>;
+  /**
+   * With `pull`: open, then `count` keystrokes, each followed by a
+   * `textDocument/diagnostic` request (as VS Code pulls them); milliseconds
+   * from the change to the answer.
+   */
+  pulls(file: string, count: number, seed: number, gapMs: number): Promise<EditFigures & { openMs: number; diagnostics: number }>;
   /** Shut down; resolves with the peak usage the server reported at exit. */
   stop(): Promise<Usage | undefined>;
 }
 
-export async function startServer(usageFile: string, timeoutMs: number): Promise<ServerSession> {
+export async function startServer(usageFile: string, timeoutMs: number, options: { pull?: boolean } = {}): Promise<ServerSession> {
   fs.rmSync(usageFile, { force: true });
-  const child = spawn(process.execPath, [SERVER_BIN, '--stdio'], {
+  // BENCH_SERVER_NODE_ARGS: Node options NODE_OPTIONS refuses, e.g. `--cpu-prof --cpu-prof-dir=…` to profile the server.
+  const nodeArgs = (process.env.BENCH_SERVER_NODE_ARGS ?? '').split(' ').filter(Boolean);
+  const child = spawn(process.execPath, [...nodeArgs, SERVER_BIN, '--stdio'], {
     stdio: ['pipe', 'pipe', 'inherit'],
     env: { ...process.env, NODE_OPTIONS: `--require ${PRELOAD} ${process.env.BENCH_SERVER_FLAGS ?? ''}`, BENCH_USAGE_FILE: usageFile },
   });
@@ -76,7 +84,7 @@ export async function startServer(usageFile: string, timeoutMs: number): Promise
     progress.onEnd?.();
   });
   connection.listen();
-  await connection.sendRequest('initialize', { processId: process.pid, rootUri: null, workspaceFolders: null, capabilities: { window: { workDoneProgress: true } } });
+  await connection.sendRequest('initialize', { processId: process.pid, rootUri: null, workspaceFolders: null, capabilities: { window: { workDoneProgress: true }, ...(options.pull ? { textDocument: { diagnostic: { dynamicRegistration: false } } } : {}) } });
   connection.sendNotification('initialized', {});
 
   const diagnostics = (uri: string, version: number) =>
@@ -134,6 +142,38 @@ export async function startServer(usageFile: string, timeoutMs: number): Promise
         pings.push(round(await pinged, 1));
       }
       return { latencies, median: median(latencies), worst: Math.max(...latencies), ping: { median: median(pings), worst: Math.max(...pings) } };
+    },
+    async pulls(file, count, seed, gapMs) {
+      const text = fs.readFileSync(file, 'utf8');
+      const uri = pathToFileURL(file).href;
+      const lines = text.split('\n');
+      let version = 1;
+      const pull = () => withTimeout(connection.sendRequest('textDocument/diagnostic', { textDocument: { uri } }) as Promise<{ items: unknown[] }>, timeoutMs, `pulled diagnostics of ${uri}`);
+      const opened = performance.now();
+      connection.sendNotification('textDocument/didOpen', { textDocument: { uri, languageId: 'therapy-transcript', version, text } });
+      const first = await pull();
+      const openMs = round(performance.now() - opened, 1);
+      const next = random(seed);
+      const latencies: number[] = [];
+      const pings: number[] = [];
+      for (let i = 0; i < count; i++) {
+        await new Promise((resolve) => setTimeout(resolve, gapMs));
+        const line = Math.floor(next() * lines.length);
+        const character = Math.floor(next() * (lines[line]!.length + 1));
+        const letter = String.fromCharCode(97 + Math.floor(next() * 26));
+        lines[line] = lines[line]!.slice(0, character) + letter + lines[line]!.slice(character);
+        const started = performance.now();
+        connection.sendNotification('textDocument/didChange', {
+          textDocument: { uri, version: ++version },
+          contentChanges: [{ range: { start: { line, character }, end: { line, character } }, text: letter }],
+        });
+        const pulled = pull();
+        const pinged = ping();
+        await pulled;
+        latencies.push(round(performance.now() - started, 1));
+        pings.push(round(await pinged, 1));
+      }
+      return { openMs, diagnostics: first.items.length, latencies, median: median(latencies), worst: Math.max(...latencies), ping: { median: median(pings), worst: Math.max(...pings) } };
     },
     async stop() {
       await withTimeout(connection.sendRequest('shutdown'), timeoutMs, 'shutdown').catch(() => child.kill('SIGKILL'));

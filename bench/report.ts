@@ -32,6 +32,10 @@ export interface Results {
     lint2?: Series | undefined;
     peer?: Series | undefined;
     sizes?: Record<string, Series> | undefined;
+    /** Many small files: per-file overhead, and a dataset of small sessions against the floor. */
+    small?:
+      | { tinyOne: Series; tinyMany: Series; tinyFiles: number; sessionsFloor: Series; sessions: Series; sessionFiles: number; sessionBytes: number }
+      | undefined;
     lsp?: ServerFigures | undefined;
   };
   goals: Goal[];
@@ -118,11 +122,31 @@ export function checkGoals(results: Results, sizes: Sizes): Goal[] {
     };
     add('1 MB single line: per-byte cost ÷ a 5 MB session\'s', ratio(single.line1mb, sizes.line1mb), '≤ 1.5', (v) => v <= 1.5);
     add('50,000 turns: per-byte cost ÷ a 5 MB session\'s', ratio(single.turns50k, sizes.turns50k), '≤ 1.5', (v) => v <= 1.5);
+    // Adversarial inputs (issue 15): each within 2× the per-byte cost of a normal session.
+    const adversarial: Array<[string, keyof Sizes]> = [
+      ['1 MB of one letter', 'runLetter'],
+      ['1 MB of spaces', 'runSpaces'],
+      ["1 MB of '?'", 'runQuestionMarks'],
+      ['1 MB of labels', 'runLabels'],
+      ['200,000 one-word turns', 'turns200k'],
+    ];
+    for (const [name, key] of adversarial) {
+      if (single[key]) add(`${name}: per-byte cost ÷ a 5 MB session's`, ratio(single[key], sizes[key]), '≤ 2', (v) => v <= 2);
+    }
+  }
+  const { small } = results.figures;
+  if (small) {
+    add('CLI, many small files: per-file overhead, ms', ((small.tinyMany.seconds - small.tinyOne.seconds) / (small.tinyFiles - 1)) * 1000, '≤ 1', (v) => v <= 1);
+    add(`CLI, ${small.sessionFiles} small sessions: time ÷ floor`, small.sessions.seconds / small.sessionsFloor.seconds, '≤ 5', (v) => v <= 5);
   }
   if (lsp) {
     add('server: 5 MB open → first diagnostics (turn rules), ms', lsp.open5mb.ms, '< 1000', (v) => v < 1000);
     add('server: 5 MB open → all diagnostics, ms', lsp.open5mb.completeMs, '< 1000', (v) => v < 1000);
     add('server: 5 MB edit → diagnostics, median ms', lsp.edit5mb?.median, '< 50', (v) => v < 50);
+    add('server: 5 MB edit → diagnostics, median ms (issue 15)', lsp.edit5mb?.median, '≤ 30', (v) => v <= 30);
+    add('server: 5 MB edit → diagnostics, worst ms (issue 15)', lsp.edit5mb?.worst, '≤ 80', (v) => v <= 80);
+    add('server: all AnnoMI in one document, keystroke → pulled diagnostics, median ms', lsp.real?.median, '≤ 30', (v) => v <= 30);
+    add('server: all AnnoMI in one document, keystroke → pulled diagnostics, worst ms', lsp.real?.worst, '≤ 80', (v) => v <= 80);
     add('server: the editor never waits (request during analysis, worst ms)', lsp.edit5mb?.ping.worst, '< 50', (v) => v < 50);
     add(`server: peak RSS MB (limit 10 × ${lsp.openDocumentsMB} MB open + 100)`, lsp.rssMB, `≤ ${Math.round(10 * lsp.openDocumentsMB + 100)}`, (v) => v <= 10 * lsp.openDocumentsMB + 100);
   }

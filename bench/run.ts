@@ -89,6 +89,30 @@ async function main() {
       turns50k: await cli([corpus.turns50k], '50,000 turns'),
       session5mb: await cli([corpus.session5mb], '5 MB session'),
     };
+    log('Adversarial inputs (per-byte cost against the 5 MB session)…');
+    const a = corpus.adversarial;
+    sizes.runLetter = await cli([a.runLetter], '1 MB of one letter');
+    sizes.runSpaces = await cli([a.runSpaces], '1 MB of spaces');
+    sizes.runQuestionMarks = await cli([a.runQuestionMarks], "1 MB of '?'");
+    sizes.runLabels = await cli([a.runLabels], '1 MB of labels');
+    sizes.turns200k = await cli([a.turns200k], '200,000 one-word turns');
+  }
+
+  // Many small files: per-file overhead (1,000 copies of the tiny file against one), and a dataset of
+  // 2,948 small sessions (the first 22 rounds of copies) against the floor on the same files.
+  let small: Results['figures']['small'];
+  if (!SKIP.has('small')) {
+    log('Many small files…');
+    const rounds = fs.readdirSync(path.join(corpus.transcripts, 'copies')).sort().slice(0, 22).map((d) => path.join(corpus.transcripts, 'copies', d));
+    small = {
+      tinyOne: await cli([corpus.tiny], 'one tiny file'),
+      tinyMany: await cli([corpus.tinyDir], `${corpus.tinyCopies} tiny files`),
+      tinyFiles: corpus.tinyCopies,
+      sessionsFloor: await repeat(REPS, [FLOOR, ...rounds], oneCore, 'floor, small sessions'),
+      sessions: await cli(rounds, 'small sessions'),
+      sessionFiles: rounds.reduce((n, d) => n + fs.readdirSync(d).length, 0),
+      sessionBytes: rounds.reduce((n, d) => n + fs.readdirSync(d).reduce((m, f) => m + fs.statSync(path.join(d, f)).size, 0), 0),
+    };
   }
 
   let peer: Series | undefined;
@@ -116,7 +140,7 @@ async function main() {
       seconds: 0,
     },
     corpus: { files: corpus.files, bytes: corpus.bytes, longSessions: corpus.longSessions, longBytes: corpus.longBytes, generator: corpus.version },
-    figures: { floor, lint1, lint1free, lint2, peer, sizes, lsp },
+    figures: { floor, lint1, lint1free, lint2, peer, sizes, small, lsp },
     goals: [],
   };
   results.goals = checkGoals(results, sizeOf(corpus));
@@ -146,6 +170,12 @@ export interface ServerFigures {
   edit5mb?: EditFigures | undefined;
   open50k?: { ms: number; completeMs: number; diagnostics: number } | undefined;
   edit50k?: EditFigures | undefined;
+  /**
+   * Every AnnoMI session concatenated (a real long session), in a fresh server
+   * that pulls diagnostics as VS Code does: open → first pull, and keystroke →
+   * its pulled diagnostics.
+   */
+  real?: (EditFigures & { openMs: number; diagnostics: number; bytes: number }) | undefined;
   /** Peak RSS of the server with both documents open. */
   rssMB?: number | undefined;
   /** Cores kept busy by other work during the editing session (noise). */
@@ -191,6 +221,10 @@ async function measureServer(corpus: Corpus, usageFile: string): Promise<ServerF
     const own = process.cpuUsage(ownBefore);
     const cpu = usage ? (usage.userUs + usage.systemUs + own.user + own.system) / 1e6 : undefined;
     figures.otherCores = otherLoad(busyBefore, machineBusySeconds(), cpu, (performance.now() - sessionStarted) / 1000);
+    const pulling = await startServer(path.join(TMP, 'usage-pull.jsonl'), TIMEOUT_MS, { pull: true });
+    figures.real = { ...(await pulling.pulls(corpus.annomiAll, EDITS, 7, GAP_MS)), bytes: fs.statSync(corpus.annomiAll).size };
+    await pulling.stop();
+    log(`  every AnnoMI session in one document (${(figures.real.bytes / 1e6).toFixed(2)} MB), pulled: open ${figures.real.openMs} ms; ${EDITS} keystrokes: median ${figures.real.median} ms, worst ${figures.real.worst} ms`);
   } catch (error) {
     figures.error = (error as Error).message;
     log(`  language server: ${figures.error}`);
@@ -204,11 +238,28 @@ export interface Sizes {
   line1mb: number;
   turns50k: number;
   session5mb: number;
+  runLetter: number;
+  runSpaces: number;
+  runQuestionMarks: number;
+  runLabels: number;
+  turns200k: number;
 }
 
 function sizeOf(corpus: Corpus): Sizes {
   const size = (file: string) => fs.statSync(file).size;
-  return { corpus: corpus.bytes, tiny: size(corpus.tiny), line1mb: size(corpus.line1mb), turns50k: size(corpus.turns50k), session5mb: size(corpus.session5mb) };
+  const a = corpus.adversarial;
+  return {
+    corpus: corpus.bytes,
+    tiny: size(corpus.tiny),
+    line1mb: size(corpus.line1mb),
+    turns50k: size(corpus.turns50k),
+    session5mb: size(corpus.session5mb),
+    runLetter: size(a.runLetter),
+    runSpaces: size(a.runSpaces),
+    runQuestionMarks: size(a.runQuestionMarks),
+    runLabels: size(a.runLabels),
+    turns200k: size(a.turns200k),
+  };
 }
 
 function tableRows(results: Results, corpus: Corpus): Row[] {
@@ -225,6 +276,22 @@ function tableRows(results: Results, corpus: Corpus): Row[] {
       row('transcript-lint: 1 MB single line', sizes.line1mb!, bytes.line1mb),
       row('transcript-lint: 50,000 turns', sizes.turns50k!, bytes.turns50k),
       row('transcript-lint: 5 MB session', sizes.session5mb!, bytes.session5mb),
+    );
+    const adversarial: Array<[string, keyof Sizes]> = [
+      ['transcript-lint: 1 MB of one letter', 'runLetter'],
+      ['transcript-lint: 1 MB of spaces', 'runSpaces'],
+      ["transcript-lint: 1 MB of '?'", 'runQuestionMarks'],
+      ['transcript-lint: 1 MB of labels', 'runLabels'],
+      ['transcript-lint: 200,000 one-word turns', 'turns200k'],
+    ];
+    for (const [name, key] of adversarial) if (sizes[key]) rows.push(row(name, sizes[key]!, bytes[key]));
+  }
+  const { small } = results.figures;
+  if (small) {
+    rows.push(
+      row(`floor: ${small.sessionFiles.toLocaleString('en-US')} small sessions`, small.sessionsFloor, small.sessionBytes),
+      row(`transcript-lint: ${small.sessionFiles.toLocaleString('en-US')} small sessions`, small.sessions, small.sessionBytes),
+      row(`transcript-lint: ${small.tinyFiles.toLocaleString('en-US')} tiny files`, small.tinyMany, small.tinyFiles * bytes.tiny),
     );
   }
   if (lsp) {
@@ -249,6 +316,13 @@ function tableRows(results: Results, corpus: Corpus): Row[] {
       );
     }
     if (lsp.edit50k) rows.push(server('server: 50,000 turns edit (median)', lsp.edit50k.median, bytes.turns50k));
+    if (lsp.real) {
+      rows.push(
+        server('server: all AnnoMI in one document, open → pulled', lsp.real.openMs, lsp.real.bytes),
+        server('server: all AnnoMI, keystroke → pulled (median)', lsp.real.median, lsp.real.bytes),
+        server('server: all AnnoMI, keystroke → pulled (worst)', lsp.real.worst, lsp.real.bytes),
+      );
+    }
     if (lsp.rssMB !== undefined) rows.push({ ...server(`server: peak RSS, ${lsp.openDocumentsMB} MB open`, undefined), rssMB: lsp.rssMB });
   }
   return rows;

@@ -362,6 +362,9 @@ export interface DetectorSlots {
   voiceSlips?: { names: string; slips: Array<Array<{ kind: 'my-therapist' | 'narration'; start: number; text: string }>> };
 }
 
+/** Beyond this many characters, `point` counts line breaks in a table rather than one by one. */
+const LONG_SCAN = 1 << 16;
+
 /** Shared by every turn without tags (most of them). */
 const NO_TAGS: Tag[] = [];
 
@@ -438,15 +441,45 @@ export class Session {
       from = last.offset;
     }
     const text = this.text;
-    for (let i = from; i < offset; i++) {
-      const c = text.charCodeAt(i);
-      if (c === 10 || (c === 13 && text.charCodeAt(i + 1) !== 10)) {
-        line++;
-        lineStart = i + 1;
+    if (offset - from > LONG_SCAN) {
+      // A long way to count (findings out of order in one long paragraph): count the line breaks
+      // before `from` and before `offset` in the table of line starts, the same breaks as below.
+      const starts = this.lineStarts();
+      const before = (at: number) => lastAtOrBefore(starts.length, (i) => starts[i]!, at) + 1;
+      const k = before(offset);
+      line += k - before(from);
+      if (k > before(from)) lineStart = starts[k - 1]!;
+    } else {
+      for (let i = from; i < offset; i++) {
+        const c = text.charCodeAt(i);
+        if (c === 10 || (c === 13 && text.charCodeAt(i + 1) !== 10)) {
+          line++;
+          lineStart = i + 1;
+        }
       }
     }
     this.lastPoint = { offset, line, lineStart };
     return { line, column: offset - lineStart + 1, offset };
+  }
+
+  private lineStartTable: Int32Array | undefined;
+
+  /** Offsets just after every line break ("\n", "\r\n", a lone "\r"), made on first use. */
+  private lineStarts(): Int32Array {
+    if (this.lineStartTable) return this.lineStartTable;
+    const text = this.text;
+    let count = 0;
+    for (let i = 0; i < text.length; i++) {
+      const c = text.charCodeAt(i);
+      if (c === 10 || (c === 13 && text.charCodeAt(i + 1) !== 10)) count++;
+    }
+    const starts = new Int32Array(count);
+    count = 0;
+    for (let i = 0; i < text.length; i++) {
+      const c = text.charCodeAt(i);
+      if (c === 10 || (c === 13 && text.charCodeAt(i + 1) !== 10)) starts[count++] = i + 1;
+    }
+    return (this.lineStartTable = starts);
   }
 
   /** The last point `point` counted to. */

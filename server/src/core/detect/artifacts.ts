@@ -365,13 +365,20 @@ interface ClauseAt {
   ownLine: boolean;
 }
 
+/** Adjusting a character: "…like the therapist to sound more formal". */
+const ADJUST_ROLE = new RegExp(String.raw`\b(?:like|want|prefer|need)\s+(?:the|this)\s+${ROLE}\s+to\s+(?:sound|be|come\s+across|seem|speak|say|respond|use)\b`, 'i');
+/** Offering more of the text: "Let me know if you need any other examples". */
+const MORE_TEXT = new RegExp(String.raw`\blet\s+me\s+know\s+if\s+you\s+(?:need|want|would\s+like|['’]d\s+like)\s+(?:any\s+|some\s+)?(?:more|other|another|additional|different|further)\s+${TEXT_NOUN}`, 'i');
+
 /** How much a clause reads as the generator speaking about the text (0: not at all). */
 export function metaScore(value: string, at: { first: boolean; last: boolean; ownLine: boolean; header: boolean }): number {
   const v = value.replace(/[’‘]/g, "'").replace(/\*\*|__/g, '').trim();
   if (!v) return 0;
   const placed = at.first || at.last || at.ownLine || at.header;
-  if (LABEL_ONLY.test(v)) return placed ? 6 : 3;
-  if (SPEECH_INTRO.test(v) && placed) return 5;
+  // Both end on a colon: most clauses need neither.
+  const colon = v.endsWith(':');
+  if (colon && LABEL_ONLY.test(v)) return placed ? 6 : 3;
+  if (colon && placed && SPEECH_INTRO.test(v)) return 5;
   const bracketed = /^[([].*[)\]][.!]?$/.test(v);
   const doc = DOC.test(v);
   const role3 = ROLE3.test(v);
@@ -382,13 +389,13 @@ export function metaScore(value: string, at: { first: boolean; last: boolean; ow
   // Offering to edit or extend the text: "Let me know if you'd like me to adjust the tone."
   if (/\bme\s+to\s+(?:continue|write|generate|extend)\s+(?:with\s+)?(?:the|this)\s+(?:conversation|dialogue|session|script|story|scene|role-?play|exchange)\b/i.test(v)) score += 3;
   // Adjusting a character or a version: "…like the therapist to sound more formal", "another version of this reply".
-  if (new RegExp(String.raw`\b(?:like|want|prefer|need)\s+(?:the|this)\s+${ROLE}\s+to\s+(?:sound|be|come\s+across|seem|speak|say|respond|use)\b`, 'i').test(v)) score += 3;
+  if (ADJUST_ROLE.test(v)) score += 3;
   if (/\b(?:another|a\s+different|an\s+alternative|a\s+new|a\s+longer|a\s+shorter|a\s+revised|a\s+second)\s+(?:version|take|draft|variation|rewrite)\b/i.test(v) && /\b(?:you|your|would|shall|should|can|could)\b/i.test(v)) score += 3;
   if (EDITING.test(v) && EDIT_OBJECT.test(v) && (doc || /\b(?:tone|style|wording|length|format|phrasing|word\s+count|changes|adjustments|revisions|version|draft|example|examples|response|responses|script|scene|dialogue|continuation)\b/i.test(v))) score += 3;
   if (PROMPT_STRONG.test(v) && !at.header) score += 3;
   else if (PROMPT.test(v)) score += at.header ? 1 : 2;
   if (present && (doc || (role3 && /\b(?:response|reply|says?|said|answer|would|might|could|respond|responds|turn|line|part|attempt|version|words)\b/i.test(v)) || (/:$/.test(v) && /\b(?:session|conversation|dialogue|transcript|exchange|interaction|role-?play|script|scene)\b/i.test(v)))) score += 3;
-  if (new RegExp(String.raw`\blet\s+me\s+know\s+if\s+you\s+(?:need|want|would\s+like|['’]d\s+like)\s+(?:any\s+|some\s+)?(?:more|other|another|additional|different|further)\s+${TEXT_NOUN}`, 'i').test(v)) score += 3;
+  if (MORE_TEXT.test(v)) score += 3;
   if (WRITE.test(v) && (doc || roleDef || EDIT_OBJECT.test(v))) score += 3;
   if (doc && role3) score += 2;
   if (bracketed && (doc || roleDef || /\b(?:continues|resumes|ends|pause|silence|later|time\s+skip)\b/i.test(v)) && !/^[([]\s*(?:pause|pauses|laughs?|sighs?|silence|crying|inaudible|crosstalk|long\s+pause)\s*[)\]]/i.test(v)) score += 2;

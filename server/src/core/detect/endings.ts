@@ -50,7 +50,6 @@ const WEAK = new Set("with for about at on in by like so that just also but then
 
 const CLOSING = /[.!?…:;"'”’)\]»*~>}]$/u;
 const EMOTICON = /(?:\p{Extended_Pictographic}|\p{Emoji_Presentation}|[:;=]['’-]?[)(DPpO3/|\]]|<\/?3|xD|\^\^|¯\\_\(ツ\)_\/¯)\s*$/u;
-const LINK = /(?:https?:\/\/\S+|www\.\S+|\S+@\S+\.\w+|\S+\.(?:pdf|html?|com|org|net|gov|edu)(?:\/\S*)?)\s*$/i;
 /** ", LPCC, NCC", ", PhD", "— Dr. Anna Ruiz, LCSW": credentials or a name after the last sentence. */
 const CREDENTIALS = /,\s*(?:[A-Z][A-Za-z]{0,3}[A-Z]|Ph\.?D|M\.?D|Psy\.?D|Ed\.?D|MSc|MA|MS|BA|BSc)\.?(?:[-\s][A-Z]+)?\s*$/;
 const NAME_AFTER = /(?:^|\n|[.!?,]["'”’)]*(?:[ \t\u00a0]{2,}|(?=[\p{Lu}~—–-])))(?:[-–—~]\s*)?(?:(?:Dr|Mr|Mrs|Ms)\.?\s+)?\p{Lu}[\p{L}-]+(?:\s+\p{Lu}\.)?(?:\s+\p{Lu}[\p{L}-]+){0,2}\s*$/u;
@@ -61,7 +60,8 @@ const SPOKEN = /\b(?:you know|i mean|like,|kind of|sort of|lol|lmao|haha|um+|uh+
 /** How the last text of a turn ends (`texts` are the turn's paragraphs). */
 export function endingOf(texts: readonly string[], words: number): Ending {
   const last = texts[texts.length - 1] ?? '';
-  const trimmed = last.replace(/\s+$/, '');
+  // (`trimEnd` removes what `\s` matches, without the regex's quadratic retries on a long run of spaces.)
+  const trimmed = last.trimEnd();
   const spans = sentences(trimmed);
   const lastSpan = spans[spans.length - 1];
   const sentenceStart = lastSpan ? lastSpan.start : 0;
@@ -69,13 +69,79 @@ export function endingOf(texts: readonly string[], words: number): Ending {
   const sentenceWords = (sentence.match(/[\p{L}\p{N}]+/gu) ?? []).length;
   let inner = Math.max(0, spans.length - 1);
   for (let t = 0; t < texts.length - 1; t++) inner += sentences(texts[t]!).length;
-  const wordMatch = /([\p{L}\p{N}][\p{L}\p{N}'’-]*)[^\p{L}\p{N}]*$/u.exec(trimmed);
-  const word = wordMatch ? wordMatch[1]! : '';
+  const word = lastWord(trimmed);
   const base = { word, sentenceStart, sentenceWords, words, inner, spoken: SPOKEN.test(sentence), comma: trimmed.endsWith(',') };
   // A cut word first: "It'" ends on an apostrophe that closes no quotation.
   if (/(?:^|[\s(])\p{L}{1,6}['’]$/u.test(trimmed) && !/s['’]$/i.test(trimmed) && !/(?:^|[\s(])['‘]\S/u.test(sentence)) return { ...base, kind: 'cut-word' };
   if (!trimmed || CLOSING.test(trimmed) || EMOTICON.test(trimmed)) return { ...base, kind: 'closed' };
   return classify(base, trimmed, sentence);
+}
+
+const LINK_EXTENSION = /^\.(?:pdf|html?|com|org|net|gov|edu)\/?$/i;
+
+/**
+ * Does `text` (with no trailing white space) end on a link? What
+ * `/(?:https?:\/\/\S+|www\.\S+|\S+@\S+\.\w+|\S+\.(?:pdf|html?|com|org|net|gov|edu)(?:\/\S*)?)\s*$/i` tests,
+ * on the last run of non-space characters only, and without the regex's
+ * retries from every position of a long run (quadratic)? The regex's match is
+ * made of non-space characters and ends at the end, so it lies in that run.
+ */
+function endsWithLink(text: string): boolean {
+  let from = text.length;
+  while (from > 0 && !/\s/.test(text[from - 1]!)) from--;
+  const token = text.slice(from);
+  const lower = token.toLowerCase();
+  // https?://\S+ and www\.\S+: the prefix anywhere, with something after it.
+  for (const prefix of ['http://', 'https://', 'www.']) {
+    const at = lower.indexOf(prefix);
+    if (at >= 0 && at + prefix.length < token.length) return true;
+  }
+  // \S+@\S+\.\w+: the last dot followed only by word characters (at least one), and an @ with something on both sides before it.
+  const dot = token.lastIndexOf('.');
+  if (dot >= 0 && dot < token.length - 1 && /^\w+$/.test(token.slice(dot + 1))) {
+    const at = token.indexOf('@', 1);
+    if (at >= 1 && at <= dot - 2) return true;
+  }
+  // \S+\.(?:pdf|html?|com|…)(?:\/\S*)?: a dot after the first character, then an extension, then nothing or a path.
+  for (let d = token.indexOf('.', 1); d >= 0; d = token.indexOf('.', d + 1)) {
+    // (The extension and what follows it: "/" and anything, or nothing — the next six characters tell.)
+    if (LINK_EXTENSION.test(token.slice(d, d + 6).replace(/\/.*$/s, '/'))) return true;
+  }
+  return false;
+}
+
+const LETTER_OR_DIGIT = /^[\p{L}\p{N}]$/u;
+const WORD_PART = /^[\p{L}\p{N}'’-]$/u;
+
+/** The code point of `text` that ends at `end`, as a string (a surrogate pair is one). */
+function codePointBefore(text: string, end: number): string {
+  const low = text.charCodeAt(end - 1);
+  const high = end >= 2 ? text.charCodeAt(end - 2) : 0;
+  return low >= 0xdc00 && low <= 0xdfff && high >= 0xd800 && high <= 0xdbff ? text.slice(end - 2, end) : text.slice(end - 1, end);
+}
+
+/** The code point of `text` that starts at `start`, as a string. */
+function codePointAt(text: string, start: number): string {
+  return String.fromCodePoint(text.codePointAt(start)!);
+}
+
+/**
+ * The last word of `text`: what `/([\p{L}\p{N}][\p{L}\p{N}'’-]*)[^\p{L}\p{N}]*$/u`
+ * captures, found from the end (the regex tries every position from the start,
+ * and every position inside a long word: quadratic on a run of letters).
+ */
+function lastWord(text: string): string {
+  // Just after the last letter or digit.
+  let end = text.length;
+  while (end > 0 && !LETTER_OR_DIGIT.test(codePointBefore(text, end))) end -= codePointBefore(text, end).length;
+  if (end === 0) return '';
+  // The run of word characters around it: from its first letter or digit to its end (apostrophes and hyphens included).
+  let start = end;
+  while (start > 0 && WORD_PART.test(codePointBefore(text, start))) start -= codePointBefore(text, start).length;
+  while (!LETTER_OR_DIGIT.test(codePointAt(text, start))) start += codePointAt(text, start).length;
+  let stop = end;
+  while (stop < text.length && WORD_PART.test(codePointAt(text, stop))) stop += codePointAt(text, stop).length;
+  return text.slice(start, stop);
 }
 
 /** An ending without closing punctuation: what kind, and how likely the model thinks it stops mid-sentence. */
@@ -90,7 +156,7 @@ function classify(base: Omit<Ending, 'kind'>, trimmed: string, sentence: string)
 
 function classifyWord(base: Omit<Ending, 'kind'>, trimmed: string): Ending {
   const { word, sentenceWords } = base;
-  if (LINK.test(trimmed) || CREDENTIALS.test(trimmed) || SIGN_OFF.test(trimmed) || (NAME_AFTER.test(trimmed) && sentenceWords <= 4)) return { ...base, kind: 'closed' };
+  if (endsWithLink(trimmed) || CREDENTIALS.test(trimmed) || SIGN_OFF.test(trimmed) || (NAME_AFTER.test(trimmed) && sentenceWords <= 4)) return { ...base, kind: 'closed' };
   // A cut word: "well-" glued to its word.
   if (/[\p{L}]-$/u.test(trimmed)) return { ...base, kind: 'cut-word' };
   if (/[-–—]$/.test(trimmed)) return { ...base, kind: 'dash' };

@@ -150,12 +150,19 @@ export function sameSpeaker(own: string, ownRole: Role, match: LabelMatch, speak
 /** Any short label at the start of a text: "Mackey:", "**Sam (client):**", "Dr Ruiz -"? (a colon is needed). */
 const ANY_LEAD = /^[ \t]*(\*\*|__|\[)?[ \t]*(\p{Lu}[\p{L}.'’-]*(?:[ \t]+\(?[\p{L}.'’-]+\)?){0,4}?)[ \t]*(?:\*\*|__|\])?[ \t]*:[ \t]*(?:\*\*|__)?(?=[ \t]*\S)/u;
 
+/** The first character that cannot come before `ANY_LEAD`'s colon. */
+const LEAD_END = /[^ \t*_[\]\p{L}.'’()-]/u;
+
 /**
  * The label-like lead of a turn's first text, whatever its words, if any
  * ("Mackey: …"): a persona label when the same speaker's turns keep opening
  * with it (the generator's habit), ordinary otherwise.
  */
 export function leadLabel(text: string): { label: string; start: number; end: number } | undefined {
+  // Everything before the colon is spaces, markup, brackets and label words: the first other character
+  // must be that colon. (Checked first: on a long run of spaces the regex retries every split of it.)
+  const other = LEAD_END.exec(text);
+  if (!other || text[other.index] !== ':') return undefined;
   const m = ANY_LEAD.exec(text);
   if (!m) return undefined;
   const label = m[2]!.trim();

@@ -129,18 +129,69 @@ function normalise(g: GroupFeatures, weight: number): void {
   for (let i = 0; i < g.values.length; i++) g.values[i]! *= k;
 }
 
-/** Add a feature once per group (repeats keep the first origin; values stay 1). */
-function adder(g: GroupFeatures, prefix: string): (text: string, origin: string, value?: number) => void {
-  const seen = new Set<number>();
-  const seed = fnv(prefix);
-  return (text, origin, value = 1) => {
-    const key = fnv(text, seed);
-    if (seen.has(key)) return;
-    seen.add(key);
+/**
+ * The keys a group already holds, for `adder`: one open-addressing table
+ * reused by every group (a `Set` of 32-bit keys would box most of them), its
+ * slots valid only while they carry the current group's stamp.
+ */
+const seenKeys = { keys: new Uint32Array(1024), stamps: new Uint32Array(1024), stamp: 0, count: 0 };
+
+/** Start a new group in `seenKeys`. */
+function newSeenGroup(): void {
+  if (++seenKeys.stamp === 0xffffffff) {
+    seenKeys.stamps.fill(0);
+    seenKeys.stamp = 1;
+  }
+  seenKeys.count = 0;
+}
+
+/** Add `key` to the current group of `seenKeys`; false when it was there already. */
+function addSeen(key: number): boolean {
+  const table = seenKeys;
+  if (2 * (table.count + 1) > table.keys.length) {
+    // Grow, keeping the current group's keys.
+    const { keys, stamps, stamp } = table;
+    table.keys = new Uint32Array(keys.length * 2);
+    table.stamps = new Uint32Array(keys.length * 2);
+    table.count = 0;
+    for (let i = 0; i < keys.length; i++) if (stamps[i] === stamp) addSeen(keys[i]!);
+  }
+  const mask = table.keys.length - 1;
+  let slot = Math.imul(key, 0x9e3779b1) & mask;
+  while (table.stamps[slot] === table.stamp) {
+    if (table.keys[slot] === key) return false;
+    slot = (slot + 1) & mask;
+  }
+  table.stamps[slot] = table.stamp;
+  table.keys[slot] = key;
+  table.count++;
+  return true;
+}
+
+/**
+ * Add features to a group, each once (repeats keep the first origin; values
+ * stay 1). `add` takes the feature's text (hashed after the group's prefix);
+ * `addKey` a key already hashed from `seed` (see `fnv`), so that a feature
+ * made of parts needs no string. An origin is a function of the feature's text,
+ * built only when origins are kept (`origins`).
+ */
+interface Adder {
+  seed: number;
+  origins: boolean;
+  add(text: string, origin: string, value?: number): void;
+  addKey(key: number, origin: string, value?: number): void;
+}
+
+function adder(g: GroupFeatures, prefix: string, origins: boolean): Adder {
+  newSeenGroup();
+  const addKey = (key: number, origin: string, value = 1) => {
+    if (!addSeen(key)) return;
     g.keys.push(key);
     g.values.push(value);
-    g.origins.push(origin);
+    if (origins) g.origins.push(origin);
   };
+  const seed = fnv(prefix);
+  return { seed, origins, addKey, add: (text, origin, value) => addKey(fnv(text, seed), origin, value) };
 }
 
 export interface FormFacts {
@@ -155,140 +206,185 @@ export function formFacts(text: string): FormFacts {
   return { question: both.question?.type, reflection: both.reflection };
 }
 
+/** What to compute (the default: every group, with origins, as training and explanations need). */
+export interface FeaturizeOptions {
+  /** Only these groups; the others stay empty (a model that reads three groups need not pay for seven). */
+  groups?: ReadonlyArray<FeatureGroup | 'stack'>;
+  /** Keep each feature's origin (false: `origins` stay empty, for a prediction that is never explained). */
+  origins?: boolean;
+}
+
+/** The FNV hash of `a b` (two words and a space) from `seed`, without making the string. */
+function pairKey(seed: number, a: string, b: string): number {
+  return fnv(b, fnv(' ', fnv(a, seed)));
+}
+
+/**
+ * The FNV hash from `seed` of the `n` characters from `i` of `<word>` (the
+ * word padded with '<' and '>'), without making the string.
+ */
+function charGramKey(seed: number, word: string, i: number, n: number): number {
+  let h = seed;
+  for (let j = i; j < i + n; j++) {
+    const c = j === 0 ? 60 : j === word.length + 1 ? 62 : word.charCodeAt(j - 1);
+    h = Math.imul(h ^ c, 0x01000193);
+  }
+  return h >>> 0;
+}
+
 /** All feature groups of a turn. `form` may be given when already known (the detectors are the costliest part). */
-export function featurize(context: TurnContext, form?: FormFacts): Features {
+export function featurize(context: TurnContext, form?: FormFacts, options: FeaturizeOptions = {}): Features {
   const text = context.text;
   const toks = tokens(text);
   const words = toks.filter((t) => t.w !== '?' && t.w !== '!');
   const features: Features = { word: group(), char: group(), form: group(), context: group(), reply: group(), own: group(), position: group() };
+  const wanted = (name: FeatureGroup) => !options.groups || options.groups.includes(name);
+  const o = options.origins ?? true;
 
   // Words: unigrams, and bigrams within a sentence with its start and end marked.
-  const word = adder(features.word, 'w');
-  for (let i = 0; i < toks.length; i++) {
-    const t = toks[i]!;
-    if (t.w !== '?' && t.w !== '!') word(t.w, `w:${t.w}`);
-    const before = i > 0 && toks[i - 1]!.s === t.s ? toks[i - 1]!.w : '<s>';
-    word(`${before} ${t.w}`, before === '<s>' ? `s:${t.w}` : `w:${before} ${t.w}`);
-    const next = toks[i + 1];
-    if ((!next || next.s !== t.s) && t.w !== '?' && t.w !== '!') word(`${t.w} </s>`, `w:${t.w}`);
-  }
-  // The turn's first two words and its last sentence's first two words: how it opens.
-  const first = words.slice(0, 2).map((t) => t.w);
-  if (first.length > 0) word(`^${first.join(' ')}`, `s:${first.join(' ')}`);
-  if (words.length > 0) {
-    const lastSentence = words[words.length - 1]!.s;
-    const opening = words.filter((t) => t.s === lastSentence).slice(0, 2).map((t) => t.w);
-    if (lastSentence > 0) word(`$${opening.join(' ')}`, `s:${opening.join(' ')}`);
-  }
-  // The last sentence on its own: what the turn leaves the other to answer.
-  if (words.length > 0 && words[words.length - 1]!.s > 0) {
-    const lastSentence = toks[toks.length - 1]!.w === '?' || toks[toks.length - 1]!.w === '!' ? toks[toks.length - 1]!.s : words[words.length - 1]!.s;
-    let before = '<s>';
-    for (const t of toks) {
-      if (t.s !== lastSentence) continue;
-      word(`L ${before} ${t.w}`, before === '<s>' ? `s:${t.w}` : `w:${before} ${t.w}`);
-      before = t.w;
+  if (wanted('word')) {
+    const word = adder(features.word, 'w', o);
+    for (let i = 0; i < toks.length; i++) {
+      const t = toks[i]!;
+      if (t.w !== '?' && t.w !== '!') word.add(t.w, o ? `w:${t.w}` : '');
+      const before = i > 0 && toks[i - 1]!.s === t.s ? toks[i - 1]!.w : '<s>';
+      word.addKey(pairKey(word.seed, before, t.w), o ? (before === '<s>' ? `s:${t.w}` : `w:${before} ${t.w}`) : '');
+      const next = toks[i + 1];
+      if ((!next || next.s !== t.s) && t.w !== '?' && t.w !== '!') word.addKey(pairKey(word.seed, t.w, '</s>'), o ? `w:${t.w}` : '');
     }
+    // The turn's first two words and its last sentence's first two words: how it opens.
+    const first = words.slice(0, 2).map((t) => t.w);
+    if (first.length > 0) word.add(`^${first.join(' ')}`, `s:${first.join(' ')}`);
+    if (words.length > 0) {
+      const lastSentence = words[words.length - 1]!.s;
+      const opening = words.filter((t) => t.s === lastSentence).slice(0, 2).map((t) => t.w);
+      if (lastSentence > 0) word.add(`$${opening.join(' ')}`, `s:${opening.join(' ')}`);
+    }
+    // The last sentence on its own: what the turn leaves the other to answer.
+    if (words.length > 0 && words[words.length - 1]!.s > 0) {
+      const lastSentence = toks[toks.length - 1]!.w === '?' || toks[toks.length - 1]!.w === '!' ? toks[toks.length - 1]!.s : words[words.length - 1]!.s;
+      let before = '<s>';
+      const seed = fnv('L ', word.seed);
+      for (const t of toks) {
+        if (t.s !== lastSentence) continue;
+        word.addKey(pairKey(seed, before, t.w), o ? (before === '<s>' ? `s:${t.w}` : `w:${before} ${t.w}`) : '');
+        before = t.w;
+      }
+    }
+    normalise(features.word, 1);
   }
-  normalise(features.word, 1);
 
   // Character n-grams: spelling variants and word parts ("overwhelm…", "gonna").
-  const char = adder(features.char, 'c');
-  for (const t of words) {
-    if (t.w.length < 2) continue;
-    const padded = `<${t.w}>`;
-    for (const n of CHAR_NGRAMS) {
-      for (let i = 0; i + n <= padded.length; i++) char(padded.slice(i, i + n), `w:${t.w}`);
+  if (wanted('char')) {
+    const char = adder(features.char, 'c', o);
+    for (const t of words) {
+      if (t.w.length < 2) continue;
+      const origin = o ? `w:${t.w}` : '';
+      const padded = t.w.length + 2;
+      for (const n of CHAR_NGRAMS) {
+        for (let i = 0; i + n <= padded; i++) char.addKey(charGramKey(char.seed, t.w, i, n), origin);
+      }
     }
+    normalise(features.char, 1);
   }
-  normalise(features.char, 1);
 
   // Form.
-  const f = form ?? formFacts(text);
-  const formAdd = adder(features.form, 'f');
-  formAdd(f.question ? `q-${f.question}` : 'q-none', f.question ? `f:q-${f.question}` : 'f:statement');
-  if (f.reflection) formAdd(f.question ? 'reflection+q' : 'reflection', 'f:reflection');
-  let marks = 0;
-  for (const t of toks) if (t.w === '?') marks++;
-  formAdd(`qm${Math.min(marks, 3)}`, marks > 0 ? 'f:qmark' : 'f:statement');
-  if (toks.length > 0 && toks[toks.length - 1]!.w === '?') formAdd('ends?', 'f:qmark');
-  formAdd(`len${bucket(words.length, LENGTH_LIMITS)}`, words.length > 60 ? 'f:long' : words.length <= 2 ? 'f:short' : 'f:length');
-  const sentences = words.length > 0 ? words[words.length - 1]!.s + 1 : 0;
-  formAdd(`sent${Math.min(sentences, 6)}`, 'f:length');
-  // Who the turn is about: the speaker, the other, both.
-  let you = 0;
-  let me = 0;
-  for (const t of words) {
-    if (t.w === 'you' || t.w === 'your' || t.w.startsWith("you'") || t.w === 'yourself') you++;
-    else if (t.w === 'i' || t.w === 'me' || t.w === 'my' || t.w.startsWith("i'") || t.w === 'myself') me++;
+  if (wanted('form')) {
+    const f = form ?? formFacts(text);
+    const formAdd = adder(features.form, 'f', o);
+    formAdd.add(f.question ? `q-${f.question}` : 'q-none', f.question ? `f:q-${f.question}` : 'f:statement');
+    if (f.reflection) formAdd.add(f.question ? 'reflection+q' : 'reflection', 'f:reflection');
+    let marks = 0;
+    for (const t of toks) if (t.w === '?') marks++;
+    formAdd.add(`qm${Math.min(marks, 3)}`, marks > 0 ? 'f:qmark' : 'f:statement');
+    if (toks.length > 0 && toks[toks.length - 1]!.w === '?') formAdd.add('ends?', 'f:qmark');
+    formAdd.add(`len${bucket(words.length, LENGTH_LIMITS)}`, words.length > 60 ? 'f:long' : words.length <= 2 ? 'f:short' : 'f:length');
+    const sentences = words.length > 0 ? words[words.length - 1]!.s + 1 : 0;
+    formAdd.add(`sent${Math.min(sentences, 6)}`, 'f:length');
+    // Who the turn is about: the speaker, the other, both.
+    let you = 0;
+    let me = 0;
+    for (const t of words) {
+      if (t.w === 'you' || t.w === 'your' || t.w.startsWith("you'") || t.w === 'yourself') you++;
+      else if (t.w === 'i' || t.w === 'me' || t.w === 'my' || t.w.startsWith("i'") || t.w === 'myself') me++;
+    }
+    formAdd.add(`you${bucket(you, [0, 1, 3])}`, you > 0 ? 'f:you' : 'f:length');
+    formAdd.add(`me${bucket(me, [0, 1, 3])}`, me > 0 ? 'f:me' : 'f:length');
+    normalise(features.form, 1);
   }
-  formAdd(`you${bucket(you, [0, 1, 3])}`, you > 0 ? 'f:you' : 'f:length');
-  formAdd(`me${bucket(me, [0, 1, 3])}`, me > 0 ? 'f:me' : 'f:length');
-  normalise(features.form, 1);
 
   // The turn it answers.
-  const ctx = adder(features.context, 'x');
-  const previous = context.previous;
-  if (previous === undefined) ctx('none', 'x:first');
-  else {
-    const prev = tokens(previous);
-    const prevWords = prev.filter((t) => t.w !== '?' && t.w !== '!');
-    const content = new Set(prevWords.map((t) => t.w).filter((w) => !STOPWORDS.has(w)));
-    let shared = 0;
-    let own = 0;
-    const counted = new Set<string>();
-    for (const t of words) {
-      if (STOPWORDS.has(t.w) || counted.has(t.w)) continue;
-      counted.add(t.w);
-      own++;
-      if (content.has(t.w)) shared++;
+  if (wanted('context')) {
+    const ctx = adder(features.context, 'x', o);
+    const previous = context.previous;
+    if (previous === undefined) ctx.add('none', 'x:first');
+    else {
+      const prev = tokens(previous);
+      const prevWords = prev.filter((t) => t.w !== '?' && t.w !== '!');
+      const content = new Set(prevWords.map((t) => t.w).filter((w) => !STOPWORDS.has(w)));
+      let shared = 0;
+      let own = 0;
+      const counted = new Set<string>();
+      for (const t of words) {
+        if (STOPWORDS.has(t.w) || counted.has(t.w)) continue;
+        counted.add(t.w);
+        own++;
+        if (content.has(t.w)) shared++;
+      }
+      const overlap = own === 0 ? 0 : shared / own;
+      ctx.add(`ov${bucket(overlap, [0, 0.15, 0.3, 0.5])}`, overlap >= 0.3 ? 'x:overlap' : 'x:new');
+      if (prev.some((t) => t.w === '?')) ctx.add('asked', 'x:asked');
+      if (prevWords.some((t) => FEELINGS.has(t.w))) ctx.add('feelings', 'x:feelings');
+      ctx.add(`plen${bucket(prevWords.length, LENGTH_LIMITS)}`, prevWords.length <= 2 ? 'x:short' : 'x:length');
+      const seen = new Set<string>();
+      const seed = fnv('p:', ctx.seed);
+      for (const t of prevWords) {
+        if (STOPWORDS.has(t.w) || seen.has(t.w)) continue;
+        seen.add(t.w);
+        ctx.addKey(fnv(t.w, seed), o ? `c:${t.w}` : '', 0.5);
+      }
     }
-    const overlap = own === 0 ? 0 : shared / own;
-    ctx(`ov${bucket(overlap, [0, 0.15, 0.3, 0.5])}`, overlap >= 0.3 ? 'x:overlap' : 'x:new');
-    if (prev.some((t) => t.w === '?')) ctx('asked', 'x:asked');
-    if (prevWords.some((t) => FEELINGS.has(t.w))) ctx('feelings', 'x:feelings');
-    ctx(`plen${bucket(prevWords.length, LENGTH_LIMITS)}`, prevWords.length <= 2 ? 'x:short' : 'x:length');
-    const seen = new Set<string>();
-    for (const t of prevWords) {
-      if (STOPWORDS.has(t.w) || seen.has(t.w)) continue;
-      seen.add(t.w);
-      ctx(`p:${t.w}`, `c:${t.w}`, 0.5);
-    }
+    normalise(features.context, 1);
   }
-  normalise(features.context, 1);
 
   // The reply: how the other speaker took it ("Yes." after a closed question, "Exactly." after a reflection).
-  const reply = adder(features.reply, 'r');
-  if (context.next === undefined) reply('none', 'r:none');
-  else {
-    const next = tokens(context.next).filter((t) => t.w !== '?' && t.w !== '!');
-    reply(`len${bucket(next.length, LENGTH_LIMITS)}`, next.length <= 2 ? 'r:short' : 'r:length');
-    const head = next.slice(0, 2).map((t) => t.w);
-    if (head.length > 0) reply(`^${head[0]}`, `r:${head[0]}`);
-    if (head.length > 1) reply(`^${head.join(' ')}`, `r:${head.join(' ')}`);
+  if (wanted('reply')) {
+    const reply = adder(features.reply, 'r', o);
+    if (context.next === undefined) reply.add('none', 'r:none');
+    else {
+      const next = tokens(context.next).filter((t) => t.w !== '?' && t.w !== '!');
+      reply.add(`len${bucket(next.length, LENGTH_LIMITS)}`, next.length <= 2 ? 'r:short' : 'r:length');
+      const head = next.slice(0, 2).map((t) => t.w);
+      if (head.length > 0) reply.add(`^${head[0]}`, `r:${head[0]}`);
+      if (head.length > 1) reply.add(`^${head.join(' ')}`, `r:${head.join(' ')}`);
+    }
+    normalise(features.reply, 1);
   }
-  normalise(features.reply, 1);
 
   // The speaker's own turn before: a technique often runs over several turns.
-  const own = adder(features.own, 'o');
-  if (context.own === undefined) own('none', 'o:none');
-  else {
-    const seen = new Set<string>();
-    for (const t of tokens(context.own)) {
-      if (t.w === '?' || t.w === '!' || STOPWORDS.has(t.w) || seen.has(t.w)) continue;
-      seen.add(t.w);
-      own(t.w, `o:${t.w}`);
+  if (wanted('own')) {
+    const own = adder(features.own, 'o', o);
+    if (context.own === undefined) own.add('none', 'o:none');
+    else {
+      const seen = new Set<string>();
+      for (const t of tokens(context.own)) {
+        if (t.w === '?' || t.w === '!' || STOPWORDS.has(t.w) || seen.has(t.w)) continue;
+        seen.add(t.w);
+        own.add(t.w, o ? `o:${t.w}` : '');
+      }
     }
+    normalise(features.own, 1);
   }
-  normalise(features.own, 1);
 
   // Position in the session.
-  const pos = adder(features.position, 'p');
-  const at = context.count > 1 ? context.index / (context.count - 1) : 0.5;
-  pos(`rel${Math.min(4, Math.floor(at * 5))}`, at < 0.2 ? 'p:early' : at >= 0.8 ? 'p:late' : 'p:middle');
-  if (context.index < 3) pos('start', 'p:start');
-  if (context.count - context.index <= 3) pos('end', 'p:end');
-  normalise(features.position, 1);
+  if (wanted('position')) {
+    const pos = adder(features.position, 'p', o);
+    const at = context.count > 1 ? context.index / (context.count - 1) : 0.5;
+    pos.add(`rel${Math.min(4, Math.floor(at * 5))}`, at < 0.2 ? 'p:early' : at >= 0.8 ? 'p:late' : 'p:middle');
+    if (context.index < 3) pos.add('start', 'p:start');
+    if (context.count - context.index <= 3) pos.add('end', 'p:end');
+    normalise(features.position, 1);
+  }
   return features;
 }
 

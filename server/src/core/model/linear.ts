@@ -26,11 +26,13 @@ export class LinearModel {
   readonly name: string;
   readonly classes: string[];
   readonly groups: Array<[FeatureGroup | 'stack', number]>;
+  /** The names of the groups it reads. */
+  readonly groupNames: Array<FeatureGroup | 'stack'>;
   readonly bias: Float64Array;
   readonly betas: number[];
   readonly spec: LinearModelSpec;
-  /** Feature key → row number. */
-  private readonly rows: Map<number, number>;
+  /** Feature key → row number (see `RowTable`). */
+  private readonly rows: RowTable;
   private readonly weights: Int8Array;
   private readonly scales: Float32Array;
 
@@ -39,12 +41,12 @@ export class LinearModel {
     this.name = spec.name;
     this.classes = spec.classes;
     this.groups = Object.entries(spec.groups) as Array<[FeatureGroup | 'stack', number]>;
+    this.groupNames = this.groups.map(([name]) => name);
     this.bias = Float64Array.from(spec.bias);
     this.betas = spec.betas;
     this.weights = weights;
     this.scales = scales;
-    this.rows = new Map();
-    for (let i = 0; i < keys.length; i++) this.rows.set(keys[i]!, i);
+    this.rows = new RowTable(keys);
   }
 
   get size(): number {
@@ -54,7 +56,7 @@ export class LinearModel {
   /** Weight of a feature key for a class (0 when the key is unknown). */
   weight(key: number, classIndex: number): number {
     const row = this.rows.get(key);
-    if (row === undefined) return 0;
+    if (row < 0) return 0;
     return this.weights[row * this.classes.length + classIndex]! * this.scales[row]!;
   }
 
@@ -67,7 +69,7 @@ export class LinearModel {
       if (!g) continue;
       for (let i = 0; i < g.keys.length; i++) {
         const row = this.rows.get(g.keys[i]!);
-        if (row === undefined) continue;
+        if (row < 0) continue;
         const v = g.values[i]! * groupWeight * this.scales[row]!;
         const base = row * k;
         for (let c = 0; c < k; c++) out[c]! += v * this.weights[base + c]!;
@@ -96,7 +98,7 @@ export class LinearModel {
       if (!g) continue;
       for (let i = 0; i < g.keys.length; i++) {
         const row = this.rows.get(g.keys[i]!);
-        if (row === undefined) continue;
+        if (row < 0) continue;
         const v = g.values[i]! * groupWeight * this.scales[row]!;
         const base = row * k;
         let expected = 0;
@@ -111,6 +113,49 @@ export class LinearModel {
       .filter(([, w]) => w > 0)
       .sort((a, b) => b[1] - a[1] || (a[0] < b[0] ? -1 : 1))
       .map(([origin, weight]) => ({ origin, weight, value: values.get(origin)! }));
+  }
+}
+
+/**
+ * Feature key → row: open addressing over typed arrays. Keys are 32-bit and
+ * most are above 2^31, so a `Map` would box every one of them as a heap
+ * number; a prediction looks up thousands of keys, one per feature.
+ */
+class RowTable {
+  private readonly keys: Uint32Array;
+  /** Row + 1 at each slot, 0 for an empty slot. */
+  private readonly slots: Int32Array;
+  private readonly shift: number;
+  private readonly mask: number;
+
+  constructor(keys: Uint32Array) {
+    this.keys = keys;
+    let bits = 4;
+    while (1 << bits < 2 * keys.length) bits++;
+    this.slots = new Int32Array(1 << bits);
+    this.shift = 32 - bits;
+    this.mask = (1 << bits) - 1;
+    // A key listed twice keeps its last row, as a Map filled in order would (keys are unique in a model file).
+    for (let row = 0; row < keys.length; row++) {
+      let slot = Math.imul(keys[row]!, 0x9e3779b1) >>> this.shift;
+      while (this.slots[slot] !== 0 && keys[this.slots[slot]! - 1] !== keys[row]) slot = (slot + 1) & this.mask;
+      this.slots[slot] = row + 1;
+    }
+  }
+
+  get size(): number {
+    return this.keys.length;
+  }
+
+  /** The row of a key, or -1. */
+  get(key: number): number {
+    let slot = Math.imul(key, 0x9e3779b1) >>> this.shift;
+    for (;;) {
+      const entry = this.slots[slot]!;
+      if (entry === 0) return -1;
+      if (this.keys[entry - 1] === key >>> 0) return entry - 1;
+      slot = (slot + 1) & this.mask;
+    }
   }
 }
 

@@ -243,5 +243,8 @@ export function reflectionOf(input: FormInput): { probability: number; type: 'si
  */
 export function voiceOf(text: string): { therapist: number } | undefined {
   if (!modelsAvailable()) return undefined;
-  return { therapist: model('voice').probabilities(featuresOf({ text, index: 0, count: 1 }))[1]! };
+  const voice = model('voice');
+  // The groups it reads, without origins: the same figures as all of `featurize`, for a fraction of the work.
+  const features = featurize({ text, index: 0, count: 1 }, undefined, { groups: voice.groupNames, origins: false });
+  return { therapist: voice.probabilities(features)[1]! };
 }

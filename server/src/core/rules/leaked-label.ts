@@ -145,8 +145,7 @@ export default defineRule({
     let separated = 0;
     const runOn: number[] = [];
     for (let i = 1; i < turns.length; i++) {
-      const gap = session.text.slice(turns[i - 1]!.node.position.end.offset!, turns[i]!.lineStart);
-      if (/\n[ \t]*(?:\r?\n|\r)|\r[ \t]*\r/.test(gap)) separated++;
+      if (hasBlankLine(session.text, turns[i - 1]!.node.position.end.offset!, turns[i]!.lineStart)) separated++;
       else runOn.push(i);
     }
     if (separated < 0.9 * (turns.length - 1)) return;
@@ -190,4 +189,22 @@ function splitBefore(text: string, offset: number): TextEdit {
 function labelFor(session: Session, role: string | undefined): string | undefined {
   if (!role) return undefined;
   return session.turns.find((t) => t.role === role)?.node.speaker;
+}
+
+/**
+ * Is there a blank line in `text[from, to)`: what `/\n[ \t]*(?:\r?\n|\r)|\r[ \t]*\r/`
+ * finds in that slice, without making the slice (this runs between every two
+ * turns on every analysis).
+ */
+function hasBlankLine(text: string, from: number, to: number): boolean {
+  for (let i = from; i < to; i++) {
+    const c = text.charCodeAt(i);
+    if (c !== 10 && c !== 13) continue;
+    let j = i + 1;
+    while (j < to && (text.charCodeAt(j) === 32 || text.charCodeAt(j) === 9)) j++;
+    if (j >= to) continue;
+    const d = text.charCodeAt(j);
+    if (c === 10 ? d === 10 || d === 13 : d === 13) return true;
+  }
+  return false;
 }
