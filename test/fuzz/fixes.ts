@@ -95,7 +95,8 @@ const isBlank = (c: string | undefined) => c === ' ' || c === '\t' || c === '\n'
  * gap with some of its edits applied.
  */
 export function changedOnlyWithin(before: string, after: string, edits: readonly TextEdit[]): string | undefined {
-  // The covered ranges, merged; an insertion covers the point it is at.
+  // The covered ranges, merged; an insertion covers the point it is at. A removal that reaches the end of the
+  // text (nothing but whitespace after it) takes the whitespace before it too, as the engine tidies the end.
   const sorted = [...edits].sort((a, b) => a.start - b.start || a.end - b.end);
   const covered: Array<{ start: number; end: number; edits: TextEdit[] }> = [];
   for (const e of sorted) {
@@ -104,6 +105,16 @@ export function changedOnlyWithin(before: string, after: string, edits: readonly
       last.end = Math.max(last.end, e.end);
       last.edits.push(e);
     } else covered.push({ start: e.start, end: e.end, edits: [e] });
+  }
+  const tail = covered[covered.length - 1];
+  if (tail && tail.edits.every((e) => e.text === '') && !/\S/.test(before.slice(tail.end))) {
+    let start = tail.start;
+    while (start > 0 && /\s/.test(before[start - 1]!)) start--;
+    if (start < tail.start && !(covered.length > 1 && covered[covered.length - 2]!.end > start)) {
+      const tidy = { start, end: tail.end, text: '' };
+      tail.start = start;
+      tail.edits = [tidy];
+    }
   }
   let at = 0; // in `after`
   let from = 0; // in `before`
@@ -159,6 +170,8 @@ function variants(before: string, gap: { start: number; end: number; edits: Text
     if (!taken.some((t) => (t.start === t.end && e.start === e.end ? t.start === e.start : t.start < e.end && e.start < t.end))) choose(i + 1, [...taken, e]);
   };
   choose(0, []);
+  // Overlapping removals are applied as one removal of their union (the engine merges them).
+  if (gap.edits.length > 1 && gap.edits.every((e) => e.text === '' && e.end > e.start)) out.add('');
   return out;
 }
 

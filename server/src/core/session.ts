@@ -541,7 +541,8 @@ export class Session {
     const next = this.turns[index + 1];
     if (next) return { start: turn.lineStart, end: next.lineStart };
     const previous = this.turns[index - 1];
-    const before = previous ? previous.node.position.end.offset! : this.header ? this.header.position.end.offset! : 0;
+    // The end of the line the previous turn ends on (an empty label ends at its name: its colon stays).
+    const before = previous ? this.lineEndAfter(previous.node.position.end.offset!) : this.header ? this.header.position.end.offset! : 0;
     return { start: before, end: this.lineEndAfter(turn.node.position.end.offset!) };
   }
 
