@@ -106,8 +106,9 @@ export class ReportPanels implements vscode.Disposable {
       panel.webview.onDidReceiveMessage((message: unknown) => {
         if (!isViewMessage(message)) return;
         if (message.type === 'loaded') return this.loads.loaded();
-        if (message.type !== 'reveal') return;
-        void revealLine(message.source ? vscode.Uri.parse(message.source) : uri, message.line).catch((error: unknown) => {
+        // Only lines of this transcript: a page's message never opens another file.
+        if (message.type !== 'reveal' || (message.source && message.source !== key)) return;
+        void revealLine(uri, message.line).catch((error: unknown) => {
           void vscode.window.showErrorMessage(`Could not show line ${message.line}: ${(error as Error).message}`);
         });
       });
@@ -227,7 +228,9 @@ export class AgreementPanel implements vscode.Disposable {
           void this.run(this.current.a, this.current.b, !this.current.excludeUncoded);
           return;
         }
-        void revealLine(message.source ? vscode.Uri.parse(message.source) : this.current.a, message.line).catch((error: unknown) => {
+        const { a, b } = this.current;
+        if (message.source && message.source !== a.toString() && message.source !== b.toString()) return;
+        void revealLine(message.source === b.toString() ? b : a, message.line).catch((error: unknown) => {
           void vscode.window.showErrorMessage(`Could not show line ${message.line}: ${(error as Error).message}`);
         });
       });
@@ -270,6 +273,8 @@ async function pickSecond(a: vscode.Uri): Promise<vscode.Uri | undefined> {
 export class TermPanel implements vscode.Disposable {
   private panel: vscode.WebviewPanel | undefined;
   private readonly loads = new LoadWaiters();
+  /** The files of the sessions shown, by URI string. */
+  private sources = new Map<string, vscode.Uri>();
 
   constructor(private readonly client: LanguageClient) {}
 
@@ -312,8 +317,10 @@ export class TermPanel implements vscode.Disposable {
       panel.webview.onDidReceiveMessage((message: unknown) => {
         if (!isViewMessage(message)) return;
         if (message.type === 'loaded') return this.loads.loaded();
-        if (message.type !== 'reveal' || !message.source) return;
-        void revealLine(vscode.Uri.parse(message.source), message.line).catch((error: unknown) => {
+        // Only lines of the sessions reported.
+        const source = message.type === 'reveal' ? this.sources.get(message.source ?? '') : undefined;
+        if (message.type !== 'reveal' || !source) return;
+        void revealLine(source, message.line).catch((error: unknown) => {
           void vscode.window.showErrorMessage(`Could not show line ${message.line}: ${(error as Error).message}`);
         });
       });
@@ -321,6 +328,7 @@ export class TermPanel implements vscode.Disposable {
       this.panel.reveal();
     }
     this.panel.title = title;
+    this.sources = new Map(files.map((f) => [f.toString(), f]));
     this.panel.webview.html = termHtml(term, { target: 'webview', nonce: nonce(), cspSource: this.panel.webview.cspSource });
     return term;
   }

@@ -130,7 +130,7 @@ test('a minimal client: no registration or refresh requests, plain text, flat sy
     // The lens's command works: it shows the summary as a message (a notification every client takes).
     const shown = new Promise<{ message: string }>((resolve) => client.connection.onNotification('window/showMessage', resolve));
     await request(client, 'workspace/executeCommand', { command: 'therapyTranscript.server.showSummary', arguments: [uri] });
-    assert.match((await shown).message, /^Session summary — minimal\.transcript/);
+    assert.match((await shown).message, /^Session report — minimal\.transcript/);
     assert.deepEqual(client.serverRequests, [], 'a minimal client gets no requests');
   } finally {
     await client.stop();
@@ -510,7 +510,7 @@ test('singular and plural in the code lens and hover', async () => {
     client.open(uri, 'Therapist: [cbt:reflection] You feel stuck.\nClient: Yes.\n', 1);
     await client.diagnostics(uri, 1);
     const lenses = await request<Array<{ command: { title: string } }>>(client, 'textDocument/codeLens', { textDocument: { uri } });
-    assert.equal(lenses[0]!.command.title, '2 turns · therapist 75% of words · 0 questions (0 open) · 1 reflection (R:Q 0.0) · 1 tag, 0 therapist turns untagged');
+    assert.equal(lenses[0]!.command.title, '2 turns · therapist 75% of words · 0 questions (0 open) · 1 reflection (R:Q —) · CTRS 1/11 items · 1 tag, 0 therapist turns untagged');
     const hover = await request<Hover>(client, 'textDocument/hover', { textDocument: { uri }, position: { line: 1, character: 2 } });
     assert.match((hover.contents as { value: string }).value, /turn 2 of 2, 1 word\n\n1 turn and 25% of the words/);
   } finally {
