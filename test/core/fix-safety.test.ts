@@ -161,3 +161,16 @@ test('the CLI exits 2 when a rule failed (its findings are missing), 1 for error
   assert.equal(exitCode([file('unknown-speaker', true)]), 1);
   assert.equal(exitCode([file('empty-turn', false), file(RULE_ERROR, true)]), 2);
 });
+
+test('two empty labels at the end: both go, and neither takes the other\'s colon (found by the long fuzz run)', () => {
+  const config = emptyConfig();
+  for (const [text, fixed] of [
+    ['Therapist:\n\nTherapist:\n', '\n'],
+    ['Patient: Fine.\n\nTherapist:\n\nPatient:\n', 'Patient: Fine.\n'],
+  ] as const) {
+    const candidates = fixCandidates(text, { config });
+    // The last label's removal starts where the previous turn's line ends: never inside a label.
+    for (const c of candidates) for (const e of c.fix.edits) assert.notEqual(text[e.start], ':', `${c.ruleId} ${JSON.stringify(e)}`);
+    assert.equal(fixAndAnalyze(text, { config }).text, fixed);
+  }
+});

@@ -107,7 +107,7 @@ export function changedOnlyWithin(before: string, after: string, edits: readonly
     } else covered.push({ start: e.start, end: e.end, edits: [e] });
   }
   const tail = covered[covered.length - 1];
-  if (tail && tail.edits.every((e) => e.text === '') && !/\S/.test(before.slice(tail.end))) {
+  if (tail && deletionsCover(tail) && !/\S/.test(before.slice(tail.end))) {
     let start = tail.start;
     while (start > 0 && /\s/.test(before[start - 1]!)) start--;
     if (start < tail.start && !(covered.length > 1 && covered[covered.length - 2]!.end > start)) {
@@ -171,8 +171,19 @@ function variants(before: string, gap: { start: number; end: number; edits: Text
   };
   choose(0, []);
   // Overlapping removals are applied as one removal of their union (the engine merges them).
-  if (gap.edits.length > 1 && gap.edits.every((e) => e.text === '' && e.end > e.start)) out.add('');
+  if (gap.edits.length > 1 && deletionsCover(gap)) out.add('');
   return out;
+}
+
+/** Do the removals among a gap's edits cover all of it, one after another (what they cover is removed, edits inside them moot)? */
+function deletionsCover(gap: { start: number; end: number; edits: TextEdit[] }): boolean {
+  const removals = gap.edits.filter((e) => e.text === '' && e.end > e.start).sort((a, b) => a.start - b.start);
+  let reach = gap.start;
+  for (const r of removals) {
+    if (r.start > reach) return false;
+    reach = Math.max(reach, r.end);
+  }
+  return removals.length > 0 && reach >= gap.end;
 }
 
 /** Where each turn's label is: its value, and the end of the label with its colon (and `**`). */
