@@ -173,4 +173,7 @@ test('two empty labels at the end: both go, and neither takes the other\'s colon
     for (const c of candidates) for (const e of c.fix.edits) assert.notEqual(text[e.start], ':', `${c.ruleId} ${JSON.stringify(e)}`);
     assert.equal(fixAndAnalyze(text, { config }).text, fixed);
   }
+  // A repeated last turn after two empty labels: its removal starts after the empty label's colon too.
+  const loop = 'Therapist: Call 1-800-273-8255 if you need to talk to someone.\n\nTherapist:\n\nTherapist:\n\nTherapist: Call 1-800-273-8255 if you need to talk to someone.\n';
+  for (const c of fixCandidates(loop, { config })) for (const e of c.fix.edits) assert.notEqual(loop[e.start], ':', `${c.ruleId} ${JSON.stringify(e)}`);
 });

@@ -293,7 +293,8 @@ function turnsRemovalRange(session: Session, from: number, to: number): { start:
   const last = session.turnRemovalRange(to);
   if (to + 1 < session.turns.length) return { start: session.turnRemovalRange(from).start, end: last.end };
   const before = session.turns[from - 1];
-  const start = before ? before.node.position.end.offset! : session.header ? session.header.position.end.offset! : 0;
+  // From the end of the line the turn before ends on (an empty label ends at its name: its colon stays).
+  const start = before ? session.lineEndAfter(before.node.position.end.offset!) : session.header ? session.header.position.end.offset! : 0;
   return { start, end: last.end };
 }
 
