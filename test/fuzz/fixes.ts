@@ -243,6 +243,39 @@ function checkReportedFixes(text: string, messages: readonly LintMessage[], spea
         while (end < text.length && isBlank(text[end])) end++;
       }
     }
+    // The places the finding names as related ("repeat 2 of the loop at line 3") are what it points at too: a
+    // related place at a turn's label is that turn.
+    const covered = [{ start, end }];
+    // A fix several findings offer alike (a loop's exchange removal on each of its repeats) covers what each of them points at.
+    const sharing = messages.filter((o) => o !== m && o.fixes.some((f) => f.edits.some((e) => e.start === edit.start && e.end === edit.end && e.text === edit.text)));
+    for (const o of sharing) {
+      const label = turnLabels.find((l) => l.start === o.start.offset);
+      let os = label ? label.start - (label.turn.position.start.column - 1) : o.start.offset!;
+      let oe = label ? Math.max(label.turn.position.end.offset!, label.end) : o.end.offset!;
+      while (os > 0 && isBlank(text[os - 1])) os--;
+      while (oe < text.length && isBlank(text[oe])) oe++;
+      covered.push({ start: os, end: oe });
+    }
+    for (const r of m.related) {
+      const label = turnLabels.find((l) => l.start === r.start.offset);
+      let rs = label ? label.start - (label.turn.position.start.column - 1) : r.start.offset!;
+      let re = label ? Math.max(label.turn.position.end.offset!, label.end) : r.end.offset!;
+      while (rs > 0 && isBlank(text[rs - 1])) rs--;
+      while (re < text.length && isBlank(text[re])) re++;
+      covered.push({ start: rs, end: re });
+    }
+    covered.sort((a, b) => a.start - b.start);
+    const merged: Array<{ start: number; end: number }> = [];
+    for (const c of covered) {
+      const last = merged[merged.length - 1];
+      if (last && c.start <= last.end) last.end = Math.max(last.end, c.end);
+      else merged.push({ ...c });
+    }
+    const within = merged.find((c) => edit.start >= c.start && edit.end <= c.end);
+    if (within) {
+      start = within.start;
+      end = within.end;
+    }
     check('engine', edit.start >= start && edit.end <= end, `the ${m.ruleId} fix edits ${JSON.stringify(text.slice(edit.start, edit.end).slice(0, 100))} (${edit.start}–${edit.end}), outside what its finding covers (${JSON.stringify(text.slice(m.start.offset!, m.end.offset!).slice(0, 100))})`);
     for (const label of turnLabels) {
       const touches = edit.start < label.end && label.start < edit.end;
