@@ -12,6 +12,9 @@ import type { AgreementReport } from '../../../server/src/core/agreement.ts';
 import type { TermReport } from '../../../server/src/core/report.ts';
 import type { TranscriptApi } from '../../../client/src/extension.ts';
 
+/** A diagnostic's rule id: its code, or the code's value where the code links to the rule's page. */
+const codeOf = (d: vscode.Diagnostic): string => (typeof d.code === 'object' && d.code !== null ? String(d.code.value) : String(d.code));
+
 const LANGUAGE_ID = 'therapy-transcript';
 
 function sampleUri(name: string): vscode.Uri {
@@ -95,14 +98,17 @@ suite('Therapy transcripts in VS Code', () => {
 
   test('diagnostics appear for the seed: loops, refusals, the old hotline', async () => {
     const editor = await open('seed-session.transcript');
-    const diagnostics = await diagnosticsFor(editor.document.uri, (d) => d.some((x) => x.code === 'repeated-turn'));
-    const codes = new Set(diagnostics.map((d) => String(d.code)));
+    const diagnostics = await diagnosticsFor(editor.document.uri, (d) => d.some((x) => codeOf(x) === 'repeated-turn'));
+    const codes = new Set(diagnostics.map((d) => codeOf(d)));
     for (const code of ['repeated-turn', 'unanswered-question', 'canned-refusal', 'outdated-crisis-line', 'mojibake', 'truncated-turn']) {
       assert.ok(codes.has(code), `missing ${code}`);
     }
     assert.ok(diagnostics.every((d) => d.source === 'transcript-lint'));
+    // The code links to the rule's packaged page.
+    const linked = diagnostics.find((d) => codeOf(d) === 'repeated-turn')!.code as { target: vscode.Uri };
+    assert.match(linked.target.toString(), /docs\/rules\/repeated-turn\.md$/);
     // Show a looping stretch and the Problems panel, for the README screenshot.
-    const loop = diagnostics.find((d) => d.code === 'canned-refusal')!.range;
+    const loop = diagnostics.find((d) => codeOf(d) === 'canned-refusal')!.range;
     const lineStart = new vscode.Position(Math.max(0, loop.start.line - 2), 0);
     editor.revealRange(new vscode.Range(lineStart, lineStart), vscode.TextEditorRevealType.AtTop);
     editor.selection = new vscode.Selection(lineStart, lineStart);
@@ -113,8 +119,8 @@ suite('Therapy transcripts in VS Code', () => {
 
   test('a quick fix repairs the mojibake', async () => {
     const editor = await open('seed-session.transcript');
-    const diagnostics = await diagnosticsFor(editor.document.uri, (d) => d.some((x) => x.code === 'mojibake'));
-    const mojibake = diagnostics.find((d) => d.code === 'mojibake')!;
+    const diagnostics = await diagnosticsFor(editor.document.uri, (d) => d.some((x) => codeOf(x) === 'mojibake'));
+    const mojibake = diagnostics.find((d) => codeOf(d) === 'mojibake')!;
     const actions = await vscode.commands.executeCommand<vscode.CodeAction[]>('vscode.executeCodeActionProvider', editor.document.uri, mojibake.range, vscode.CodeActionKind.QuickFix.value);
     const repair = actions.find((a) => a.title.startsWith('Repair'));
     assert.ok(repair?.edit, 'a repair action with an edit');
@@ -398,9 +404,9 @@ suite('Therapy transcripts in VS Code', () => {
     const uri = sampleUri('never-opened.transcript');
     await vscode.workspace.fs.writeFile(uri, new TextEncoder().encode('Therapist: Call 1-800-273-8255 tonight.\nClient: Okay.\n'));
     await vscode.commands.executeCommand('therapyTranscript.lintWorkspace');
-    const diagnostics = await diagnosticsFor(uri, (d) => d.some((x) => x.code === 'outdated-crisis-line'));
+    const diagnostics = await diagnosticsFor(uri, (d) => d.some((x) => codeOf(x) === 'outdated-crisis-line'));
     assert.ok(vscode.workspace.textDocuments.every((d) => d.uri.toString() !== uri.toString()), 'the file is not open');
-    assert.equal(diagnostics.filter((d) => d.code === 'outdated-crisis-line').length, 1);
+    assert.equal(diagnostics.filter((d) => codeOf(d) === 'outdated-crisis-line').length, 1);
   });
 
   test('a file with more problems than VS Code shows: at most 1,000, and a line per rule says what was left out', async () => {
@@ -411,8 +417,8 @@ suite('Therapy transcripts in VS Code', () => {
     const diagnostics = await diagnosticsFor(document.uri, (d) => d.some((x) => /not listed/.test(x.message)));
     assert.ok(diagnostics.length <= 1000, String(diagnostics.length));
     assert.ok(diagnostics.every((d) => !/Not showing/.test(d.message)), 'VS Code cut nothing itself');
-    assert.equal(diagnostics.filter((d) => d.code === 'unknown-speaker').length, 600);
-    const left = diagnostics.filter((d) => /not listed/.test(d.message)).map((d) => String(d.code)).sort();
+    assert.equal(diagnostics.filter((d) => codeOf(d) === 'unknown-speaker').length, 600);
+    const left = diagnostics.filter((d) => /not listed/.test(d.message)).map((d) => codeOf(d)).sort();
     assert.deepEqual(left, ['consecutive-turns', 'empty-turn', 'outdated-crisis-line']);
     await vscode.commands.executeCommand('workbench.action.revertAndCloseActiveEditor');
   });
@@ -420,14 +426,14 @@ suite('Therapy transcripts in VS Code', () => {
   test('an edit to .transcriptrc.json applies at once (the server registered a file watcher with VS Code)', async () => {
     const editor = await open('seed-session.transcript');
     const uri = editor.document.uri;
-    await diagnosticsFor(uri, (d) => d.some((x) => x.code === 'mojibake'));
+    await diagnosticsFor(uri, (d) => d.some((x) => codeOf(x) === 'mojibake'));
     const rc = sampleUri('.transcriptrc.json');
     const original = await vscode.workspace.fs.readFile(rc);
     const config = JSON.parse(new TextDecoder().decode(original)) as Record<string, unknown>;
     await vscode.workspace.fs.writeFile(rc, new TextEncoder().encode(JSON.stringify({ ...config, rules: { mojibake: 'off' } })));
-    const without = await diagnosticsFor(uri, (d) => d.length > 0 && !d.some((x) => x.code === 'mojibake'));
-    assert.ok(without.some((d) => d.code === 'repeated-turn'));
+    const without = await diagnosticsFor(uri, (d) => d.length > 0 && !d.some((x) => codeOf(x) === 'mojibake'));
+    assert.ok(without.some((d) => codeOf(d) === 'repeated-turn'));
     await vscode.workspace.fs.writeFile(rc, original);
-    await diagnosticsFor(uri, (d) => d.some((x) => x.code === 'mojibake'));
+    await diagnosticsFor(uri, (d) => d.some((x) => codeOf(x) === 'mojibake'));
   });
 });
