@@ -19,21 +19,15 @@
  */
 import type { TextEdit } from '../core/fixes.ts';
 import type { ChatRole } from '../core/config.ts';
+import { INSTRUCTION_ROLES, LABEL_OF_ROLE } from '../core/exchange/chat.ts';
 import { elements, member, members, rewriteElements, splice, type Replacement } from './record.ts';
 import { lastAtOrBefore } from '../core/search.ts';
 
 export class InputError extends Error {}
 
-const LABELS: Record<string, string> = {
-  assistant: 'Therapist',
-  therapist: 'Therapist',
-  counselor: 'Therapist',
-  counsellor: 'Therapist',
-  user: 'Patient',
-  patient: 'Patient',
-  client: 'Client',
-};
-const SKIPPED = new Set(['system', 'developer']);
+/** The built-in chat roles and the labels they become, and the roles left out: one table, the exchange format's. */
+const LABELS = LABEL_OF_ROLE;
+const SKIPPED = INSTRUCTION_ROLES;
 
 /** One rendered message: where its turn and its content are in the transcript. */
 export interface Part {

@@ -32,7 +32,7 @@ export type RoleMap = Record<Role, string>;
 export const DEFAULT_ROLES: RoleMap = { therapist: 'assistant', patient: 'user', other: 'user' };
 
 /** Chat roles read as a speaker when a record names none (as `--jsonl` reads chat records). */
-const LABEL_OF_ROLE: Record<string, string> = {
+export const LABEL_OF_ROLE: Readonly<Record<string, string>> = {
   assistant: 'Therapist',
   therapist: 'Therapist',
   counselor: 'Therapist',
@@ -41,7 +41,7 @@ const LABEL_OF_ROLE: Record<string, string> = {
   patient: 'Patient',
   client: 'Client',
 };
-const INSTRUCTION_ROLES = new Set(['system', 'developer']);
+export const INSTRUCTION_ROLES: ReadonlySet<string> = new Set(['system', 'developer']);
 
 export const RECORD_COMMENT = 'record:';
 
