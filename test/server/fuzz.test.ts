@@ -47,6 +47,11 @@ test('fuzz (4): the input families that were quadratic grow linearly, and a few 
     { unit: '<|endoftext|> ', layout: 'line' },
     { unit: 'call 1-800-273-8255 ', layout: 'line' },
     { unit: 'a', layout: 'cr-turns' },
+    // A header of thousands of artifacts (each removal read its whole line), and a paragraph of quotes
+    // and colons on many lines (each clause looked through every quote and line).
+    { unit: '<|endoftext|> ', layout: 'header' },
+    { unit: '[End of conversation] ', layout: 'header' },
+    { unit: "?\nT'']?:", layout: 'line' },
   ];
   for (const family of known) checkFamily(family, { base: 16_000, fix: true });
   fc.assert(

@@ -26,8 +26,9 @@
  *   brief overview of how they work:" has none of the signs.
  * Nothing inside quoted speech counts.
  */
+import { lastAtOrBefore } from '../search.ts';
 import { clausesOf, isShouting, linesOf, type Line, type Span } from './lines.ts';
-import { inside, quotedSpans } from './quotes.ts';
+import { blankQuotes, inside, quotedSpans } from './quotes.ts';
 import { DisjointSpans } from './sentence.ts';
 
 export type ArtifactKind = 'preamble' | 'meta' | 'heading' | 'end-marker' | 'special-token' | 'placeholder' | 'stray-marker' | 'fragment';
@@ -425,18 +426,18 @@ export function metaScore(value: string, at: { first: boolean; last: boolean; ow
 
 /** A span's text with its quoted parts blanked out: what a speaker quotes is not what they say. */
 function masked(text: string, span: Span, quotes: readonly Span[]): string {
-  let value = text.slice(span.start, span.end);
-  for (const q of quotes) {
-    const s = Math.max(q.start, span.start);
-    const e = Math.min(q.end, span.end);
-    if (s < e) value = value.slice(0, s - span.start) + ' '.repeat(e - s) + value.slice(e - span.start);
-  }
-  return value;
+  return blankQuotes(text, quotes, span.start, span.end);
 }
 
 const META_THRESHOLD = 3;
 /** Score of a clause certain enough for a safe fix. */
 const CERTAIN = 5;
+
+/** Is `[start, end)` a whole line of `lines` (sorted)? */
+function ownLineAt(lines: readonly Line[], start: number, end: number): boolean {
+  const i = lastAtOrBefore(lines.length, (k) => lines[k]!.start, start);
+  return i >= 0 && lines[i]!.start === start && lines[i]!.end === end;
+}
 
 function preambles(text: string, textIndex: number, textCount: number, lines: Line[], quotes: Span[], found: ArtifactMatch[]): void {
   const clauses: ClauseAt[] = [];
@@ -468,7 +469,7 @@ function preambles(text: string, textIndex: number, textCount: number, lines: Li
     // "Note:" belongs with what it notes.
     const next = clauses[i + 1];
     if (next && (NOTE.test(c.value.trim()) || RUBRIC.test(c.value.replace(/\*\*|__/g, "").trim())) && /:(?:\*\*|__)?$/.test(c.value.trim())) {
-      c = { span: { start: c.span.start, end: next.span.end }, value: text.slice(c.span.start, next.span.end), first: c.first, last: next.last, ownLine: Boolean(lines.find((l) => l.start === c.span.start && l.end === next.span.end)) };
+      c = { span: { start: c.span.start, end: next.span.end }, value: text.slice(c.span.start, next.span.end), first: c.first, last: next.last, ownLine: ownLineAt(lines, c.span.start, next.span.end) };
       i++;
     }
     // "Coach said: 'leave it on the field.'": a colon before a quotation introduces someone's words, not the text.

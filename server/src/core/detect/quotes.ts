@@ -4,6 +4,7 @@
  * detectors skip it.
  */
 import type { Span } from './lines.ts';
+import { lastAtOrBefore } from '../search.ts';
 
 const OPENERS: Record<string, string> = { '"': '"', '\u201c': '\u201d', '\u2018': '\u2019', "'": "'", '\u00ab': '\u00bb' };
 
@@ -32,8 +33,27 @@ export function quotedSpans(text: string): Span[] {
   return spans;
 }
 
-/** Does `[start, end)` lie inside one of `spans`? */
+/** Does `[start, end)` lie inside one of `spans` (sorted and disjoint, as `quotedSpans` gives them)? */
 export function inside(spans: readonly Span[], start: number, end = start + 1): boolean {
-  for (const s of spans) if (start >= s.start && end <= s.end) return true;
-  return false;
+  const i = lastAtOrBefore(spans.length, (k) => spans[k]!.start, start);
+  return i >= 0 && end <= spans[i]!.end;
+}
+
+/**
+ * `text[start, end)` with every quoted span (sorted and disjoint) blanked to spaces, so what a speaker
+ * quotes reads as nothing and offsets stay. One pass over the spans that meet the range.
+ */
+export function blankQuotes(text: string, spans: readonly Span[], start = 0, end = text.length): string {
+  let i = lastAtOrBefore(spans.length, (k) => spans[k]!.start, start);
+  if (i < 0 || spans[i]!.end <= start) i++;
+  let out = '';
+  let cursor = start;
+  for (; i < spans.length && spans[i]!.start < end; i++) {
+    const s = Math.max(spans[i]!.start, start);
+    const e = Math.min(spans[i]!.end, end);
+    if (s >= e) continue;
+    out += text.slice(cursor, s) + ' '.repeat(e - s);
+    cursor = e;
+  }
+  return out + text.slice(cursor, end);
 }

@@ -27,7 +27,7 @@ import { sentences } from '../question.ts';
 import type { Span } from './lines.ts';
 import { DisjointSpans } from './sentence.ts';
 import { lastAtOrBefore } from '../search.ts';
-import { quotedSpans } from './quotes.ts';
+import { blankQuotes, quotedSpans } from './quotes.ts';
 
 export interface RefusalMatch extends Span {
   /** The sentence, for messages. */
@@ -86,8 +86,7 @@ const GATE =
 export function refusalScore(raw: string, next: string | undefined): number {
   if (!GATE.test(raw)) return 0;
   // Quoted speech is someone else's: "…decide, "This is something that's not right for me?""
-  let sentence = raw;
-  for (const q of quotedSpans(raw)) sentence = sentence.slice(0, q.start) + ' '.repeat(q.end - q.start) + sentence.slice(q.end);
+  const sentence = blankQuotes(raw, quotedSpans(raw));
   const refuse = REFUSE.exec(sentence);
   if (!refuse || THERAPEUTIC.test(sentence)) return 0;
   const lower = sentence.toLowerCase().replace(/’/g, "'");

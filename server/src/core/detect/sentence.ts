@@ -53,15 +53,18 @@ export function removalSpan(text: string, span: Span): Span {
  * one side go too (see `removalSpan`).
  */
 export function removalRange(text: string, span: Span): Span {
-  let lineStart = span.start;
-  while (lineStart > 0 && text[lineStart - 1] !== '\n' && text[lineStart - 1] !== '\r') lineStart--;
+  const isBreak = (c: string | undefined) => c === '\n' || c === '\r';
+  const isSpace = (c: string | undefined) => c === ' ' || c === '\t' || (c !== undefined && !isBreak(c) && /\s/.test(c));
+  // What the line holds after the span: only whitespace? (The scan stops at the first word: a line of
+  // thousands of matches stays linear.)
   let lineEnd = span.end;
-  while (lineEnd < text.length && text[lineEnd] !== '\n' && text[lineEnd] !== '\r') lineEnd++;
-  const before = text.slice(lineStart, span.start);
-  const after = text.slice(span.end, lineEnd);
+  while (lineEnd < text.length && isSpace(text[lineEnd])) lineEnd++;
+  const blankAfterSpan = lineEnd >= text.length || isBreak(text[lineEnd]);
   const breakLength = (at: number) => (text[at] === '\r' && text[at + 1] === '\n' ? 2 : text[at] === '\n' || text[at] === '\r' ? 1 : 0);
-  if (/^\s*$/.test(after)) {
-    if (/^\s*$/.test(before)) {
+  if (blankAfterSpan) {
+    let lineStart = span.start;
+    while (lineStart > 0 && isSpace(text[lineStart - 1])) lineStart--;
+    if (lineStart === 0 || isBreak(text[lineStart - 1])) {
       // A whole line.
       let end = lineEnd + breakLength(lineEnd);
       const blankBefore = lineStart > 0 && /(?:\r?\n|\r)[ \t]*(?:\r?\n|\r)$/.test(text.slice(Math.max(0, lineStart - 4), lineStart));
@@ -70,14 +73,32 @@ export function removalRange(text: string, span: Span): Span {
       else if (blankBefore && end >= text.length) return { start: lineStart - (lineStart >= 2 && text[lineStart - 2] === '\r' ? 2 : 1), end: lineEnd };
       return { start: lineStart, end };
     }
-    // The end of a line that starts with a label: join the next line to it.
-    if (/^[ \t]*(?:\*\*)?[^\s:][^:\n]{0,60}:(?:\*\*)?[ \t]*$/.test(before) && breakLength(lineEnd) > 0) {
+    // The end of a line that starts with a label: join the next line to it. (A label is short: what
+    // comes before the span is read back to its line's start only when that is near.)
+    let labelEnd = span.start;
+    while (labelEnd > 0 && (text[labelEnd - 1] === ' ' || text[labelEnd - 1] === '\t')) labelEnd--;
+    if (breakLength(lineEnd) > 0 && endsLabel(text, labelEnd)) {
       let end = lineEnd + breakLength(lineEnd);
       while (end < text.length && (text[end] === ' ' || text[end] === '\t')) end++;
       if (breakLength(end) === 0 && end < text.length) return { start: span.start, end };
     }
   }
   return removalSpan(text, span);
+}
+
+/** Does the line up to `at` (after its trailing blanks are skipped) read as a label, `**Name:**`? */
+function endsLabel(text: string, at: number): boolean {
+  let lineStart = at;
+  const limit = Math.max(0, at - 80);
+  while (lineStart > limit && !(text[lineStart - 1] === '\n' || text[lineStart - 1] === '\r')) lineStart--;
+  if (lineStart > 0 && text[lineStart - 1] !== '\n' && text[lineStart - 1] !== '\r') {
+    // Further back than a label reaches: a label only when what lies beyond is indentation.
+    let i = lineStart;
+    while (i > 0 && (text[i - 1] === ' ' || text[i - 1] === '\t')) i--;
+    if (i > 0 && text[i - 1] !== '\n' && text[i - 1] !== '\r') return false;
+    lineStart = i;
+  }
+  return /^[ \t]*(?:\*\*)?[^\s:][^:\n]{0,60}:(?:\*\*)?$/.test(text.slice(lineStart, at));
 }
 
 /**

@@ -97,6 +97,8 @@ export default defineRule({
     if (labels.length > 0) artifacts = artifacts.filter((a) => !labels.some((l) => l.textIndex === a.textIndex && a.start < l.end && l.start < a.end));
     if (artifacts.length === 0) return;
     const nothingLeft = leavesNothing(turn, artifacts);
+    // Once per turn, not per artifact: a line of thousands of tokens stays linear.
+    const allCertain = nothingLeft && artifacts.every((a) => a.certain);
     for (const artifact of artifacts) {
       const text = turn.texts[artifact.textIndex]!;
       const base = text.position.start.offset!;
@@ -105,7 +107,7 @@ export default defineRule({
       const quoted = excerptOf(text.value.slice(artifact.start, artifact.end));
       const fixes: Fix[] = [
         nothingLeft
-          ? { title: 'Remove the turn (it holds only the artifact)', edits: [{ ...session.turnRemovalRange(turn.index), text: '' }], safe: artifacts.every((a) => a.certain), preferred: true }
+          ? { title: 'Remove the turn (it holds only the artifact)', edits: [{ ...session.turnRemovalRange(turn.index), text: '' }], safe: allCertain, preferred: true }
           : { title: 'Remove the artifact', edits: [{ ...removalRange(session.text, { start, end }), text: '' }], safe: artifact.certain, preferred: true },
       ];
       report({
