@@ -247,22 +247,22 @@ function checkReportedFixes(text: string, messages: readonly LintMessage[], spea
     // related place at a turn's label is that turn.
     const covered = [{ start, end }];
     // A fix several findings offer alike (a loop's exchange removal on each of its repeats) covers what each of them points at.
+    // A place at a turn's label is that turn, with the blanks around it.
+    const place = (at: { start: { offset?: number }; end: { offset?: number } }) => {
+      const label = turnLabels.find((l) => l.start === at.start.offset);
+      let ps = label ? label.start - (label.turn.position.start.column - 1) : at.start.offset!;
+      let pe = label ? Math.max(label.turn.position.end.offset!, label.end) : at.end.offset!;
+      while (ps > 0 && isBlank(text[ps - 1])) ps--;
+      while (pe < text.length && isBlank(text[pe])) pe++;
+      return { start: ps, end: pe };
+    };
+    for (const r of m.related) covered.push(place(r));
+    // A fix several findings offer alike (a loop's exchange removal on each of its repeats) covers what each of
+    // them points at: its place and its related places.
     const sharing = messages.filter((o) => o !== m && o.fixes.some((f) => f.edits.some((e) => e.start === edit.start && e.end === edit.end && e.text === edit.text)));
     for (const o of sharing) {
-      const label = turnLabels.find((l) => l.start === o.start.offset);
-      let os = label ? label.start - (label.turn.position.start.column - 1) : o.start.offset!;
-      let oe = label ? Math.max(label.turn.position.end.offset!, label.end) : o.end.offset!;
-      while (os > 0 && isBlank(text[os - 1])) os--;
-      while (oe < text.length && isBlank(text[oe])) oe++;
-      covered.push({ start: os, end: oe });
-    }
-    for (const r of m.related) {
-      const label = turnLabels.find((l) => l.start === r.start.offset);
-      let rs = label ? label.start - (label.turn.position.start.column - 1) : r.start.offset!;
-      let re = label ? Math.max(label.turn.position.end.offset!, label.end) : r.end.offset!;
-      while (rs > 0 && isBlank(text[rs - 1])) rs--;
-      while (re < text.length && isBlank(text[re])) re++;
-      covered.push({ start: rs, end: re });
+      covered.push(place(o));
+      for (const r of o.related) covered.push(place(r));
     }
     covered.sort((a, b) => a.start - b.start);
     const merged: Array<{ start: number; end: number }> = [];

@@ -188,7 +188,15 @@ export default defineRule<RepeatOptions>({
     }
     if (loops.size === 0) return;
     // What removing the loops takes out: whole exchanges, keeping the session alternating.
-    const removable = removableLoopTurns(session, [...loops.values()].flat().map((r) => r.turn));
+    // (A repeat its turn silences with `[ignore:repeated-turn]` is reported by no one: no fix takes it out.)
+    const silenced = (index: number) => turns[index]!.tags.some((t) => t.namespace === 'ignore' && (t.id === 'repeated-turn' || t.id === 'all'));
+    const removable = removableLoopTurns(
+      session,
+      [...loops.values()]
+        .flat()
+        .map((r) => r.turn)
+        .filter((t) => !silenced(t)),
+    );
     for (const [first, loop] of loops) {
       if (++step % 2048 === 0) yield;
       const head = loop[0]!;
@@ -207,8 +215,10 @@ export default defineRule<RepeatOptions>({
       if (removed.length > 0) {
         const edits = removed.map((range) => ({ ...turnsRemovalRange(session, range.from, range.to), text: '' }));
         const count = removed.reduce((n, range) => n + range.to - range.from + 1, 0);
+        // "Its N repeated turns" only when exactly the loop's own repeats go; else the exchanges around them do.
+        const ownOnly = count === loop.length && loop.every((r) => removed.some((range) => r.turn >= range.from && r.turn <= range.to));
         fixes.push({
-          title: count === loop.length ? `Remove the loop: ${count === 1 ? 'the repeat' : `its ${count} repeated turns`} (keep line ${firstLine})` : `Remove the loop: ${count} repeated turns, in whole exchanges (keep line ${firstLine})`,
+          title: ownOnly ? `Remove the loop: ${count === 1 ? 'the repeat' : `its ${count} repeated turns`} (keep line ${firstLine})` : `Remove the loop: ${count} repeated turns, in whole exchanges (keep line ${firstLine})`,
           edits,
           safe: true,
           preferred: true,
