@@ -2,12 +2,6 @@
  * The fuzz properties (test/fuzz, `npm run fuzz`) with a fixed seed and a
  * few thousand cases in all, as part of the unit tests. A longer run with
  * `npm run fuzz -- --seconds 3600`.
- *
- * The fix engine's part of property 3 (nothing changed outside the reported
- * findings' fixes) is a `todo` until the fix engine applies only the reported
- * findings' fixes and the empty-turn and crisis-line fixes stay inside what
- * their findings cover (the lead's work on main): it runs, and its failures
- * are listed, without failing the suite.
  */
 import { test } from 'node:test';
 import fc from 'fast-check';
@@ -33,11 +27,7 @@ test('fuzz (2): transcript-lint, --jsonl and the server report the same findings
 
 test('fuzz (3): --fix and --jsonl --fix keep the BOM, line endings, record fields and messages, and agree (1,500 cases)', () => run('fix-output', 1500));
 
-test(
-  'fuzz (3): --fix changes nothing outside the fixes of the reported findings, and a second run stays within the first report (300 cases)',
-  { todo: 'the fix engine now applies only reported fixes, and every failure the fuzz runs found is a regression case (fuzz-repros.test.ts); this property stays a todo here until a 300-case run on a quiet machine is clean (npm run fuzz -- --property fix-engine)' },
-  () => run('fix-engine', 300),
-);
+test('fuzz (3): --fix changes nothing outside the fixes of the reported findings, and a second run stays within the first report (300 cases)', () => run('fix-engine', 300));
 
 test('fuzz (4): the input families that were quadratic grow linearly, and a few random ones (analysis and --fix)', () => {
   const known: Family[] = [
