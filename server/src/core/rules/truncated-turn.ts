@@ -42,19 +42,33 @@ interface Habit {
   closed: number;
   /** Characters of the speaker's longest turns: a chat or a generator that caps messages leaves several at the cap. */
   lengths: number[];
+  /** The length the speaker's messages stop at (null: none), once asked. */
+  cap?: number | null;
 }
 
 /** The characters of a turn's text. */
-const lengthOf = (turn: SessionTurn) => turn.texts.reduce((n, t) => n + t.value.trim().length, 0);
+const lengthOf = (turn: SessionTurn) => turn.features.get('trimmed-length', trimmedLength);
+/** (Hoisted: the memo is read for every turn on every analysis.) */
+const trimmedLength = (text: string) => text.split(/\n[ \t]*\n/).reduce((n, t) => n + t.trim().length, 0);
 
 /**
  * The length this speaker's turns stop at, when they do: three turns or more (this one among them) within 3% of
  * the longest, of 120 characters or more — a message limit, as chat platforms and generation caps leave.
  */
 function capOf(habit: Habit): number | undefined {
-  const longest = Math.max(0, ...habit.lengths);
+  // Once per speaker and analysis: every open turn of the speaker asks.
+  if (habit.cap === undefined) habit.cap = lengthCap(habit.lengths) ?? null;
+  return habit.cap ?? undefined;
+}
+
+function lengthCap(lengths: readonly number[]): number | undefined {
+  // (A loop, not Math.max(...lengths): a speaker may have more turns than a call has arguments.)
+  let longest = 0;
+  for (const n of lengths) if (n > longest) longest = n;
   if (longest < 120) return undefined;
-  return habit.lengths.filter((n) => n >= 0.97 * longest).length >= 3 ? longest : undefined;
+  let near = 0;
+  for (const n of lengths) if (n >= 0.97 * longest) near++;
+  return near >= 3 ? longest : undefined;
 }
 
 export default defineRule<TruncatedOptions>({
