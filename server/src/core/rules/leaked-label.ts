@@ -117,7 +117,7 @@ export default defineRule({
     for (const turn of turns) {
       const first = turn.texts[0];
       if (!first || turnLabels(session, turn).some((m) => m.where === 'start')) continue;
-      const lead = turn.features.get('lead-label', () => leadLabel(first.value) ?? null);
+      const lead = turn.texts.length === 1 ? turn.features.get('lead-label', leadOfText) : turn.features.get('lead-label', () => leadLabel(first.value) ?? null);
       if (!lead) continue;
       const key = `${turn.speakerKey}\u0000${lead.label.toLowerCase()}`;
       const list = leads.get(key);
@@ -128,7 +128,7 @@ export default defineRule({
       // Two turns with the same label and different words (a loop's copies are one turn said again).
       if (list.length < 2 || new Set(list.map((t) => t.features.exactKey)).size < 2) continue;
       for (const turn of list) {
-        const lead = turn.features.get('lead-label', () => null as ReturnType<typeof leadLabel> | null)!;
+        const lead = turn.features.recall<NonNullable<ReturnType<typeof leadLabel>>>('lead-label')!;
         const base = turn.texts[0]!.position.start.offset!;
         report({
           reason: `"${lead.label}:" opens ${list.length} of this speaker's turns: a persona label the generator wrote into the text.`,
@@ -165,6 +165,9 @@ export default defineRule({
     }
   },
 });
+
+/** The label a turn of one text opens with (hoisted: read for every turn on every analysis). */
+const leadOfText = (text: string) => leadLabel(text) ?? null;
 
 /** Remove a label and the spaces after it; a label alone on its line goes with the line break. */
 function removeLabel(text: string, start: number, end: number): TextEdit {
