@@ -84,6 +84,8 @@ export class AnalysisStore {
   private readonly dirty = new Map<string, DirtyRange | null>();
   /** Edits seen per document (to know whether any came during a full parse). */
   private readonly edits = new Map<string, number>();
+  /** The speaker table of each settings object (see `job`). */
+  private readonly speakerTables = new WeakMap<object, SpeakerTable>();
   /** Turns of a document's base still to be moved after an edit (see `reparseInSteps`). */
   private readonly moving = new Map<string, Generator<void, void>>();
 
@@ -204,7 +206,9 @@ export class AnalysisStore {
     const settings = this.resolver.forFile(filePathOf(uri));
     let cache = this.caches.get(uri);
     if (!cache) this.caches.set(uri, (cache = new FeatureCache()));
-    const speakers = new SpeakerTable(settings.config.speakers);
+    // One speaker table per settings: the detectors memoise per turn against it (by identity).
+    let speakers = this.speakerTables.get(settings);
+    if (!speakers) this.speakerTables.set(settings, (speakers = new SpeakerTable(settings.config.speakers)));
     // Reparse only around the edits when the base was parsed with the same settings.
     const base = this.bases.get(uri);
     const dirty = this.dirty.get(uri);
