@@ -116,7 +116,7 @@ export default defineRule({
     const leads = new Map<string, SessionTurn[]>();
     for (const turn of turns) {
       const first = turn.texts[0];
-      if (!first || turnLabels(session, turn).some((m) => m.where === 'start')) continue;
+      if (!first || turnLabels(session, turn).some(atStart)) continue;
       const lead = turn.texts.length === 1 ? turn.features.get('lead-label', leadOfText) : turn.features.get('lead-label', () => leadLabel(first.value) ?? null);
       if (!lead) continue;
       const key = `${turn.speakerKey}\u0000${lead.label.toLowerCase()}`;
@@ -165,6 +165,8 @@ export default defineRule({
     }
   },
 });
+
+const atStart = (m: Match) => m.where === 'start';
 
 /** The label a turn of one text opens with (hoisted: read for every turn on every analysis). */
 const leadOfText = (text: string) => leadLabel(text) ?? null;

@@ -36,6 +36,27 @@ function countInterruptions(text: string): number {
   return (text.match(/\p{L}(?:-(?=\s|$)|--)/gu) ?? []).length;
 }
 
+/** What one turn adds to its speaker's habits, read from its text once (every analysis reads every turn's). */
+interface HabitPart {
+  /** The turn has the few words a habit counts. */
+  counted: boolean;
+  closed: boolean;
+  length: number;
+  interruptions: number;
+}
+
+function habitPart(turn: SessionTurn): HabitPart {
+  const slots = turn.features.slots as { habitPart?: HabitPart };
+  if (slots.habitPart) return slots.habitPart;
+  const ending = turnEnding(turn);
+  return (slots.habitPart = {
+    counted: ending.words >= 4,
+    closed: ending.kind === 'closed' || ending.kind === 'dash',
+    length: lengthOf(turn),
+    interruptions: turn.features.get('interruptions', countInterruptions),
+  });
+}
+
 /** Turns of a speaker that close: how many of their turns with a few words end closed. */
 interface Habit {
   turns: number;
@@ -124,14 +145,14 @@ export default defineRule<TruncatedOptions>({
     let dashes = 0;
     for (const turn of session.turns) {
       if (turn.texts.length === 0) continue;
-      const ending = turnEnding(turn);
-      if (dashes < 2) dashes += turn.features.get('interruptions', countInterruptions);
-      if (ending.words < 4) continue;
+      const part = habitPart(turn);
+      if (dashes < 2) dashes += part.interruptions;
+      if (!part.counted) continue;
       let habit = habits.get(turn.speakerKey);
       if (!habit) habits.set(turn.speakerKey, (habit = { turns: 0, closed: 0, lengths: [] }));
       habit.turns++;
-      habit.lengths.push(lengthOf(turn));
-      if (ending.kind === 'closed' || ending.kind === 'dash') habit.closed++;
+      habit.lengths.push(part.length);
+      if (part.closed) habit.closed++;
     }
     // Only turns that end open are candidates (kept per turn in an editor).
     const open = yield* keptTurnResults(session, 'open-endings', '', (turn) => {
