@@ -142,6 +142,15 @@ function isHeading(inner: string, marked: boolean): boolean {
   return new RegExp(String.raw`\s${NUMBER}\b|[:—–(]|^(?:the\s+)?${ROLE}`, 'i').test(inner) && words <= 8;
 }
 
+const PART_ANYWHERE = new RegExp(String.raw`\b${PART}\b`, 'i');
+
+/** Short, and no sentence: a title ("Step 4: Cognitive Restructuring"), not words said. */
+function isTitle(inner: string, maxWords: number): boolean {
+  if (!inner || !/\p{L}/u.test(inner)) return false;
+  if (inner.split(/\s+/).length > maxWords) return false;
+  return !/[.!?…,;]["'”’)]*$/.test(inner);
+}
+
 function headings(lines: Line[], found: ArtifactMatch[], atTurnStart: boolean): void {
   for (const line of lines) {
     const markdown = /^(#{1,6})\s*(.+?)\s*#*$/.exec(line.value);
@@ -151,6 +160,16 @@ function headings(lines: Line[], found: ArtifactMatch[], atTurnStart: boolean): 
     const inner = (markdown?.[2] ?? bold?.[1] ?? wrapped?.[1] ?? line.value).replace(/\*\*|__/g, '').trim();
     if (isHeading(inner, marked)) {
       found.push({ start: line.start, end: line.end, kind: 'heading', certain: marked || /\d/.test(inner) });
+      continue;
+    }
+    // Markup no one speaks: a Markdown heading line, or a line all in bold that names a part of a document
+    // ("**Follow-up Session (One Month Later)**"), whatever its words. Not certain: the fix is offered, not applied.
+    if (markdown && isTitle(inner, 12)) {
+      found.push({ start: line.start, end: line.end, kind: 'heading', certain: false });
+      continue;
+    }
+    if (bold && isTitle(inner, 8) && PART_ANYWHERE.test(inner)) {
+      found.push({ start: line.start, end: line.end, kind: 'heading', certain: false });
       continue;
     }
     // Inline before the text on the label line: "**Therapist's response:** I hear you", "Turn 3: I hear you".

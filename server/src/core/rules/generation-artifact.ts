@@ -81,6 +81,11 @@ export default defineRule({
         fixed: transcript('Therapist: What brings you in today?', "Patient: I've been anxious about my new job.", 'Therapist: That sounds stressful. What worries you most about it?'),
       },
       {
+        // Markup no one speaks, whatever its words: offered for removal, not removed by --fix.
+        text: transcript('Therapist: What brings you in today?', "Patient: I've been anxious about my new job.", '## Working Through the Worry', 'Therapist: What worries you most about it?'),
+        findings: ['a heading or turn number the generator wrote ("## Working Through the Worry")'],
+      },
+      {
         text: transcript("Therapist: Hi [Client's name], what brings you in today?", "Patient: I've been anxious about my new job.", '[END]'),
         findings: ['an unfilled placeholder ("[Client\'s name]")', 'an end-of-conversation marker ("[END]")'],
         fixed: transcript("Therapist: Hi [Client's name], what brings you in today?", "Patient: I've been anxious about my new job."),
