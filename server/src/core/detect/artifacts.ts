@@ -193,9 +193,15 @@ function trimEnd(value: string, end: number): number {
 // ---------------------------------------------------------------------------
 // A stray list number or bullet
 
-const MARKER = /^(?:\(?(\d)[.):\]]?|#(\d{1,2})|\(?[A-Za-z][.)]|\(?[ivxIVX]{1,4}[.)]|[-*•·–—▪◦‣⁃►>~+=]{1,3})$/;
-/** "1. It sounds like…" on the first line, no list after it: a list number the generator left. */
-const INLINE_MARKER = /^(?:(1)[.):]|#(1)|\((1)\))\s+(?=\p{Lu})/u;
+const MARKER = /^(?:\(?(\d)[.):\]]?|\(?(\d)\s*[-–—]|#(\d{1,2})|\(?[A-Za-z][.)]|\(?[ivxIVX]{1,4}[.)]|[-*•·–—▪◦‣⁃►>~+=]{1,3})$/;
+/**
+ * "1. It sounds like…", "3) Can you…", "- That's…" on the first line, no list after it: a list number or a
+ * bullet the generator left (a sentence follows it, capitalised). Not a hyphen: transcribers open speech
+ * that runs on from an interruption with one ("- I guess I'm wondering…").
+ */
+const INLINE_MARKER = /^(?:(\d{1,2})[.):]|#(\d{1,2})|\((\d{1,2})\)|([*•·▪◦‣⁃►+]))[ \t]+(?=\p{Lu})/u;
+/** A marker in bold or italics ("**1.**"): the marker inside. */
+const unmarked = (value: string) => value.replace(/^(\*\*|__|\*|_)(.+)\1$/, '$2').trim();
 
 function strayMarker(lines: Line[], laterLines: readonly string[], found: ArtifactMatch[]): void {
   const first = lines[0];
@@ -218,16 +224,16 @@ function strayMarker(lines: Line[], laterLines: readonly string[], found: Artifa
       const next = /^[ivx]+$/i.test(letter) && letter.length > 1 ? `${letter}I` : String.fromCharCode(letter.charCodeAt(letter.length - 1) + 1);
       return rest.some((l) => new RegExp(String.raw`^\(?(?:${next}|II|ii|b|B)[.)](?:\s|$)`).test(l));
     }
-    return rest.some((l) => l.startsWith(`${m} `) || l === m);
+    return rest.some((l) => l.startsWith(`${m} `) || l.startsWith(`${m}\t`) || l === m);
   };
-  const m = MARKER.exec(first.value);
+  const m = MARKER.exec(unmarked(first.value));
   if (m) {
-    if (rest.length === 0 || listGoesOn(m[1] ?? m[2], first.value)) return;
+    if (rest.length === 0 || listGoesOn(m[1] ?? m[2] ?? m[3], unmarked(first.value))) return;
     found.push({ start: first.start, end: first.end, kind: 'stray-marker', certain: true });
     return;
   }
   const inline = INLINE_MARKER.exec(first.value);
-  if (inline && !listGoesOn(inline[1] ?? inline[2] ?? inline[3], inline[0])) {
+  if (inline && !listGoesOn(inline[1] ?? inline[2] ?? inline[3], inline[4] ?? inline[0])) {
     found.push({ start: first.start, end: first.start + inline[0].trimEnd().length, kind: 'stray-marker', certain: true });
   }
 }
@@ -235,7 +241,7 @@ function strayMarker(lines: Line[], laterLines: readonly string[], found: Artifa
 /** A lone list number or bullet as the last line of a turn with other text: a list that never came. */
 function trailingMarker(lines: Line[], earlier: number, found: ArtifactMatch[]): void {
   const last = lines[lines.length - 1];
-  if (!last || (lines.length < 2 && earlier === 0) || !MARKER.exec(last.value)) return;
+  if (!last || (lines.length < 2 && earlier === 0) || !MARKER.exec(unmarked(last.value))) return;
   if (lines.slice(0, -1).some((l) => /^(?:[-*•·]|\d{1,2}[.)])\s/.test(l.value))) return;
   found.push({ start: last.start, end: last.end, kind: 'stray-marker', certain: true });
 }

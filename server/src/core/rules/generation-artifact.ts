@@ -5,7 +5,7 @@
  * meta-text ("(Note: this dialogue is fictional.)", "Let me know if you'd
  * like me to adjust the tone."), headings and turn numbers it wrote ("###
  * Session 2", "Turn 3:"), special tokens (`<|im_end|>`, `[INST]`), end
- * sentinels ("[END]"), a stray list number alone on a line, unfilled
+ * sentinels ("[END]"), a stray list number or bullet (alone on a line, or opening a turn with no list after it), unfilled
  * placeholders ("[Client's name]"). See `detect/artifacts.ts` for how each
  * is recognised.
  *
@@ -35,7 +35,7 @@ const DESCRIBE: Record<ArtifactKind, string> = {
   'end-marker': 'an end-of-conversation marker',
   'special-token': 'a model’s special token',
   placeholder: 'an unfilled placeholder',
-  'stray-marker': 'a stray list number or bullet alone on a line',
+  'stray-marker': 'a stray list number or bullet, with no list after it',
   fragment: 'a scrap of text glued on after a sentence',
 };
 
@@ -58,6 +58,10 @@ export default defineRule({
           'Patient: I\'ve been anxious about my new job. My manager said, "Let me know if you need anything."',
         ),
       },
+      {
+        // A hyphen that opens speech running on from an interruption, as transcribers write it.
+        text: transcript('Therapist: What brings you in today?', "Patient: I've been anxious about my new job.", "Therapist: - I'm wondering what worries you most about it."),
+      },
     ],
     notOk: [
       {
@@ -79,6 +83,11 @@ export default defineRule({
         ),
         findings: ['a note about the text'],
         fixed: transcript('Therapist: What brings you in today?', "Patient: I've been anxious about my new job.", 'Therapist: That sounds stressful. What worries you most about it?'),
+      },
+      {
+        text: transcript('Therapist: What brings you in today?', "Patient: I've been anxious about my new job.", 'Therapist: 2) What worries you most about it?'),
+        findings: ['a stray list number or bullet'],
+        fixed: transcript('Therapist: What brings you in today?', "Patient: I've been anxious about my new job.", 'Therapist: What worries you most about it?'),
       },
       {
         // Markup no one speaks, whatever its words: offered for removal, not removed by --fix.
