@@ -94,10 +94,17 @@ function isEndSentinel(raw: string, alone: boolean): boolean {
 const BRACKETED = /\[[^\[\]\n]{1,60}\]|\([^()\n]{1,60}\)|\*{1,3}[^*\n]{1,60}\*{1,3}|<[^<>\n]{1,40}>|-{2,}[^-\n]{1,40}-{2,}|={2,}[^=\n]{1,40}={2,}/g;
 
 function endSentinels(text: string, lines: Line[], found: ArtifactMatch[]): void {
-  if (!/end|fin|over|conclu|complete|finish|terminat/i.test(text)) return;
-  for (const line of lines) {
+  if (!/end|fin|over|conclu|complete|finish|terminat|stop|clos|wrap|done|eo[ft]/i.test(text)) return;
+  for (let i = 0; i < lines.length; i++) {
+    const line = lines[i]!;
     if (isEndSentinel(line.value, true)) {
       found.push({ start: line.start, end: line.end, kind: 'end-marker', certain: true });
+      continue;
+    }
+    // "---" then "End" on the next line, closing the text: the rule decorates the word.
+    const previous = lines[i - 1];
+    if (previous && i === lines.length - 1 && /^\s*(?:[-–—=*_~#]\s*){3,}$/.test(previous.value) && END_CORE.test(line.value.trim().replace(/[.!]$/, ''))) {
+      found.push({ start: previous.start, end: line.end, kind: 'end-marker', certain: true });
       continue;
     }
     BRACKETED.lastIndex = 0;
@@ -304,7 +311,16 @@ const DEIDENTIFIED = /^email\s+protected$|^(?:NAME|PHONE|EMAIL|DATE|ADDRESS|URL|
 const STAGE = /\b(?:laughs?|laughing|sighs?|sighing|shows?|showing|buzz(?:es|ing)?|rings?|ringing|nods?|nodding|smiles?|smiling|cries|crying|pauses?|pausing|points?|pointing|gestures?|looks?|looking|holds?|holding|reads?|reading|writes?|writing|hands?\s+over|takes?|leaves?|enters?|coughs?|shrugs?|whispers?|mumbles?|interrupts?|sits?|stands?|walks?|turns?|opens?|closes?|checks?|checking|tearful|silent|quietly|softly)\b/i;
 const PLACEHOLDER = /\[([^[\]\n]{1,40})\]|\{\{\s*([^{}\n]{1,30}?)\s*\}\}|\{([A-Za-z_][A-Za-z0-9_ ]{0,30})\}|<([A-Za-z_][A-Za-z0-9_ ]{0,30})>/g;
 
+/** A form's format mask left unfilled: "MM/DD/YYYY", "YYYY-MM-DD", "HH:MM", "(XXX) XXX-XXXX", "XXX-XXX-XXXX". */
+const FORMAT_MASK = /\b(?:(?:MM|DD)[/.-](?:DD|MM)[/.-](?:YYYY|YY)|YYYY[/.-]MM[/.-]DD|HH:MM(?::SS)?(?:\s?[AP]M)?|X{3}[-. ]X{3}[-. ]X{4})\b|\(X{3}\)\s?X{3}[-. ]X{4}\b/g;
+
 function placeholders(text: string, quotes: Span[], found: ArtifactMatch[]): void {
+  if (/MM|DD|YY|HH|XXX/.test(text)) {
+    FORMAT_MASK.lastIndex = 0;
+    for (let m = FORMAT_MASK.exec(text); m; m = FORMAT_MASK.exec(text)) {
+      if (!inside(quotes, m.index, m.index + m[0].length)) found.push({ start: m.index, end: m.index + m[0].length, kind: 'placeholder', certain: false });
+    }
+  }
   if (!/[[{<]/.test(text)) return;
   PLACEHOLDER.lastIndex = 0;
   for (let m = PLACEHOLDER.exec(text); m; m = PLACEHOLDER.exec(text)) {

@@ -90,6 +90,11 @@ export default defineRule({
         fixed: transcript('Therapist: What brings you in today?', "Patient: I've been anxious about my new job.", 'Therapist: What worries you most about it?'),
       },
       {
+        // A form's format mask is a placeholder too: offered for removal, not removed by --fix.
+        text: transcript('Therapist: Shall we meet again on DD/MM/YYYY at HH:MM?', 'Patient: Yes, that works for me.'),
+        findings: ['an unfilled placeholder ("DD/MM/YYYY")', 'an unfilled placeholder ("HH:MM")'],
+      },
+      {
         // Markup no one speaks, whatever its words: offered for removal, not removed by --fix.
         text: transcript('Therapist: What brings you in today?', "Patient: I've been anxious about my new job.", '## Working Through the Worry', 'Therapist: What worries you most about it?'),
         findings: ['a heading or turn number the generator wrote ("## Working Through the Worry")'],
