@@ -146,7 +146,8 @@ export default defineRule<RepeatOptions>({
         reason: `A passage of this ${whoOf(turn)} turn (${passage.words} words) is repeated ${copies.length === 1 ? 'once more' : `${copies.length} more times`} inside it: the generation looped.`,
         ...range(copies[0]!),
         turn: turn.index,
-        related: [{ ...range(first), message: 'The passage, first written here' }],
+        // Every copy the fix removes is named (the first one is the finding's place).
+        related: [{ ...range(first), message: 'The passage, first written here' }, ...copies.slice(1).map((c, i) => ({ ...range(c), message: `Copy ${i + 3} of the passage` }))],
         fixes: [{ title: `Remove the ${copies.length === 1 ? 'repeated copy' : `${copies.length} repeated copies`}`, edits, safe: passage.wholeParagraphs, preferred: true }],
       });
     }
@@ -163,10 +164,14 @@ export default defineRule<RepeatOptions>({
       const before = turns[r.turn - 1];
       return before !== undefined && before.speakerKey === turns[r.turn]!.speakerKey && (before.index === r.first || clusterOf.get(before.index) === r.first);
     };
+    // A repeat its turn silences with `[ignore:repeated-turn]` is reported by no one, and heads no loop:
+    // the loop's finding goes on its first repeat left, and no fix takes the silenced turn out.
+    const silenced = (index: number) => turns[index]!.tags.some((t) => t.namespace === 'ignore' && (t.id === 'repeated-turn' || t.id === 'all'));
     const loops = new Map<number, Repeat[]>();
     let step = 0;
     for (const r of repeats) {
       if (++step % 2048 === 0) yield;
+      if (silenced(r.turn)) continue;
       if (isDouble(r)) {
         if (context.capped) {
           report({ reason: '', start: -1, end: -1, turn: r.turn });
@@ -188,14 +193,9 @@ export default defineRule<RepeatOptions>({
     }
     if (loops.size === 0) return;
     // What removing the loops takes out: whole exchanges, keeping the session alternating.
-    // (A repeat its turn silences with `[ignore:repeated-turn]` is reported by no one: no fix takes it out.)
-    const silenced = (index: number) => turns[index]!.tags.some((t) => t.namespace === 'ignore' && (t.id === 'repeated-turn' || t.id === 'all'));
     const removable = removableLoopTurns(
       session,
-      [...loops.values()]
-        .flat()
-        .map((r) => r.turn)
-        .filter((t) => !silenced(t)),
+      [...loops.values()].flat().map((r) => r.turn),
     );
     for (const [first, loop] of loops) {
       if (++step % 2048 === 0) yield;
