@@ -128,7 +128,7 @@ export function changedOnlyWithin(before: string, after: string, edits: readonly
         if (!after.endsWith(kept) || after.length - kept.length < at) return `the text after the last fix changed: …${JSON.stringify(kept.slice(-80))}`;
         const between = after.slice(at, after.length - kept.length);
         const previous = covered[g - 1];
-        if (previous && !variants(before, previous).has(between)) return `${JSON.stringify(between.slice(0, 120))} stands where fixes edit ${JSON.stringify(before.slice(previous.start, previous.end).slice(0, 120))}`;
+        if (previous && !gapEnds(before, previous, after, at).has(after.length - kept.length)) return `${JSON.stringify(between.slice(0, 120))} stands where fixes edit ${JSON.stringify(before.slice(previous.start, previous.end).slice(0, 120))}`;
         return undefined;
       }
       at = kept.length;
@@ -136,9 +136,9 @@ export function changedOnlyWithin(before: string, after: string, edits: readonly
       // Find the kept text after what the previous gap became.
       const previous = covered[g - 1]!;
       let found = -1;
-      for (const candidate of variants(before, previous)) {
-        if (after.startsWith(candidate + kept, at)) {
-          found = at + candidate.length;
+      for (const end of [...gapEnds(before, previous, after, at)].sort((a, b) => a - b)) {
+        if (after.startsWith(kept, end)) {
+          found = end;
           break;
         }
       }
@@ -150,29 +150,57 @@ export function changedOnlyWithin(before: string, after: string, edits: readonly
   return undefined;
 }
 
-/** What a covered range may become: its text with any compatible subset of its edits applied. */
-function variants(before: string, gap: { start: number; end: number; edits: TextEdit[] }): Set<string> {
-  const out = new Set<string>();
-  const edits = gap.edits.slice(0, 10);
-  const choose = (i: number, taken: TextEdit[]) => {
+/**
+ * Where in `after` (from `at`) the text of a covered range may end: the range's text with any compatible
+ * subset of its edits applied (edits that do not overlap; overlapping removals also as one removal of their
+ * union, as the engine merges them). A search over the edits in order that reads `after` as it goes, so a
+ * wrong choice is dropped at once and a range of hundreds of edits costs no more than its matches.
+ */
+function gapEnds(before: string, gap: { start: number; end: number; edits: TextEdit[] }, after: string, at: number): Set<number> {
+  const edits = [...gap.edits, ...removalUnions(gap.edits)].sort((a, b) => a.start - b.start || a.end - b.end);
+  const ends = new Set<number>();
+  const seen = new Set<string>();
+  // (i: next edit to consider; cursor: where the original text resumes; q: position in `after`; point: an
+  // insertion just taken there, -1 for none.)
+  const stack: Array<[number, number, number, number]> = [[0, gap.start, at, -1]];
+  while (stack.length > 0) {
+    const [i, cursor, q, point] = stack.pop()!;
+    const key = `${i},${cursor},${q},${point}`;
+    if (seen.has(key)) continue;
+    seen.add(key);
     if (i === edits.length) {
-      let text = '';
-      let cursor = gap.start;
-      for (const e of [...taken].sort((a, b) => a.start - b.start)) {
-        text += before.slice(cursor, e.start) + e.text;
-        cursor = e.end;
-      }
-      out.add(text + before.slice(cursor, gap.end));
-      return;
+      const rest = before.slice(cursor, gap.end);
+      if (after.startsWith(rest, q)) ends.add(q + rest.length);
+      continue;
     }
-    choose(i + 1, taken);
     const e = edits[i]!;
-    if (!taken.some((t) => (t.start === t.end && e.start === e.end ? t.start === e.start : t.start < e.end && e.start < t.end))) choose(i + 1, [...taken, e]);
-  };
-  choose(0, []);
-  // Overlapping removals are applied as one removal of their union (the engine merges them).
-  if (gap.edits.length > 1 && deletionsCover(gap)) out.add('');
-  return out;
+    if (e.start < cursor || (e.start === e.end && point === e.start)) {
+      // Overlaps what was taken: only left out.
+      stack.push([i + 1, cursor, q, point]);
+      continue;
+    }
+    // Whatever comes next, the text up to this edit's start is the original's.
+    const lead = before.slice(cursor, e.start);
+    if (!after.startsWith(lead, q)) continue;
+    const moved = cursor === e.start ? point : -1;
+    stack.push([i + 1, e.start, q + lead.length, moved]);
+    if (after.startsWith(e.text, q + lead.length)) stack.push([i + 1, e.end, q + lead.length + e.text.length, e.start === e.end ? e.start : -1]);
+  }
+  return ends;
+}
+
+/** The removals that overlap one another, each chain as one removal of its union. */
+function removalUnions(edits: readonly TextEdit[]): TextEdit[] {
+  const removals = edits.filter((e) => e.text === '' && e.end > e.start).sort((a, b) => a.start - b.start);
+  const unions: TextEdit[] = [];
+  for (let i = 0; i < removals.length; ) {
+    let end = removals[i]!.end;
+    let j = i + 1;
+    while (j < removals.length && removals[j]!.start < end) end = Math.max(end, removals[j++]!.end);
+    if (j - i > 1) unions.push({ start: removals[i]!.start, end, text: '' });
+    i = j;
+  }
+  return unions;
 }
 
 /** Do the removals among a gap's edits cover all of it, one after another (what they cover is removed, edits inside them moot)? */
