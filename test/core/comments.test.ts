@@ -8,8 +8,6 @@ import assert from 'node:assert/strict';
 import fs from 'node:fs';
 import fc from 'fast-check';
 import { parseTranscript } from '../../server/src/core/parser.ts';
-import { addChange, reparse, type DirtyRange } from '../../server/src/core/incremental.ts';
-import { SpeakerTable } from '../../server/src/core/speakers.ts';
 import { allComments, commentAuthor, stripComments } from '../../server/src/core/comments.ts';
 import { stripTags } from '../../server/src/core/tags.ts';
 import { analyze } from '../../server/src/core/lint.ts';
@@ -17,6 +15,7 @@ import { emptyConfig } from '../../server/src/core/config.ts';
 import { Session } from '../../server/src/core/session.ts';
 import { sessionStats } from '../../server/src/core/stats.ts';
 import { SEED } from '../helpers/data.ts';
+import { reparseMatchesFullParse } from '../helpers/reparse.ts';
 
 const SOURCE = [
   'Session 3',
@@ -124,27 +123,7 @@ const PIECES = ['Therapist: ', 'Client: ', '\n', '\n\n', '\r\n', 'Hello there. '
 const transcript = fc.array(fc.constantFrom(...PIECES), { minLength: 1, maxLength: 40 }).map((parts) => `Notes\n%% header comment\n\nTherapist: Welcome.\n\n${parts.join('')}`);
 
 test('random edits around comments: the incremental tree equals the full parse (property)', () => {
-  const speakers = new SpeakerTable();
-  const plain = (value: unknown) => JSON.parse(JSON.stringify(value));
-  let incremental = 0;
-  fc.assert(
-    fc.property(transcript, fc.array(fc.tuple(fc.nat(), fc.nat(12), fc.constantFrom(...PIECES, '')), { minLength: 1, maxLength: 4 }), (source, edits) => {
-      let text = source;
-      let dirty: DirtyRange | undefined;
-      for (const [at, length, insert] of edits) {
-        const start = at % (text.length + 1);
-        const end = Math.min(text.length, start + length);
-        text = text.slice(0, start) + insert + text.slice(end);
-        dirty = addChange(dirty, start, end, insert.length);
-      }
-      const result = reparse({ text: source, tree: parseTranscript(source) }, text, dirty!, speakers);
-      if (result) {
-        incremental++;
-        assert.deepEqual(plain(result), plain(parseTranscript(text)));
-      }
-    }),
-    { numRuns: 800, seed: 14 },
-  );
+  const incremental = reparseMatchesFullParse(transcript, PIECES, { numRuns: 800, seed: 14 });
   assert.ok(incremental > 100, `the fast path was taken ${incremental} times`);
 });
 
