@@ -61,6 +61,12 @@ export interface AnnomiTurn extends LabelledTurn {
 export interface CbtTurn extends LabelledTurn {
   /** The turn's cbt tag, or null for a therapist turn left untagged. */
   technique: string | null;
+  /**
+   * The turn's mi code (its `[mi:…]` tag), or null for a turn without one, in
+   * sessions whose writer coded MI behaviour too (sessions 43 on); undefined
+   * in sessions with cbt tags only.
+   */
+  mi?: string | null;
 }
 
 export interface StrategyTurn extends LabelledTurn {
@@ -155,16 +161,21 @@ export function loadCbtSessions(dir = CBT_SESSIONS_DIR): Loaded<CbtTurn> & { fil
       const labels = [...new Set(stray.map((t) => t.node.speaker))].join("', '");
       problems.push(`${file}: ${stray.length} cbt tag(s) on turns not read as the therapist's (label '${labels}'): left out; name the speaker in a .transcriptrc.json`);
     }
+    const tagOf = (t: (typeof session.turns)[number], namespace: string) => {
+      const tag = t.node.children.find((c) => c.type === 'tag' && c.namespace === namespace);
+      return tag && tag.type === 'tag' ? tag.id : null;
+    };
+    const miCoded = session.turns.some((t) => t.role === 'therapist' && tagOf(t, 'mi') !== null);
     for (const t of session.turns) {
       if (t.role !== 'therapist') continue;
-      const tag = t.node.children.find((c) => c.type === 'tag' && c.namespace === 'cbt');
       turns.push({
         file,
         session: number,
         turn: t.index,
         role: t.role,
         context: turnContext(session, t.index),
-        technique: tag && tag.type === 'tag' ? tag.id : null,
+        technique: tagOf(t, 'cbt'),
+        ...(miCoded ? { mi: tagOf(t, 'mi') } : {}),
       });
     }
   }

@@ -9,7 +9,7 @@ import { detectQuestion, looksLikeReflection } from '../server/src/core/question
 import { decodeModels, encodeModels, type DenseModel } from '../server/src/core/model/format.ts';
 import { useModels } from '../server/src/core/model/load.ts';
 import { entryProbabilities, FORM_THRESHOLDS, modelForm, voiceOf } from '../server/src/core/model/predict.ts';
-import { annomiDev, annomiHeldOut, cbtHeldOut, type AnnomiLabels, type AnnomiTurn, type CbtTurn } from './data.ts';
+import { annomiDev, annomiHeldOut, cbtHeldOut, type AnnomiLabels } from './data.ts';
 import { addRanking, auc, constantGuess, counts, macroF1, prf, rate, topK, type TopK } from './metrics.ts';
 import { BEHAVIOUR_CLASSES, BEHAVIOUR_ENTRIES, behaviourTarget, trainModels, type FeatureStore, type Settings, type TrainingData } from './models.ts';
 
@@ -68,7 +68,7 @@ function fitAndUse(data: TrainingData, codebook: Codebook, settings: Settings, f
   return models;
 }
 
-export function devReport(data: { annomi: AnnomiTurn[]; cbt: CbtTurn[] }, codebook: Codebook, settings: Settings, features: FeatureStore, log: (line: string) => void): void {
+export function devReport(data: TrainingData, codebook: Codebook, settings: Settings, features: FeatureStore, log: (line: string) => void): void {
   const annomiTrain = data.annomi.filter((t) => !annomiHeldOut(t.session) && !annomiDev(t.session));
   const annomiDevTurns = data.annomi.filter((t) => annomiDev(t.session));
   const cbtTrain = data.cbt.filter((t) => !cbtHeldOut(t.session));
@@ -160,10 +160,22 @@ export function devReport(data: { annomi: AnnomiTurn[]; cbt: CbtTurn[] }, codebo
   const cbtPer = new Map<string, TopK>();
   let noneRight = 0;
   let noneAll = 0;
+  // Sessions with MI codes (43 on) teach `mi` too: it is refitted per fold, and measured on their codes.
+  const miCoded = cbtTrain.some((t) => t.mi !== undefined);
+  const teamMi = topK();
+  const teamMiPer = new Map<string, TopK>();
   for (let fold = 0; fold < 3; fold++) {
     const test = new Set(numbers.filter((_, i) => i % 3 === fold));
-    fitAndUse({ annomi: annomiTrain, cbt: cbtTrain.filter((t) => !test.has(t.session)) }, codebook, settings, features, () => {}, fitted.filter((m) => m.spec.name !== 'cbt'));
+    const refit = new Set(['cbt', ...(miCoded ? ['mi'] : [])]);
+    fitAndUse({ annomi: annomiTrain, cbt: cbtTrain.filter((t) => !test.has(t.session)) }, codebook, settings, features, () => {}, fitted.filter((m) => !refit.has(m.spec.name)));
     for (const t of cbtTrain.filter((x) => test.has(x.session))) {
+      if (t.mi) {
+        const ranked = entryProbabilities(codebook, 'mi', t.context)!.map((r) => r.id);
+        const accepted = new Set(t.mi === 'persuade' || t.mi === 'persuade-with-permission' ? ['persuade', 'persuade-with-permission'] : [t.mi]);
+        addRanking(teamMi, ranked, accepted);
+        if (!teamMiPer.has(t.mi)) teamMiPer.set(t.mi, topK());
+        addRanking(teamMiPer.get(t.mi)!, ranked, accepted);
+      }
       const ranked = entryProbabilities(codebook, 'cbt', t.context)!.map((r) => r.id);
       if (t.technique === null) {
         noneAll++;
@@ -178,6 +190,10 @@ export function devReport(data: { annomi: AnnomiTurn[]; cbt: CbtTurn[] }, codebo
   console.log(`CBT training sessions, leave-sessions-out: ${cbt.n} tagged turns: top-1 ${pct(rate(cbt.top1, cbt.n))} top-3 ${pct(rate(cbt.top3, cbt.n))}; untagged ranked "none" first ${noneRight}/${noneAll}`);
   const worst = [...cbtPer].sort((a, b) => rate(a[1].top3, a[1].n) - rate(b[1].top3, b[1].n)).slice(0, 8);
   console.log(`  weakest: ${worst.map(([id, s]) => `${id} ${s.top3}/${s.n}`).join(', ')}`);
+  if (teamMi.n) {
+    console.log(`Team sessions with MI codes, leave-sessions-out: ${teamMi.n} coded turns: mi top-1 ${pct(rate(teamMi.top1, teamMi.n))} top-3 ${pct(rate(teamMi.top3, teamMi.n))}`);
+    for (const [id, s] of [...teamMiPer].sort((a, b) => b[1].n - a[1].n)) console.log(`    ${id.padEnd(26)} ${String(s.n).padStart(4)} ${pct(rate(s.top1, s.n)).padStart(6)} ${pct(rate(s.top3, s.n)).padStart(6)}`);
+  }
   useModels(undefined);
 }
 

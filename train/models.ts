@@ -104,6 +104,8 @@ export interface Settings {
   codebook: number;
   /** How much AnnoMI's "other" turns (mostly backchannels) teach the cbt model "no technique", relative to its other mapped turns. */
   crosswalkNone: number;
+  /** The weight in the `mi` model of a team session's turn with its own mi code (the only examples that tell an affirmation apart), relative to an AnnoMI turn's. */
+  teamMi: number;
 }
 
 export const DEFAULT_SETTINGS: Settings = {
@@ -123,6 +125,7 @@ export const DEFAULT_SETTINGS: Settings = {
   crosswalk: 0.5,
   crosswalkNone: 0.3,
   codebook: 0.5,
+  teamMi: 3,
 };
 
 /** Features of a context, computed once per turn (the detectors are not cheap). */
@@ -238,6 +241,8 @@ export function trainModels(
   models.push(trainCbt(data, codebook, settings, features, log, behaviour));
   // voice
   if (!reused('voice')) {
+    // AnnoMI only: with the team sessions' turns too (tried), the scores of real turns in the other role's
+    // voice reached further (role-confusion: false alarms on ESConv 4 → 6, MentalChat16K 0 → 2).
     const spoken = data.annomi.filter((t) => t.role === 'therapist' || t.role === 'patient');
     models.push(
       train(
@@ -315,6 +320,24 @@ export function miTargetOfCbt(technique: string | null, facts: FormFacts): strin
 }
 
 /**
+ * The `mi` classes of a turn's own mi code (sessions whose writer coded MI
+ * too): a question open or closed by its form, persuasion with or without
+ * permission alike, no code no technique. Confront has no class (left out).
+ */
+export function miTargetOfCode(code: string | null, facts: FormFacts): string[] | undefined {
+  if (code === null) return ['none'];
+  if (code === 'question') return [facts.question === 'closed' ? 'question-closed' : 'question-open'];
+  if (code === 'persuade-with-permission') return ['persuade'];
+  return (MI_CLASSES as readonly string[]).includes(code) ? [code] : undefined;
+}
+
+/** The `mi` classes of a team session's turn: its own mi code where the session has them, else its cbt tag under the mapping. */
+export function miTargetOfTeamTurn(t: CbtTurn): string[] | undefined {
+  const facts = formFacts(t.context.text);
+  return t.mi !== undefined ? miTargetOfCode(t.mi, facts) : miTargetOfCbt(t.technique, facts);
+}
+
+/**
  * The codebook's own words as examples of its entries: each entry's example
  * and each cue phrase, read as a turn of its own (words and character
  * n-grams only: a phrase has no form, context or position). The codebook
@@ -359,12 +382,12 @@ export function trainMi(data: TrainingData, codebook: Codebook, settings: Settin
   const weights = labelled.map(() => 1);
   if (settings.crosswalk > 0) {
     for (const t of data.cbt) {
-      const target = miTargetOfCbt(t.technique, formFacts(t.context.text));
+      const target = miTargetOfTeamTurn(t);
       if (!target) continue;
       inputs.push(features.get(t.context));
       targets.push(mask(MI_CLASSES, target));
       contexts.push(t.context);
-      weights.push(1);
+      weights.push(t.mi !== undefined ? settings.teamMi : 1);
     }
   }
   if (settings.codebook > 0) {

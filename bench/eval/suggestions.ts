@@ -317,8 +317,11 @@ async function run(context: EvalContext): Promise<Record<string, unknown>> {
   const cbtSessions = loadCbtSessions();
   const heldOut = cbtSessions.turns.filter((t) => cbtHeldOut(t.session));
   const cbt = scored();
+  const mi = scored();
   let noneFirst = 0;
   let untagged = 0;
+  let miNoneFirst = 0;
+  let miUncoded = 0;
   const heldFiles = [...new Set(heldOut.map((t) => t.file))];
   for (const name of heldFiles) {
     const source = fs.readFileSync(path.join(CBT_SESSIONS_DIR, name), 'utf8');
@@ -329,6 +332,14 @@ async function run(context: EvalContext): Promise<Record<string, unknown>> {
       if (at === undefined) continue;
       const light = timed(latency.codeAction, () => editor.codeActions(at));
       const ranked = light.cbt;
+      if (t.mi === null) {
+        miUncoded++;
+        if (light.mi[0] === null) miNoneFirst++;
+      } else if (t.mi !== undefined) {
+        // The model does not tell persuasion with and without permission apart: either counts.
+        const accepted = t.mi === 'persuade' || t.mi === 'persuade-with-permission' ? ['persuade', 'persuade-with-permission'] : [t.mi];
+        score(mi, t.mi, light.mi, new Set(accepted));
+      }
       if (t.technique === null) {
         untagged++;
         if (ranked[0] === null) noneFirst++;
@@ -341,6 +352,13 @@ async function run(context: EvalContext): Promise<Record<string, unknown>> {
   const cbtFigures = report(context, 'cbt, light bulb', cbt, ids('cbt'));
   context.print(`Untagged therapist turns with "no technique likely" first: ${noneFirst} of ${untagged}\n`);
   out.cbtSessions = { ...cbtFigures, untaggedNoneFirst: rate(noneFirst, untagged), heldOut: heldFiles };
+  if (mi.all.n > 0) {
+    const miFiles = [...new Set(heldOut.filter((t) => t.mi !== undefined).map((t) => t.file))];
+    context.print(`### The team's held-out sessions with MI codes (${miFiles.join(', ')}), tags removed\n`);
+    const miFigures = report(context, 'mi, light bulb', mi, ids('mi'));
+    context.print(`Therapist turns without an MI code with "no technique likely" first: ${miNoneFirst} of ${miUncoded}\n`);
+    out.miSessions = { ...miFigures, uncodedNoneFirst: rate(miNoneFirst, miUncoded), heldOut: miFiles };
+  }
 
   // ---- Voice
   context.log('suggestions: voice');
