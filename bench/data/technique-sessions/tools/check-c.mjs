@@ -1,8 +1,8 @@
 #!/usr/bin/env node
-// Checks the labelled technique sessions 43–62 (or the files given as arguments),
+// Checks the labelled technique sessions 43–82 (or the files given as arguments),
 // which carry an MI code beside the CBT technique, and prints their counts.
 //
-//   node bench/data/technique-sessions/tools/check-c.mjs            # session-43 … session-62
+//   node bench/data/technique-sessions/tools/check-c.mjs            # session-43 … session-82
 //   node bench/data/technique-sessions/tools/check-c.mjs a.transcript b.transcript
 //   node bench/data/technique-sessions/tools/check-c.mjs --min 6    # also require each cbt id ≥ 6 times
 //
@@ -59,7 +59,7 @@ function parseArgs(argv) {
     } else files.push(argv[i]);
   }
   if (files.length === 0) {
-    for (let n = 43; n <= 62; n++) files.push(path.join(sessionsDir, `session-${n}.transcript`));
+    for (let n = 43; n <= 82; n++) files.push(path.join(sessionsDir, `session-${n}.transcript`));
   }
   return { files, min };
 }
