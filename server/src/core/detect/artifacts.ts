@@ -28,6 +28,7 @@
  */
 import { lastAtOrBefore } from '../search.ts';
 import { clausesOf, isShouting, linesOf, type Line, type Span } from './lines.ts';
+import { metaProbability } from '../model/meta.ts';
 import { blankQuotes, inside, quotedSpans } from './quotes.ts';
 import { DisjointSpans } from './sentence.ts';
 
@@ -405,6 +406,8 @@ interface ClauseAt {
   last: boolean;
   /** The clause is a whole line (or paragraph). */
   ownLine: boolean;
+  /** The clause ends its line. */
+  lineEnd: boolean;
 }
 
 /** Adjusting a character: "…like the therapist to sound more formal". */
@@ -413,7 +416,7 @@ const ADJUST_ROLE = new RegExp(String.raw`\b(?:like|want|prefer|need)\s+(?:the|t
 const MORE_TEXT = new RegExp(String.raw`\blet\s+me\s+know\s+if\s+you\s+(?:need|want|would\s+like|['’]d\s+like)\s+(?:any\s+|some\s+)?(?:more|other|another|additional|different|further)\s+${TEXT_NOUN}`, 'i');
 
 /** How much a clause reads as the generator speaking about the text (0: not at all). */
-export function metaScore(value: string, at: { first: boolean; last: boolean; ownLine: boolean; header: boolean }): number {
+export function metaScore(value: string, at: { first: boolean; last: boolean; ownLine: boolean; header: boolean; lineEnd?: boolean }): number {
   const v = value.replace(/[’‘]/g, "'").replace(/\*\*|__/g, '').trim();
   if (!v) return 0;
   const placed = at.first || at.last || at.ownLine || at.header;
@@ -456,14 +459,36 @@ export function metaScore(value: string, at: { first: boolean; last: boolean; ow
     if (!item && GENERATED.test(v)) score += 2;
     if (/^title\s*:/i.test(v)) score += 2;
   }
+  // The learned reading (model/meta.ts), where a generator's text stands: it finds wordings no cue above
+  // names, but never alone makes a finding certain enough for a safe fix.
+  const lexical = score;
+  if (score < META_THRESHOLD && v.length <= META_MODEL.maxChars && modelPlaced(v, at) && metaProbability(v) >= META_MODEL.threshold) score += META_THRESHOLD;
   if (score === 0) return 0;
   if (/:$/.test(v) && placed) score += 1;
   if (NOTE.test(v)) score += 1;
   if (bracketed) score += 1;
   if (at.header) score += 1;
   if (OURS.test(v)) score -= 3;
-  return score;
+  return lexical === 0 ? Math.min(score, CERTAIN - 1) : score;
 }
+
+/**
+ * Where the model may read a clause: in a turn, a line of its own, the
+ * turn's last clause, or a first clause that ends its line on a colon (what
+ * it introduces follows below it: "Sure, here's the next part:"); not a first
+ * clause that runs on into speech on the same line ("Here is what the
+ * research says: cutting down…"). Never in the header: a clinician's notes
+ * there ("Hierarchy built in session 4; exposures since session 5.") read
+ * like a generator's framing to it (seen in the team's own sessions), and
+ * this tool keeps summary headers.
+ */
+function modelPlaced(v: string, at: { first: boolean; last: boolean; ownLine: boolean; header: boolean; lineEnd?: boolean }): boolean {
+  if (at.header) return false;
+  return at.ownLine || at.last || (at.first && at.lineEnd === true && /:$/.test(v));
+}
+
+/** How sure the meta-text model must be, and the longest clause it reads (a generator's framing is short). */
+const META_MODEL = { threshold: 0.95, maxChars: 400 };
 
 /** A span's text with its quoted parts blanked out: what a speaker quotes is not what they say. */
 function masked(text: string, span: Span, quotes: readonly Span[]): string {
@@ -502,6 +527,7 @@ function preambles(text: string, textIndex: number, textCount: number, lines: Li
       first: textIndex === 0 && (i === 0 || openers),
       last: textIndex === textCount - 1 && i === all.length - 1,
       ownLine: Boolean(line && line.start === span.start && line.end === span.end),
+      lineEnd: Boolean(line && line.end === span.end),
     });
   }
   for (let i = 0; i < clauses.length; i++) {
@@ -510,7 +536,7 @@ function preambles(text: string, textIndex: number, textCount: number, lines: Li
     // "Note:" belongs with what it notes.
     const next = clauses[i + 1];
     if (next && (NOTE.test(c.value.trim()) || RUBRIC.test(c.value.replace(/\*\*|__/g, "").trim())) && /:(?:\*\*|__)?$/.test(c.value.trim())) {
-      c = { span: { start: c.span.start, end: next.span.end }, value: text.slice(c.span.start, next.span.end), first: c.first, last: next.last, ownLine: ownLineAt(lines, c.span.start, next.span.end) };
+      c = { span: { start: c.span.start, end: next.span.end }, value: text.slice(c.span.start, next.span.end), first: c.first, last: next.last, ownLine: ownLineAt(lines, c.span.start, next.span.end), lineEnd: next.lineEnd };
       i++;
     }
     // "Coach said: 'leave it on the field.'": a colon before a quotation introduces someone's words, not the text.

@@ -61,6 +61,13 @@ const STANCE = /\bnot\s+(?:an?\s+)?expert\s+(?:on|in|about)\s+(?:you|your)\b|\bn
 
 const GATE = /\b(?:ai|a\.i\.|artificial|language\s+model|model|llm|(?:chat)?bot|chatbot|virtual|assistant|machine|computer|program|software|algorithm|feelings|emotions|experiences?|body|consciousness|licensed|certified|qualified|trained|therapist|counsel|doctor|psycholog|psychiatr|professional|expert|physician|clinician|substitute|replace|replacement|alternative|advice|nurse|specialist|social\s+worker|human|person|generated|developed|informational|therapy|diagnos)/i;
 
+/** A denial of a medical profession only: "I'm not a doctor", "not a nurse or a doctor", "not medically trained". */
+const MEDICAL_ONLY = /\bnot\s+(?:an?\s+)?(?:(?:licensed|qualified|real|medical|trained|registered|actual)\s+)*(?:doctor|nurse|physician|psychiatrist|gp|pharmacist|medical\s+(?:professional|doctor|expert)|healthcare\s+(?:provider|professional|worker)|medic)\b|\bnot\s+(?:medically|clinically)\s+(?:qualified|trained|licensed)\b|\bnot\s+being\s+(?:an?\s+)?(?:doctor|nurse|physician|psychiatrist|medical\s+professional)\b/i;
+/** …and no denial of the helping role itself ("not a therapist", "not a licensed counsellor", "not a professional"). */
+const NOT_THERAPIST = /\b(?:not|no|not\s+really)\s+(?:an?\s+)?(?:(?:licensed|certified|qualified|trained|registered|real|professional|mental\s+health|clinical|human|actual)\s+)*(?:therapist|counsel+or|psychologist|psychotherapist|professional|expert|clinician|mental\s+health\s+(?:worker|provider|specialist|professional)|social\s+worker|specialist)\b/i;
+/** The model's frame around such a denial: general content in place of care, or a professional to see instead. */
+const GENERIC_OFFER = /\b(?:general|some|basic|helpful)\s+(?:information|advice|tips|suggestions|guidance|thoughts|insights?|ideas|support|strategies|resources|perspective)\b|\b(?:consult|see|seek|speak\s+(?:to|with)|talk\s+(?:to|with)|reach\s+out\s+to|check\s+with)\s+(?:an?|your|the)\s+(?:[\w-]+\s+){0,2}?(?:professional|doctor|gp|physician|therapist|specialist|provider|psychiatrist|pharmacist)\b|\bmedical\s+advice\b/i;
+
 /** Disclaimer sentences of a text (offsets into it). */
 export function findDisclaimers(text: string): DisclaimerMatch[] {
   if (!GATE.test(text)) return [];
@@ -72,6 +79,10 @@ export function findDisclaimers(text: string): DisclaimerMatch[] {
     if (!hit) continue;
     // "I'm not able to give you a diagnosis today, but we can talk about…": a limit of this session, with an offer.
     if (hit.kind === 'not-professional' && /\b(?:today|right\s+now|yet|at\s+this\s+point|in\s+this\s+session)\b/i.test(value) && /\bbut\s+(?:we|i)\s+(?:can|could|will)\b/i.test(value)) continue;
+    // "I'm not a doctor, but what you describe sounds like panic", "I'm a peer worker, not a nurse": a counsellor,
+    // a volunteer or a peer worker is not medical staff and says so. Denying a medical profession disclaims only
+    // with the model's frame: general information offered in its place, or a professional to consult instead.
+    if (hit.kind === 'not-professional' && MEDICAL_ONLY.test(value) && !NOT_THERAPIST.test(value) && !GENERIC_OFFER.test(value) && !GENERIC_OFFER.test(text.slice(s.end, s.end + 200))) continue;
     found.push({ start: s.start, end: s.end, kind: hit.kind });
   }
   return found;

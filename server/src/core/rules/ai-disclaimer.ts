@@ -37,6 +37,13 @@ export default defineRule({
           "Therapist: It's fair for a counselor to say where their training ends. What was that like for you?",
         ),
       },
+      {
+        // A counsellor or a peer worker is not medical staff, and says so.
+        text: transcript(
+          'Patient: My heart was pounding and my hands went numb. Am I dying?',
+          "Therapist: I'm not a doctor, but what you're describing sounds a lot like a panic attack, and those pass.",
+        ),
+      },
     ],
     notOk: [
       {
@@ -45,6 +52,10 @@ export default defineRule({
       },
       {
         text: transcript('Patient: What should I do about the panic attacks?', "Therapist: I'm not a licensed therapist, but breathing slowly can help in the moment."),
+        findings: ['The therapist says it is not a professional'],
+      },
+      {
+        text: transcript('Patient: Should I stop my medication?', "Therapist: I'm not a doctor, but I can offer some general information about tapering."),
         findings: ['The therapist says it is not a professional'],
       },
     ],

@@ -62,6 +62,10 @@ export default defineRule({
         // A hyphen that opens speech running on from an interruption, as transcribers write it.
         text: transcript('Therapist: What brings you in today?', "Patient: I've been anxious about my new job.", "Therapist: - I'm wondering what worries you most about it."),
       },
+      {
+        // A counsellor introducing what they say next, on the same line: speech, however it opens.
+        text: transcript('Patient: Is it better to stop all at once?', 'Therapist: Here is what the research says: cutting down gradually works for a lot of people.'),
+      },
     ],
     notOk: [
       {
@@ -83,6 +87,11 @@ export default defineRule({
         ),
         findings: ['a note about the text'],
         fixed: transcript('Therapist: What brings you in today?', "Patient: I've been anxious about my new job.", 'Therapist: That sounds stressful. What worries you most about it?'),
+      },
+      {
+        // Commentary in words no cue names, read by the meta-text model: offered for removal, not removed by --fix.
+        text: transcript('Patient: I cried the whole way home.', 'Therapist: That must have been exhausting.\n\nThe counselor\'s warmth here keeps the client talking without pushing.'),
+        findings: ['a note about the text'],
       },
       {
         text: transcript('Therapist: What brings you in today?', "Patient: I've been anxious about my new job.", 'Therapist: 2) What worries you most about it?'),
