@@ -477,13 +477,15 @@ export function metaScore(value: string, at: { first: boolean; last: boolean; ow
  * turn's last clause, or a first clause that ends its line on a colon (what
  * it introduces follows below it: "Sure, here's the next part:"); not a first
  * clause that runs on into speech on the same line ("Here is what the
- * research says: cutting down…"). Never in the header: a clinician's notes
+ * research says: cutting down…"), and not a question. Never in the header: a clinician's notes
  * there ("Hierarchy built in session 4; exposures since session 5.") read
  * like a generator's framing to it (seen in the team's own sessions), and
  * this tool keeps summary headers.
  */
 function modelPlaced(v: string, at: { first: boolean; last: boolean; ownLine: boolean; header: boolean; lineEnd?: boolean }): boolean {
-  if (at.header) return false;
+  // Nor a question: "Would you like to schedule another session to continue this?" closes a session as often
+  // as "Would you like me to continue the dialogue?" closes a generator's text (the cues above tell those apart).
+  if (at.header || /\?\W*$/.test(v)) return false;
   return at.ownLine || at.last || (at.first && at.lineEnd === true && /:$/.test(v));
 }
 
