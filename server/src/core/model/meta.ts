@@ -13,6 +13,7 @@
  */
 import weights from './weights/meta-model.json' with { type: 'json' };
 import { featureKey } from './featurize.ts';
+import { endingWords } from './ending.ts';
 
 export interface MetaModelFile {
   buckets: number;
@@ -23,15 +24,11 @@ export interface MetaModelFile {
   trainedOn: Record<string, unknown>;
 }
 
-/** The words of a clause, lower-cased, apostrophes straightened. */
-export function metaWords(text: string): string[] {
-  return text.toLowerCase().replace(/[’‘`´]/g, "'").match(/[\p{L}\p{N}]+(?:'[\p{L}\p{N}]+)*/gu) ?? [];
-}
-
 /** The hashed features of a clause, in `buckets` buckets. */
 export function metaFeatures(text: string, buckets: number): number[] {
   const v = text.trim();
-  const words = metaWords(v);
+  // The words as the ending model reads them (lower-cased, apostrophes straightened).
+  const words = endingWords(v);
   const n = words.length;
   const keys: number[] = [featureKey('bias', '')];
   for (let i = 0; i < n; i++) {
