@@ -158,7 +158,7 @@ suite('Therapy transcripts in VS Code', () => {
       await vscode.commands.executeCommand('hideCodeActionWidget');
     }
     assert.ok(await vscode.workspace.applyEdit(preferred.edit));
-    assert.match(editor.document.lineAt(32).text, /^Therapist: \[cbt:[a-z-]+\] Welcome back/);
+    assert.match(editor.document.lineAt(32).text, /^Therapist: \[(?:cbt|mi):[a-z-]+\] Welcome back/);
     await vscode.commands.executeCommand('workbench.action.files.revert');
   });
 
