@@ -6,6 +6,8 @@
 //   node bench/data/technique-sessions/tools/check-b.mjs a.transcript b.transcript
 //   node bench/data/technique-sessions/tools/check-b.mjs --min 6    # also require each id ≥ 6 times
 //
+// check-c.mjs runs the same checks on sessions 43–82, which also carry an MI code (`mi` option below).
+//
 // Checks, per file:
 //   - the body is speaker turns separated by exactly one blank line; a turn may have several
 //     paragraphs (separated by one blank line, never starting with a speaker label); a line that
@@ -35,6 +37,11 @@ const IDS = [
   'eliciting-feedback',
 ];
 const ID_SET = new Set(IDS);
+/** The MITI 4.2.1 codes sessions 43 on carry beside the CBT technique. */
+export const MI_IDS = [
+  'question', 'simple-reflection', 'complex-reflection', 'affirm', 'giving-information', 'persuade',
+  'persuade-with-permission', 'seeking-collaboration', 'emphasizing-autonomy', 'confront',
+];
 const THERAPIST = new Set(['Therapist', 'Counselor', 'T']);
 const CLIENT = new Set(['Client', 'Patient', 'C']);
 const LABEL = /^(Therapist|Counselor|Client|Patient|T|C):(?: |$)/;
@@ -44,7 +51,7 @@ const MAX_TURNS = 60;
 const here = path.dirname(fileURLToPath(import.meta.url));
 const sessionsDir = path.resolve(here, '..');
 
-function parseArgs(argv) {
+function parseArgs(argv, from, to) {
   const files = [];
   let min = 0;
   for (let i = 0; i < argv.length; i++) {
@@ -54,13 +61,16 @@ function parseArgs(argv) {
     } else files.push(argv[i]);
   }
   if (files.length === 0) {
-    for (let n = 28; n <= 42; n++) files.push(path.join(sessionsDir, `session-${n}.transcript`));
+    for (let n = from; n <= to; n++) files.push(path.join(sessionsDir, `session-${n}.transcript`));
   }
   return { files, min };
 }
 
-/** Checks one file; returns its counts and the problems found (each with a line number). */
-export function checkFile(text) {
+/**
+ * Checks one file; returns its counts and the problems found (each with a line number).
+ * With `mi` (a set of MI codes), a therapist turn may also carry one [mi:…] tag, after the cbt tag.
+ */
+export function checkFile(text, { mi: miSet } = {}) {
   const problems = [];
   const lines = text.replace(/\r\n?/g, '\n').split('\n');
   if (lines.length && lines[lines.length - 1] === '') lines.pop();
@@ -120,30 +130,44 @@ export function checkFile(text) {
       }
     }
     const tags = [];
+    const mi = [];
     for (const f of found) {
       if (f.raw !== `[${f.ns}:${f.id}]` || f.ns !== f.ns.toLowerCase()) {
         problems.push({ line: f.line, msg: `malformed tag ${f.raw}` });
-      } else if (f.ns !== 'cbt') {
-        problems.push({ line: f.line, msg: `tag outside the cbt namespace: ${f.raw}` });
-      } else {
+      } else if (f.ns === 'cbt') {
         tags.push(f);
+      } else if (f.ns === 'mi' && miSet) {
+        mi.push(f);
+      } else {
+        problems.push({ line: f.line, msg: `tag outside the ${miSet ? 'cbt and mi namespaces' : 'cbt namespace'}: ${f.raw}` });
       }
     }
     if (!isTherapist && found.length) problems.push({ line: t.line, msg: `client turn is tagged (${found.map((f) => f.raw).join(' ')})` });
     if (isTherapist) {
-      if (tags.length > 1) problems.push({ line: t.line, msg: `therapist turn has ${tags.length} tags` });
+      if (tags.length > 1) problems.push({ line: t.line, msg: `therapist turn has ${tags.length} ${miSet ? 'cbt ' : ''}tags` });
+      if (mi.length > 1) problems.push({ line: t.line, msg: `therapist turn has ${mi.length} mi tags` });
       for (const f of tags) {
         if (!ID_SET.has(f.id)) problems.push({ line: f.line, msg: `unknown technique id ${f.id}` });
-        if (!f.atStart) problems.push({ line: f.line, msg: `tag ${f.raw} is not right after the label` });
+        if (!miSet && !f.atStart) problems.push({ line: f.line, msg: `tag ${f.raw} is not right after the label` });
+      }
+      for (const f of mi) if (!miSet.has(f.id)) problems.push({ line: f.line, msg: `unknown MI code ${f.id}` });
+      const expected = [...tags, ...mi].map((f) => f.raw).join(' ');
+      if (miSet && expected && !t.head.startsWith(expected + ' ')) {
+        problems.push({ line: t.line, msg: `tags must come right after the label, cbt first, one space apart: ${expected}` });
       }
       t.tag = tags.length === 1 && ID_SET.has(tags[0].id) ? tags[0].id : undefined;
+      t.mi = mi.length === 1 && miSet.has(mi[0].id) ? mi[0].id : undefined;
     }
   }
   return { problems, turns };
 }
 
-function main() {
-  const { files, min } = parseArgs(process.argv.slice(2));
+/** Checks the files of the arguments (or sessions `from`…`to`) and prints their counts; with `mi`, the MI codes too. */
+export function main(argv, { from = 28, to = 42, mi: withMi = false } = {}) {
+  const miSet = withMi ? new Set(MI_IDS) : undefined;
+  const miCounts = new Map(MI_IDS.map((id) => [id, 0]));
+  let miUncoded = 0;
+  const { files, min } = parseArgs(argv, from, to);
   const perId = new Map(IDS.map((id) => [id, { n: 0, files: new Set() }]));
   const total = { files: 0, turns: 0, therapist: 0, tagged: 0 };
   let failed = false;
@@ -159,11 +183,15 @@ function main() {
       continue;
     }
     const name = path.basename(file);
-    const { problems, turns } = checkFile(text);
+    const { problems, turns } = checkFile(text, { mi: miSet });
     for (const p of problems) console.error(`${name}:${p.line}: ${p.msg}`);
     if (problems.length) failed = true;
     const therapist = turns.filter((t) => THERAPIST.has(t.speaker));
     const tagged = therapist.filter((t) => t.tag);
+    for (const t of therapist) {
+      if (t.mi) miCounts.set(t.mi, miCounts.get(t.mi) + 1);
+      else miUncoded++;
+    }
     for (const t of tagged) {
       perId.get(t.tag).n++;
       perId.get(t.tag).files.add(name);
@@ -190,6 +218,12 @@ function main() {
     console.log(`${id.padEnd(27)}${String(n).padStart(6)}${String(f.size).padStart(7)}${low}`);
     if (low) failed = true;
   }
+  if (withMi) {
+    console.log('');
+    console.log('mi code                    tagged');
+    for (const [id, n] of miCounts) console.log(`${id.padEnd(27)}${String(n).padStart(6)}`);
+    console.log(`${'(no mi code)'.padEnd(27)}${String(miUncoded).padStart(6)}`);
+  }
   if (min) console.log(`\nevery id at least ${min} times: ${[...perId.values()].every((v) => v.n >= min) ? 'yes' : 'no'}`);
   if (failed) {
     console.error('\ncheck failed');
@@ -197,4 +231,4 @@ function main() {
   }
 }
 
-if (process.argv[1] && path.resolve(process.argv[1]) === fileURLToPath(import.meta.url)) main();
+if (process.argv[1] && path.resolve(process.argv[1]) === fileURLToPath(import.meta.url)) main(process.argv.slice(2));
