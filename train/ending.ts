@@ -15,6 +15,7 @@ import { parseTranscript } from '../server/src/core/parser.ts';
 import { sentences } from '../server/src/core/question.ts';
 import { endingFeatures, endingWords, type EndingModelFile } from '../server/src/core/model/ending.ts';
 import { fit, type Example } from './logreg.ts';
+import { binary, quantise } from './binary.ts';
 import { annomiHeldOut, CORPORA, ROOT } from './data.ts';
 
 const BUCKETS = 1 << 15;
@@ -84,14 +85,9 @@ function main(): void {
   process.stderr.write(`ending model: ${train.length} runs to learn from, ${held.length} held out\n`);
   const fitted = fit(train.map(example), BUCKETS, 2, { l2: 1, iterations: 200 });
   // Class 1 (cut) against class 0, as one logistic regression.
-  const w = new Float64Array(BUCKETS);
-  for (let i = 0; i < BUCKETS; i++) w[i] = fitted.weights[i * 2 + 1]! - fitted.weights[i * 2]!;
-  const bias = fitted.bias[1]! - fitted.bias[0]!;
-  const p = (words: string[]) => {
-    let z = bias;
-    for (const b of endingFeatures(words, BUCKETS)) z += w[b]!;
-    return 1 / (1 + Math.exp(-z));
-  };
+  const model = binary(fitted, BUCKETS);
+  const bias = model.bias;
+  const p = (words: string[]) => model.p(endingFeatures(words, BUCKETS));
   // Held-out figures at the thresholds the truncation rule uses.
   for (const threshold of [0.5, 0.8, 0.9, 0.97]) {
     let tp = 0;
@@ -106,19 +102,7 @@ function main(): void {
     process.stderr.write(`  held out, P(cut) ≥ ${threshold}: precision ${(tp / (tp + fp)).toFixed(3)}, recall ${(tp / (tp + fn)).toFixed(3)}, complete endings called cut ${((100 * fp) / (held.length / 2)).toFixed(2)}%\n`);
   }
   if (check) return;
-  // Quantised to 8 bits, only the buckets that carry weight.
-  let max = 0;
-  for (const v of w) max = Math.max(max, Math.abs(v));
-  const scale = max / 127 || 1;
-  const index: number[] = [];
-  const weight: number[] = [];
-  for (let i = 0; i < BUCKETS; i++) {
-    const q = Math.round(w[i]! / scale);
-    if (q !== 0) {
-      index.push(i);
-      weight.push(q);
-    }
-  }
+  const { scale, index, weight } = quantise(model.w);
   // The words of the training sessions' closed sentences: a turn's last word that is none of them but begins one
   // ("…we could underst") was cut in the middle.
   const counts = new Map<string, number>();

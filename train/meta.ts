@@ -23,6 +23,7 @@ import { sentences } from '../server/src/core/question.ts';
 import { featureKey } from '../server/src/core/model/featurize.ts';
 import { metaFeatures, type MetaModelFile } from '../server/src/core/model/meta.ts';
 import { fit, type Example } from './logreg.ts';
+import { binary, quantise } from './binary.ts';
 import { annomiHeldOut, CBT_SESSIONS_DIR, cbtHeldOut, CORPORA, ROOT } from './data.ts';
 
 const BUCKETS = 1 << 16;
@@ -108,14 +109,9 @@ function main(): void {
   process.stderr.write(`meta model: ${positives} meta lines, ${writtenNegatives} written look-alikes, ${spoken.length} sentences of speech to learn from; ${held.length} held out\n`);
   const examples = train.map((i) => example(i, i.source !== 'written' ? wSpoken : i.meta ? wPositive : wWrittenNegative));
   const fitted = fit(examples, BUCKETS, 2, { l2: L2, iterations: 300 });
-  const w = new Float64Array(BUCKETS);
-  for (let i = 0; i < BUCKETS; i++) w[i] = fitted.weights[i * 2 + 1]! - fitted.weights[i * 2]!;
-  const bias = fitted.bias[1]! - fitted.bias[0]!;
-  const p = (text: string) => {
-    let z = bias;
-    for (const b of metaFeatures(text, BUCKETS)) z += w[b]!;
-    return 1 / (1 + Math.exp(-z));
-  };
+  const model = binary(fitted, BUCKETS);
+  const bias = model.bias;
+  const p = (text: string) => model.p(metaFeatures(text, BUCKETS));
   for (const threshold of [0.5, 0.8, 0.9, 0.95, 0.98]) {
     const lines = held.filter((i) => i.source === 'written');
     const tp = lines.filter((i) => i.meta && p(i.text) >= threshold).length;
@@ -131,18 +127,7 @@ function main(): void {
     for (const i of held.filter((x) => x.source === 'written')) if (i.meta !== p(i.text) >= 0.9) process.stderr.write(`  ${i.meta ? 'missed' : 'flagged'} ${p(i.text).toFixed(2)} ${i.text}\n`);
   }
   if (check) return;
-  let max = 0;
-  for (const v of w) max = Math.max(max, Math.abs(v));
-  const scale = max / 127 || 1;
-  const index: number[] = [];
-  const weight: number[] = [];
-  for (let i = 0; i < BUCKETS; i++) {
-    const q = Math.round(w[i]! / scale);
-    if (q !== 0) {
-      index.push(i);
-      weight.push(q);
-    }
-  }
+  const { scale, index, weight } = quantise(model.w);
   const file: MetaModelFile = {
     buckets: BUCKETS,
     bias: Number(bias.toFixed(6)),

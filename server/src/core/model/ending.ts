@@ -10,16 +10,9 @@
  */
 import weights from './weights/ending-model.json' with { type: 'json' };
 import { featureKey } from './featurize.ts';
+import { hashedScorer, type HashedModel } from './hashed.ts';
 
-export interface EndingModelFile {
-  /** Buckets of the hashed features. */
-  buckets: number;
-  bias: number;
-  /** One scale for the quantised weights. */
-  scale: number;
-  /** Feature bucket → weight (× scale), as parallel arrays of the buckets that have one. */
-  index: number[];
-  weight: number[];
+export interface EndingModelFile extends HashedModel {
   /** Words (lower case, letters only) of the training sessions' closed sentences, sorted. */
   vocabulary: string[];
   trainedOn: Record<string, unknown>;
@@ -50,17 +43,11 @@ export function endingFeatures(words: readonly string[], buckets: number): numbe
 }
 
 const model = weights as EndingModelFile;
-let dense: Float32Array | undefined;
+const score = hashedScorer(model);
 
 /** P(the run stops mid-sentence) for its words. */
 export function cutProbability(words: readonly string[]): number {
-  if (!dense) {
-    dense = new Float32Array(model.buckets);
-    for (let i = 0; i < model.index.length; i++) dense[model.index[i]!] = model.weight[i]! * model.scale;
-  }
-  let z = model.bias;
-  for (const b of endingFeatures(words, model.buckets)) z += dense[b]!;
-  return 1 / (1 + Math.exp(-z));
+  return score(endingFeatures(words, model.buckets));
 }
 
 /** Endings that make a word of a word: "relax" is a word when "relaxing" is one. */

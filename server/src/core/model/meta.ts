@@ -14,13 +14,9 @@
 import weights from './weights/meta-model.json' with { type: 'json' };
 import { featureKey } from './featurize.ts';
 import { endingWords } from './ending.ts';
+import { hashedScorer, type HashedModel } from './hashed.ts';
 
-export interface MetaModelFile {
-  buckets: number;
-  bias: number;
-  scale: number;
-  index: number[];
-  weight: number[];
+export interface MetaModelFile extends HashedModel {
   trainedOn: Record<string, unknown>;
 }
 
@@ -58,15 +54,9 @@ export function metaFeatures(text: string, buckets: number): number[] {
 }
 
 const model = weights as MetaModelFile;
-let dense: Float32Array | undefined;
+const score = hashedScorer(model);
 
 /** P(the clause is a generator's text about its text). */
 export function metaProbability(text: string): number {
-  if (!dense) {
-    dense = new Float32Array(model.buckets);
-    for (let i = 0; i < model.index.length; i++) dense[model.index[i]!] = model.weight[i]! * model.scale;
-  }
-  let z = model.bias;
-  for (const b of metaFeatures(text, model.buckets)) z += dense[b]!;
-  return 1 / (1 + Math.exp(-z));
+  return score(metaFeatures(text, model.buckets));
 }
