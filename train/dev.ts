@@ -171,7 +171,7 @@ export function devReport(data: TrainingData, codebook: Codebook, settings: Sett
     for (const t of cbtTrain.filter((x) => test.has(x.session))) {
       if (t.mi) {
         const ranked = entryProbabilities(codebook, 'mi', t.context)!.map((r) => r.id);
-        const accepted = new Set(t.mi === 'persuade' || t.mi === 'persuade-with-permission' ? ['persuade', 'persuade-with-permission'] : [t.mi]);
+        const accepted = new Set(miCodesAccepted(t.mi));
         addRanking(teamMi, ranked, accepted);
         if (!teamMiPer.has(t.mi)) teamMiPer.set(t.mi, topK());
         addRanking(teamMiPer.get(t.mi)!, ranked, accepted);
@@ -195,6 +195,11 @@ export function devReport(data: TrainingData, codebook: Codebook, settings: Sett
     for (const [id, s] of [...teamMiPer].sort((a, b) => b[1].n - a[1].n)) console.log(`    ${id.padEnd(26)} ${String(s.n).padStart(4)} ${pct(rate(s.top1, s.n)).padStart(6)} ${pct(rate(s.top3, s.n)).padStart(6)}`);
   }
   useModels(undefined);
+}
+
+/** The mi codes that count as right for a turn's own code: the model does not tell persuasion with and without permission apart. */
+export function miCodesAccepted(code: string): string[] {
+  return code === 'persuade' || code === 'persuade-with-permission' ? ['persuade', 'persuade-with-permission'] : [code];
 }
 
 function codebookIds(codebook: Codebook, namespace: string): Array<string | null> {

@@ -36,7 +36,7 @@ import { AnalysisStore, type DocumentAnalysis } from '../../server/src/features/
 import { completion } from '../../server/src/features/completion.ts';
 import { tagActions } from '../../server/src/features/tagActions.ts';
 import { annomiHeldOut, CBT_SESSIONS_DIR, cbtHeldOut, CORPORA, loadAnnomi, loadCbtSessions, loadStrategyCorpus, type AnnomiLabels } from '../../train/data.ts';
-import { BEHAVIOURS, cbtIdsForAnnomi, miEntryOf } from '../../train/dev.ts';
+import { BEHAVIOURS, cbtIdsForAnnomi, miCodesAccepted, miEntryOf } from '../../train/dev.ts';
 import { addRanking, auc, constantGuess, counts, macroF1, median, prf, quantile, rate, topK, type TopK } from '../../train/metrics.ts';
 import { fixed, pct, table, type EvalContext, type EvalSection } from './section.ts';
 
@@ -336,9 +336,7 @@ async function run(context: EvalContext): Promise<Record<string, unknown>> {
         miUncoded++;
         if (light.mi[0] === null) miNoneFirst++;
       } else if (t.mi !== undefined) {
-        // The model does not tell persuasion with and without permission apart: either counts.
-        const accepted = t.mi === 'persuade' || t.mi === 'persuade-with-permission' ? ['persuade', 'persuade-with-permission'] : [t.mi];
-        score(mi, t.mi, light.mi, new Set(accepted));
+        score(mi, t.mi, light.mi, new Set(miCodesAccepted(t.mi)));
       }
       if (t.technique === null) {
         untagged++;
