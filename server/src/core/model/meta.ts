@@ -45,8 +45,10 @@ export function metaFeatures(text: string, buckets: number): number[] {
   if (/^(?:\*\*|__).*(?:\*\*|__):?$/.test(v)) keys.push(featureKey('shape', 'bold-line'));
   if (/^\W*(?:\*\*|__)/.test(v)) keys.push(featureKey('shape', 'bold-start'));
   if (!/[.!?:)\]]["'”’]*$/.test(v)) keys.push(featureKey('shape', 'no-end-punct'));
-  const long = v.split(/\s+/).filter((token) => /^\W*\p{L}{4,}/u.test(token));
-  if (n <= 8 && long.length > 0 && long.every((token) => /^\W*\p{Lu}/u.test(token))) keys.push(featureKey('shape', 'title-case'));
+  if (n <= 8) {
+    const long = v.split(/\s+/).filter((token) => /^\W*\p{L}{4,}/u.test(token));
+    if (long.length > 0 && long.every((token) => /^\W*\p{Lu}/u.test(token))) keys.push(featureKey('shape', 'title-case'));
+  }
   if (/\b(?:you|your|yours|yourself)\b/i.test(v)) keys.push(featureKey('has', 'you'));
   if (/\b(?:i|me|my|i'm|i've|i'll|i'd)\b/i.test(v)) keys.push(featureKey('has', 'i'));
   if (/\b(?:we|us|our|let's)\b/i.test(v)) keys.push(featureKey('has', 'we'));
