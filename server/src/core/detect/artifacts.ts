@@ -356,7 +356,7 @@ function placeholders(text: string, quotes: Span[], found: ArtifactMatch[]): voi
  */
 const TEXT_NOUN = String.raw`(?:response|responses|reply|replies|answer|answers|dialogue|dialog|conversation|exchange|script|scene|example|examples|sample|transcript|continuation|role-?play|scenario|story|version|draft|excerpt|passage|snippet|text|output|turn|message|monologue|interaction|session)`;
 const DOC = new RegExp(
-  String.raw`\b(?:continuation|transcript|transcription|dialogue|dialog|scenario|simulation|excerpt|draft|rewrite|snippet|monologue|(?:the\s+)?(?:next|rest\s+of\s+the|remainder\s+of\s+the|following)\s+(?:part|turn|exchange|section|dialogue|response|reply|line|scene)|(?:the\s+)?(?:rest|remainder)\s+of\s+the\s+(?:conversation|session)|(?:a|an|the|this|that|these|my|following|possible|sample|suggested|example|alternative|compassionate|empathetic|supportive|revised|updated|new|short|brief|longer|warm|gentle|first|second|final|therapeutic|reflective|validating)\s+(?:[a-z-]+\s+){0,2}?(?:response|responses|reply|replies|version|draft|script|scene|role-?play|monologue|output)|(?:a|an|the|this)\s+(?:[a-z-]+\s+){0,3}?(?:conversation|session|exchange|interaction|dialogue)\s+(?:between|in\s+which|where|focusing|featuring|involving)|(?:sample|example|mock|simulated|fictional|hypothetical|illustrative|scripted|imagined|made-up|role-?played)\s+(?:[a-z-]+\s+){0,2}(?:dialogue|conversation|session|response|exchange|reply|script|role-?play|transcript|interaction|scenario|scene)|(?:this|the)\s+(?:dialogue|scene|script|role-?play|transcript)\b)\b`,
+  String.raw`\b(?:continuation|transcript|transcription|dialogue|dialog|scenario|simulation|excerpt|snippet|monologue|(?:the\s+)?(?:next|rest\s+of\s+the|remainder\s+of\s+the|following)\s+(?:part|turn|exchange|section|dialogue|response|reply|line|scene)|(?:the\s+)?(?:rest|remainder)\s+of\s+the\s+(?:conversation|session)|(?:a|an|the|this|that|these|my|following|possible|sample|suggested|example|alternative|compassionate|empathetic|supportive|revised|updated|new|short|brief|longer|warm|gentle|first|second|final|therapeutic|reflective|validating)\s+(?:[a-z-]+\s+){0,2}?(?:response|responses|reply|replies|version|draft|script|scene|role-?play|monologue|output)|(?:a|an|the|this)\s+(?:[a-z-]+\s+){0,3}?(?:conversation|session|exchange|interaction|dialogue)\s+(?:between|in\s+which|where|focusing|featuring|involving)|(?:sample|example|mock|simulated|fictional|hypothetical|illustrative|scripted|imagined|made-up|role-?played)\s+(?:[a-z-]+\s+){0,2}(?:dialogue|conversation|session|response|exchange|reply|script|role-?play|transcript|interaction|scenario|scene)|(?:this|the)\s+(?:dialogue|scene|script|role-?play|transcript)\b)\b`,
   'i',
 );
 /** The roles spoken of in the third person, with "the": in a live session nobody calls themselves "the therapist". */
@@ -441,7 +441,9 @@ export function metaScore(value: string, at: { first: boolean; last: boolean; ow
   else if (PROMPT.test(v)) score += at.header ? 1 : 2;
   if (present && (doc || (role3 && /\b(?:response|reply|says?|said|answer|would|might|could|respond|responds|turn|line|part|attempt|version|words)\b/i.test(v)) || (/:$/.test(v) && /\b(?:session|conversation|dialogue|transcript|exchange|interaction|role-?play|script|scene)\b/i.test(v)))) score += 3;
   if (MORE_TEXT.test(v)) score += 3;
-  if (WRITE.test(v) && (doc || roleDef || EDIT_OBJECT.test(v))) score += 3;
+  // (The object after the verb: "I'll draft it" offers a letter as often as a text.)
+  const write = WRITE.exec(v);
+  if (write && (doc || roleDef || EDIT_OBJECT.test(v.slice(write.index + write[0].length)))) score += 3;
   if (doc && role3) score += 2;
   if (bracketed && (doc || roleDef || /\b(?:continues|resumes|ends|pause|silence|later|time\s+skip)\b/i.test(v)) && !/^[([]\s*(?:pause|pauses|laughs?|sighs?|silence|crying|inaudible|crosstalk|long\s+pause)\s*[)\]]/i.test(v)) score += 2;
   if (roleDef && !doc && score === 0 && (bracketed || NOTE.test(v))) score += 2;

@@ -65,6 +65,11 @@ const GATE = /\b(?:ai|a\.i\.|artificial|language\s+model|model|llm|(?:chat)?bot|
 const MEDICAL_ONLY = /\bnot\s+(?:an?\s+)?(?:(?:licensed|qualified|real|medical|trained|registered|actual)\s+)*(?:doctor|nurse|physician|psychiatrist|gp|pharmacist|medical\s+(?:professional|doctor|expert)|healthcare\s+(?:provider|professional|worker)|medic)\b|\bnot\s+(?:medically|clinically)\s+(?:qualified|trained|licensed)\b|\bnot\s+being\s+(?:an?\s+)?(?:doctor|nurse|physician|psychiatrist|medical\s+professional)\b/i;
 /** …and no denial of the helping role itself ("not a therapist", "not a licensed counsellor", "not a professional"). */
 const NOT_THERAPIST = /\b(?:not|no|not\s+really)\s+(?:an?\s+)?(?:(?:licensed|certified|qualified|trained|registered|real|professional|mental\s+health|clinical|human|actual)\s+)*(?:therapist|counsel+or|psychologist|psychotherapist|professional|expert|clinician|mental\s+health\s+(?:worker|provider|specialist|professional)|social\s+worker|specialist)\b/i;
+/**
+ * A person saying what they are instead: "I'm not a therapist, just someone who's been through it", "not a
+ * counsellor or anything — just a volunteer". A model's denial goes on to what it can offer ("…, but I can…").
+ */
+const PEER_INSTEAD = new RegExp(String.raw`\bnot\s+(?:really\s+)?(?:an?\s+)?(?:[\w-]+\s+){0,2}?(?:therapist|counsel+or|psychologist|professional|expert|doctor|nurse|clinician)(?:\s+or\s+(?:anything|something|whatever)(?:\s+like\s+that)?)?\s*(?:[,;:]|[—–]|\s-)?\s*(?:i${A}?m\s+|i\s+am\s+)?just\s+(?!an?\s+(?:ai|a\.i\.|bot|chatbot|language\s+model|model|machine|program|assistant|virtual)\b)(?:an?|another|some|someone|somebody|me|one|your|the)\b`, 'i');
 /** The model's frame around such a denial: general content in place of care, or a professional to see instead. */
 const GENERIC_OFFER = /\b(?:general|some|basic|helpful)\s+(?:information|advice|tips|suggestions|guidance|thoughts|insights?|ideas|support|strategies|resources|perspective)\b|\b(?:consult|see|seek|speak\s+(?:to|with)|talk\s+(?:to|with)|reach\s+out\s+to|check\s+with)\s+(?:an?|your|the)\s+(?:[\w-]+\s+){0,2}?(?:professional|doctor|gp|physician|therapist|specialist|provider|psychiatrist|pharmacist)\b|\bmedical\s+advice\b/i;
 
@@ -83,6 +88,7 @@ export function findDisclaimers(text: string): DisclaimerMatch[] {
     // a volunteer or a peer worker is not medical staff and says so. Denying a medical profession disclaims only
     // with the model's frame: general information offered in its place, or a professional to consult instead.
     if (hit.kind === 'not-professional' && MEDICAL_ONLY.test(value) && !NOT_THERAPIST.test(value) && !GENERIC_OFFER.test(value) && !GENERIC_OFFER.test(text.slice(s.end, s.end + 200))) continue;
+    if (hit.kind === 'not-professional' && PEER_INSTEAD.test(value) && !GENERIC_OFFER.test(value)) continue;
     found.push({ start: s.start, end: s.end, kind: hit.kind });
   }
   return found;

@@ -38,6 +38,13 @@ export default defineRule({
         ),
       },
       {
+        // A peer supporter says what they are instead of a therapist.
+        text: transcript(
+          "Patient: Everyone keeps telling me to just be more confident, as if that helps.",
+          "Therapist: Avoiding things brings relief for a few minutes, then makes the next time harder. I'm not a therapist, just someone who has been through the same, but small steps towards it helped me.",
+        ),
+      },
+      {
         // A counsellor or a peer worker is not medical staff, and says so.
         text: transcript(
           'Patient: My heart was pounding and my hands went numb. Am I dying?',

@@ -66,6 +66,10 @@ export default defineRule({
         // A counsellor introducing what they say next, on the same line: speech, however it opens.
         text: transcript('Patient: Is it better to stop all at once?', 'Therapist: Here is what the research says: cutting down gradually works for a lot of people.'),
       },
+      {
+        // Someone in the session who will write a letter or an email: not the generator offering a text.
+        text: transcript('Therapist: What would you want to say to her, if you wrote it down?', "Patient: honestly? probably nothing. ok fine. I'll draft it. I'm not sending it yet though"),
+      },
     ],
     notOk: [
       {

@@ -112,6 +112,21 @@ export default defineRule<TruncatedOptions>({
           "Patient: I guess I just feel like I'm never going to catch up, you know",
         ),
       },
+      {
+        // A chat writer who leaves most messages open: a long message without a last full stop is theirs, not cut.
+        text: transcript(
+          'Therapist: How did the dinner go?',
+          'Patient: ok actually. I did go in the end',
+          'Therapist: That took courage. What happened?',
+          "Patient: not much lol, we just ate and watched tv",
+          'Therapist: Who was there?',
+          'Patient: my flatmates and two of their friends',
+          'Therapist: How did you feel afterwards?',
+          "Patient: fine until bed. then I lay there replaying every single thing I'd said for about two hours and cringing. I said maybe five sentences all evening. I went red once, when someone asked where I was from and everyone turned round. nobody said anything about it. my flatmate even asked if I'd come again next week. but I kept going over the bit where I said cheers to someone who had just told me their dog died. I know it is small. I know nobody else will remember it. I just can't stop thinking about it and it makes me want to skip the next one, which is stupid because the whole point was to keep going. that's where I am with it now, still cringing about the cheers thing and not sure whether to go back next week or give the whole idea up for a while",
+          'Therapist: It sounds like the evening went better than the replay says.',
+          'Patient: maybe, I will think about it',
+        ),
+      },
     ],
     notOk: [
       {
@@ -166,7 +181,10 @@ export default defineRule<TruncatedOptions>({
       const others = habit.turns - self;
       // The speaker closes nearly all their other turns, or (few turns) this turn is written in sentences.
       // …or a long turn written in sentences shows the habit itself (a speaker's other turns may be cut off too).
-      const prose = ending.inner >= 3 && ending.words >= 2.5 * minWords;
+      // (Not from a speaker who leaves most of their other turns open, as chat writers do, unless the ending model
+      // too reads this one as unfinished.)
+      const leavesOpen = others >= 3 && habit.closed / others < 0.5;
+      const prose = ending.inner >= 3 && ending.words >= 2.5 * minWords && (!leavesOpen || (ending.cut ?? 0) >= 0.5);
       const punctuates = (others >= 3 ? habit.closed / others >= 0.85 : ending.inner >= 2 && ending.words >= 20) || prose;
       const quiet = ending.spoken || ending.comma;
       // "…and to have a": no one ends a sentence on an article or a conjunction, punctuation or not.
