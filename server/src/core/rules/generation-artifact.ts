@@ -30,7 +30,7 @@ const WORD = /[\p{L}\p{N}]/u;
 
 const DESCRIBE: Record<ArtifactKind, string> = {
   preamble: 'a generator’s preamble',
-  meta: 'a note about the text, not part of the session',
+  meta: 'a note about the text',
   heading: 'a heading or turn number the generator wrote',
   'end-marker': 'an end-of-conversation marker',
   'special-token': 'a model’s special token',
