@@ -37,7 +37,7 @@ test('AnnoMI: at most one finding per 1,000 turns (consecutive-turns aside)', (t
   assert.ok(perThousand <= 1, `${flagged} findings in ${turns} turns is more than 1 per 1,000`);
 });
 
-test('the labelled team sessions (tagged by other authors): 2,563 cbt tags (263 in 01–12, 375 in 13–27, 337 in 28–42, 969 in 43–82, 619 in 83–112) and 1,810 mi codes (1,044 in 43–82, 766 in 83–112) read, no finding but one by design', () => {
+test('the labelled team sessions (tagged by other authors): 3,160 cbt tags (263 in 01–12, 375 in 13–27, 337 in 28–42, 969 in 43–82, 619 in 83–112, 597 in 113–142) and 2,590 mi codes (1,044 in 43–82, 766 in 83–112, 780 in 113–142) read, no finding but two by design', () => {
   const dir = path.join(ROOT, 'bench/data/technique-sessions');
   const tags: Record<string, number> = {};
   const where: string[] = [];
@@ -46,9 +46,10 @@ test('the labelled team sessions (tagged by other authors): 2,563 cbt tags (263 
     for (const turn of session.turns) for (const tag of turn.tags) tags[tag.namespace] = (tags[tag.namespace] ?? 0) + 1;
     for (const m of messages) where.push(`${name}:${m.start.line} ${m.ruleId}`);
   }
-  assert.deepEqual(tags, { cbt: 2563, mi: 1810 });
-  // One finding by design: session 91's header ends "Invented conversation.", a note that the text is made up,
-  // which is what a generator's framing says ("A simulated session between…"); its writer meant it for readers.
-  assert.deepEqual(where, ['session-91.transcript:1 generation-artifact']);
+  assert.deepEqual(tags, { cbt: 3160, mi: 2590 });
+  // Two findings by design, notes about the text its writers meant for readers: session 91's header ends
+  // "Invented conversation." (what a generator's framing says: "A simulated session between…"), and a client
+  // turn of session 116 has "(40 minutes later)" on a line of its own (a time skip, said by no one).
+  assert.deepEqual(where.sort(), ['session-116.transcript:115 generation-artifact', 'session-91.transcript:1 generation-artifact']);
 });
 

@@ -6,7 +6,7 @@
 //   node bench/data/technique-sessions/tools/check-b.mjs a.transcript b.transcript
 //   node bench/data/technique-sessions/tools/check-b.mjs --min 6    # also require each id ≥ 6 times
 //
-// check-c.mjs runs the same checks on sessions 43–112, which also carry an MI code (`mi` option below).
+// check-c.mjs runs the same checks on sessions 43–142, which also carry an MI code (`mi` option below).
 //
 // Checks, per file:
 //   - the body is speaker turns separated by exactly one blank line; a turn may have several

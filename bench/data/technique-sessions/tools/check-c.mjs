@@ -1,9 +1,9 @@
 #!/usr/bin/env node
-// Checks the labelled technique sessions 43–112 (or the files given as arguments), which carry an MI
+// Checks the labelled technique sessions 43–142 (or the files given as arguments), which carry an MI
 // code beside the CBT technique, and prints their counts: check-b.mjs's checks, with one more kind
 // of tag.
 //
-//   node bench/data/technique-sessions/tools/check-c.mjs            # session-43 … session-112
+//   node bench/data/technique-sessions/tools/check-c.mjs            # session-43 … session-142
 //   node bench/data/technique-sessions/tools/check-c.mjs a.transcript b.transcript
 //   node bench/data/technique-sessions/tools/check-c.mjs --min 6    # also require each cbt id ≥ 6 times
 //
@@ -14,4 +14,4 @@
 
 import { main } from './check-b.mjs';
 
-main(process.argv.slice(2), { from: 43, to: 112, mi: true });
+main(process.argv.slice(2), { from: 43, to: 142, mi: true });
