@@ -12,7 +12,7 @@
 import type { Session } from './session.ts';
 import type { Role } from './types.ts';
 import type { Codebook } from './codebook.ts';
-import { turnForm, type TurnForm } from './question.ts';
+import { turnForm, type TurnForm } from './detect/question.ts';
 
 /** The 11 items of the Cognitive Therapy Rating Scale, in its order. */
 export const CTRS_ITEMS = [

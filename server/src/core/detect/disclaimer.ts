@@ -13,7 +13,7 @@
  * "A doctor can check this for you", "I'm not an expert on your life — you
  * are", "I'm only human" disclaim nothing.
  */
-import { sentences } from '../question.ts';
+import { sentences } from './sentence.ts';
 import type { Span } from './lines.ts';
 
 export type DisclaimerKind = 'ai' | 'not-professional' | 'no-substitute';

@@ -4,7 +4,7 @@
  * on a cut word ("It'", "achie-"), or just without punctuation. What the
  * truncation rule weighs against the speaker's and the document's habits.
  */
-import { sentences } from '../question.ts';
+import { sentences } from './sentence.ts';
 import { cutProbability, endingWords, isWordFragment } from '../model/ending.ts';
 
 export type EndingKind = 'closed' | 'dash' | 'cut-word' | 'open-word' | 'weak-word' | 'plain';

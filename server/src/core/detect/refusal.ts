@@ -23,7 +23,7 @@
  * noticing"), a condition ("…if you keep smoking") or "right now" are not
  * refusals of the request.
  */
-import { sentences } from '../question.ts';
+import { sentences } from './sentence.ts';
 import type { Span } from './lines.ts';
 import { DisjointSpans } from './sentence.ts';
 import { lastAtOrBefore } from '../search.ts';

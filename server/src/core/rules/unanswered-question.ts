@@ -13,7 +13,7 @@
 import { defineRule, transcript } from '../rule.ts';
 import type { Session, SessionTurn } from '../session.ts';
 import { keptTurnMap } from '../kept.ts';
-import { detectQuestion, isCourtesyQuestion, isTagQuestion } from '../question.ts';
+import { detectQuestion, isCourtesyQuestion, isTagQuestion } from '../detect/question.ts';
 import { prepareRepeats, sessionRepeats } from './repeated-turn.ts';
 import { turnRefusals } from './canned-refusal.ts';
 import { turnArtifacts } from './generation-artifact.ts';
