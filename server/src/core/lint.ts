@@ -7,7 +7,7 @@ import type { Plugin } from 'unified';
 import type { VFile } from 'vfile';
 import type { Severity, TranscriptConfig } from './config.ts';
 import { fixAll, type Fix, type FixAllResult, type FixCandidate, type TextEdit } from './fixes.ts';
-import type { Finding, Rule } from './rule.ts';
+import type { Finding, Rule, RuleContext, RuleOptions } from './rule.ts';
 import type { Point, Root } from './types.ts';
 import { sharedDefaultCodebook, type Codebook } from './codebook.ts';
 import { FeatureCache, Session } from './session.ts';
@@ -42,6 +42,8 @@ export interface ActiveRule {
 
 export interface ResolvedRules {
   active: ActiveRule[];
+  /** The options of every rule, on or off (what `RuleContext.ruleOptions` holds). */
+  options: RuleOptions;
   problems: string[];
 }
 
@@ -56,14 +58,17 @@ export function resolveRules(config: TranscriptConfig, rules: readonly Rule[] = 
     }
   }
   const active: ActiveRule[] = [];
+  const options = new Map<string, object>();
   const failing = typeof process === 'undefined' ? undefined : process.env[TEST_FAIL_RULE];
   for (const rule of rules) {
     const setting = config.rules[rule.id];
+    const resolved = { ...rule.defaultOptions, ...setting?.options };
+    options.set(rule.id, resolved);
     const severity = setting?.severity ?? rule.defaultSeverity;
     if (severity === 'off') continue;
-    active.push({ rule: rule.id === failing ? failingForTest(rule) : rule, severity, options: { ...rule.defaultOptions, ...setting?.options } });
+    active.push({ rule: rule.id === failing ? failingForTest(rule) : rule, severity, options: resolved });
   }
-  return { active, problems };
+  return { active, options, problems };
 }
 
 /**
@@ -132,7 +137,7 @@ export function* lintSteps(tree: Root, text: string, options: AnalyzeOptions, sp
   const codebook = options.codebook ?? sharedDefaultCodebook();
   const session = options.session ?? (yield* Session.steps(text, tree, { cache: options.cache, codebook, speakers }));
   yield;
-  const { active, problems } = resolveRules(options.config, options.rules);
+  const { active, options: ruleOptions, problems } = resolveRules(options.config, options.rules);
   const ruleIds = (options.rules ?? allRules).map((rule) => rule.id);
   const silenced = yield* collectSilences(session);
   const messages: LintMessage[] = [];
@@ -167,8 +172,9 @@ export function* lintSteps(tree: Root, text: string, options: AnalyzeOptions, sp
     // A turn rule's fix may follow the document's line endings ("Start a new turn" inserts a blank line
     // in its style): kept findings are valid only while that style is the same.
     const eol = text.includes('\r\n') ? 'crlf' : 'lf';
-    // (and the rules an `[ignore:…]` may name: the ids of every rule of the run).
-    const signature = `${codebookId(codebook)}|${eol}|${local.map((a) => `${a.rule.id}:${a.severity}:${JSON.stringify(a.options)}`).join('|')}|${ruleIds.join(',')}`;
+    // (and the rules an `[ignore:…]` may name: the ids of every rule of the run; and every rule's options,
+    // which a turn rule may read).
+    const signature = `${codebookId(codebook)}|${eol}|${local.map((a) => `${a.rule.id}:${a.severity}`).join('|')}|${ruleIds.join(',')}|${JSON.stringify([...ruleOptions])}`;
     // One context per rule for every turn (a large session has hundreds of thousands).
     // Only an editor keeps findings, relative to their turn; a one-off run keeps offsets as they are.
     const relative = session.cache !== undefined;
@@ -177,6 +183,7 @@ export function* lintSteps(tree: Root, text: string, options: AnalyzeOptions, sp
     const contexts = local.map((a, rule) => ({
       session,
       options: a.options,
+      ruleOptions,
       ruleIds,
       report: (f: Finding) => (list ??= []).push({ rule, finding: shiftFinding(f, -base) }),
     }));
@@ -210,17 +217,18 @@ export function* lintSteps(tree: Root, text: string, options: AnalyzeOptions, sp
     if (!a.rule.check || failed.has(a.rule.id)) continue;
     const mark = messages.length;
     try {
-      if (a.rule.prepare) yield* a.rule.prepare(session, a.options);
-      yield;
-      const context = {
+      const context: RuleContext<object> = {
         session,
         options: a.options,
+        ruleOptions,
         ruleIds,
         report: (f: Finding) => emit(a, f),
         get capped() {
           return (counts.get(a.rule.id)?.count ?? 0) >= max;
         },
       };
+      if (a.rule.prepare) yield* a.rule.prepare(context);
+      yield;
       const running = a.rule.check(context);
       if (running) yield* running;
     } catch (error) {

@@ -15,6 +15,8 @@
  */
 import { sentences } from './sentence.ts';
 import type { Span } from './lines.ts';
+import type { SessionTurn } from '../session.ts';
+import { matchesPerText } from '../text.ts';
 
 export type DisclaimerKind = 'ai' | 'not-professional' | 'no-substitute';
 
@@ -86,4 +88,9 @@ export function findDisclaimers(text: string): DisclaimerMatch[] {
     found.push({ start: s.start, end: s.end, kind: hit.kind });
   }
   return found;
+}
+
+/** Disclaimers of a turn, offsets relative to each text node, memoised per turn text. */
+export function turnDisclaimers(turn: SessionTurn): Array<DisclaimerMatch & { textIndex: number }> {
+  return (turn.features.slots.disclaimers ??= matchesPerText(turn.texts, (value) => findDisclaimers(value))) as Array<DisclaimerMatch & { textIndex: number }>;
 }

@@ -14,6 +14,7 @@
  * indexed turns to find those that went), not a new look at every pair. A
  * one-off run answers every turn once, in order.
  */
+import type { RuleOptions } from '../rule.ts';
 import type { Session, SessionTurn } from '../session.ts';
 import { drain } from '../steps.ts';
 
@@ -34,6 +35,17 @@ export interface Repeat {
   /** Same words after normalisation (case, punctuation, contractions). */
   exact: boolean;
   similarity: number;
+}
+
+export const DEFAULT_REPEAT_OPTIONS: RepeatOptions = { minWords: 12, similarity: 0.8 };
+
+/**
+ * What a repeat is, as the `repeated-turn` rule is configured: every rule
+ * that reads repeats (`unanswered-question` too) reads those, as it does.
+ */
+export function repeatOptionsOf(ruleOptions: RuleOptions): RepeatOptions {
+  const o = (ruleOptions.get('repeated-turn') ?? DEFAULT_REPEAT_OPTIONS) as Partial<RepeatOptions>;
+  return { minWords: Number(o.minWords), similarity: Number(o.similarity) };
 }
 
 /** How many of the latest earlier turns sharing a band a turn is compared with; bounds the work per turn. */
@@ -298,6 +310,20 @@ function countBefore(list: readonly SessionTurn[], index: number): number {
 
 export function findRepeats(session: Session, options: RepeatOptions): Repeat[] {
   return drain(repeatSteps(session, options));
+}
+
+const repeatsKey = (options: RepeatOptions) => `repeats:${options.minWords}:${options.similarity}`;
+
+/** Repeats for the given options, computed once per session and shared by the rules that read them. */
+export function sessionRepeats(session: Session, options: RepeatOptions): Repeat[] {
+  return session.get(repeatsKey(options), (s) => findRepeats(s, options));
+}
+
+/** Compute the session's repeats in steps, ahead of the rules that read them. */
+export function* prepareRepeats(session: Session, options: RepeatOptions): Generator<void, void> {
+  if (session.has(repeatsKey(options))) return;
+  const repeats = yield* repeatSteps(session, options);
+  session.get(repeatsKey(options), () => repeats);
 }
 
 /**

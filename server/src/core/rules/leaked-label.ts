@@ -13,19 +13,9 @@
 import { defineRule, transcript } from '../rule.ts';
 import type { Fix, TextEdit } from '../fixes.ts';
 import type { Session, SessionTurn } from '../session.ts';
-import { findLeakedLabels, leadLabel, sameSpeaker, type LabelMatch } from '../detect/labels.ts';
-import type { SpeakerTable } from '../speakers.ts';
+import { leadLabel, sameSpeaker, turnLabels, type LabelMatch } from '../detect/labels.ts';
 
 type Match = LabelMatch & { textIndex: number };
-
-/** Labels inside a turn, offsets relative to each text node, memoised per turn text and speaker table. */
-export function turnLabels(session: Session, turn: SessionTurn): Match[] {
-  const slots = turn.features.slots as { leakedLabels?: { speakers: SpeakerTable; found: Match[] } };
-  if (slots.leakedLabels?.speakers === session.speakers) return slots.leakedLabels.found;
-  const found = findLeakedLabels(turn.texts.map((t) => t.value), session.speakers);
-  slots.leakedLabels = { speakers: session.speakers, found };
-  return found;
-}
 
 export default defineRule({
   id: 'leaked-label',
@@ -70,7 +60,7 @@ export default defineRule({
     ],
   },
   checkTurn({ session, report }, turn) {
-    for (const match of turnLabels(session, turn)) {
+    for (const match of turnLabels(turn, session.speakers)) {
       const text = turn.texts[match.textIndex]!;
       const base = text.position.start.offset!;
       const start = base + match.start;
@@ -116,7 +106,7 @@ export default defineRule({
     const leads = new Map<string, SessionTurn[]>();
     for (const turn of turns) {
       const first = turn.texts[0];
-      if (!first || turnLabels(session, turn).some(atStart)) continue;
+      if (!first || turnLabels(turn, session.speakers).some(atStart)) continue;
       const lead = turn.texts.length === 1 ? turn.features.get('lead-label', leadOfText) : turn.features.get('lead-label', () => leadLabel(first.value) ?? null);
       if (!lead) continue;
       const key = `${turn.speakerKey}\u0000${lead.label.toLowerCase()}`;

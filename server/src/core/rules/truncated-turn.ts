@@ -18,17 +18,12 @@
  */
 import { defineRule, transcript } from '../rule.ts';
 import type { SessionTurn } from '../session.ts';
-import { endingOf, type Ending } from '../detect/endings.ts';
+import { turnEnding } from '../detect/endings.ts';
 import { keptTurnResults } from '../kept.ts';
 
 export interface TruncatedOptions {
   /** A turn this long that ends without any closing punctuation, from a speaker who closes their turns, is cut off. */
   minWords: number;
-}
-
-/** How a turn ends, memoised on its text. */
-export function turnEnding(turn: SessionTurn): Ending {
-  return (turn.features.slots.ending ??= endingOf(turn.texts.map((t) => t.value), turn.features.words));
 }
 
 /** Hyphens after a word where speech broke off ("I just- I", "so--"), the turn's last one included. */
