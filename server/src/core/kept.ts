@@ -14,6 +14,7 @@
  * reporting.
  */
 import type { Session, SessionTurn } from './session.ts';
+import { defineCacheEntry, type CacheEntry } from './incremental/analysis.ts';
 
 /** How many turns are computed between yields. */
 const STEP = 1024;
@@ -21,7 +22,8 @@ const STEP = 1024;
 /** The turns with a result, by turn. */
 export type TurnResults<T> = ReadonlyMap<SessionTurn, T>;
 
-class KeptResults<T> {
+/** One rule's kept results in one document's cache. */
+export class KeptResults<T> {
   private key: string | undefined;
   private readonly held = new Map<SessionTurn, T>();
   /** New turns read from the cache's log and not yet computed (an analysis may stop half-way). */
@@ -66,14 +68,20 @@ class KeptResults<T> {
   }
 }
 
+/** The key of one computation's kept per-turn results: one per call site (`const openEndings = keptTurns<Ending>('open-endings')`). */
+export type KeptTurns<T> = CacheEntry<KeptResults<T>>;
+
+export function keptTurns<T>(id: string): KeptTurns<T> {
+  return defineCacheEntry(id, () => new KeptResults<T>());
+}
+
 /**
- * The turns for which `compute` has a result. `name` identifies the rule's
- * results in the document's cache; `key` is what else they depend on
- * (options, names learnt from the session): when it changes, every turn is
- * computed again.
+ * The turns for which `compute` has a result. `kept` names these results in
+ * the document's cache; `key` is what else they depend on (options, names
+ * learnt from the session): when it changes, every turn is computed again.
  */
-export function* keptTurnMap<T>(session: Session, name: string, key: string, compute: (turn: SessionTurn) => T | undefined): Generator<void, TurnResults<T>> {
-  if (session.cache) return yield* session.cache.keep(`kept:${name}`, () => new KeptResults<T>()).update(session, key, compute);
+export function* keptTurnMap<T>(session: Session, kept: KeptTurns<T>, key: string, compute: (turn: SessionTurn) => T | undefined): Generator<void, TurnResults<T>> {
+  if (session.cache) return yield* session.cache.entry(kept).update(session, key, compute);
   const found = new Map<SessionTurn, T>();
   let step = 0;
   for (const turn of session.turns) {
@@ -87,11 +95,11 @@ export function* keptTurnMap<T>(session: Session, name: string, key: string, com
 /** `keptTurnMap` as a list in session order. */
 export function* keptTurnResults<T>(
   session: Session,
-  name: string,
+  kept: KeptTurns<T>,
   key: string,
   compute: (turn: SessionTurn) => T | undefined,
 ): Generator<void, Array<{ turn: SessionTurn; value: T }>> {
-  const found = yield* keptTurnMap(session, name, key, compute);
+  const found = yield* keptTurnMap(session, kept, key, compute);
   return inOrder(found);
 }
 

@@ -14,7 +14,7 @@ import { FeatureCache, Session } from './session.ts';
 import { parseTranscript } from './parser.ts';
 import { SpeakerTable, editDistance } from './speakers.ts';
 import { allRules } from './rules/index.ts';
-import { keptTurnResults } from './kept.ts';
+import { keptTurnResults, keptTurns } from './kept.ts';
 import { drain } from './steps.ts';
 
 export const SOURCE = 'transcript-lint';
@@ -110,6 +110,16 @@ export interface AnalyzeOptions {
 
 export const DEFAULT_MAX_FINDINGS_PER_RULE = 5000;
 
+/** A turn rule's finding (offsets relative to its turn's line in an editor), or its failure on the turn. */
+interface TurnRuleFinding {
+  rule: number;
+  finding: Finding;
+  error?: unknown;
+}
+
+/** The turn rules' findings, kept per turn in an editor while the turn and the settings stay. */
+const turnRuleFindings = keptTurns<TurnRuleFinding[]>('turn-rules');
+
 export interface Analysis {
   session: Session;
   messages: LintMessage[];
@@ -178,7 +188,7 @@ export function* lintSteps(tree: Root, text: string, options: AnalyzeOptions, sp
     // One context per rule for every turn (a large session has hundreds of thousands).
     // Only an editor keeps findings, relative to their turn; a one-off run keeps offsets as they are.
     const relative = session.cache !== undefined;
-    let list: Array<{ rule: number; finding: Finding; error?: unknown }> | undefined;
+    let list: TurnRuleFinding[] | undefined;
     let base = 0;
     const contexts = local.map((a, rule) => ({
       session,
@@ -187,7 +197,7 @@ export function* lintSteps(tree: Root, text: string, options: AnalyzeOptions, sp
       ruleIds,
       report: (f: Finding) => (list ??= []).push({ rule, finding: shiftFinding(f, -base) }),
     }));
-    const flagged = yield* keptTurnResults<Array<{ rule: number; finding: Finding; error?: unknown }>>(session, 'turn-rules', signature, (turn) => {
+    const flagged = yield* keptTurnResults(session, turnRuleFindings, signature, (turn) => {
       base = relative ? turn.lineStart : 0;
       list = undefined;
       for (let rule = 0; rule < local.length; rule++) {
@@ -309,10 +319,13 @@ function toMessage(session: Session, ruleId: string, severity: ActiveRule['sever
   };
 }
 
+/** The `[ignore:…]` ids of each turn that has any, kept per turn in an editor. */
+const silences = keptTurns<Set<string>>('silences');
+
 /** `[ignore:rule-id]` (or `[ignore:all]`) tags, by turn index. */
 function* collectSilences(session: Session): Generator<void, Map<number, Set<string>>> {
   const silenced = new Map<number, Set<string>>();
-  const kept = yield* keptTurnResults(session, 'silences', '', (turn) => {
+  const kept = yield* keptTurnResults(session, silences, '', (turn) => {
     let set: Set<string> | undefined;
     for (const tag of turn.tags) if (tag.namespace === 'ignore') (set ??= new Set()).add(tag.id);
     return set;

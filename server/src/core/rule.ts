@@ -125,7 +125,7 @@ export interface Rule<Options extends object = object> {
    * yields now and then), leaving its result in the session's memo. It
    * reports nothing: its context is the one `check` then gets.
    */
-  prepare?(context: RuleContext<Options>): Generator<void, void>;
+  prepare?(context: RuleContext<Options>): Generator<void, unknown>;
 }
 
 /** What a rule file declares: the rule and everything about it. */

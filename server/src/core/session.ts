@@ -12,6 +12,7 @@ import { SpeakerTable } from './speakers.ts';
 import { hashString, mixHash, wordHashes } from './text.ts';
 import { drain } from './steps.ts';
 import { lastAtOrBefore } from './search.ts';
+import type { CacheEntry, SessionAnalysis, TurnAnalysis } from './incremental/analysis.ts';
 
 /** A turn as rules see it. Reused across analyses while its node is unchanged. */
 export class SessionTurn {
@@ -71,6 +72,11 @@ export class SessionTurn {
     return (this.bandKeyCache = keys);
   }
 
+  /** A turn analysis of this turn, computed once for its text (see `defineAnalysis`). */
+  get<T>(analysis: TurnAnalysis<T>): T {
+    return this.features.memo(analysis, this);
+  }
+
   /** 0-based index of the turn in the session. */
   get index(): number {
     return this.node.index;
@@ -99,8 +105,8 @@ export class TurnFeatures {
    */
   readonly slots: DetectorSlots = {};
 
-  /** Detector results by key; created on first use (most turns never need one). */
-  private memoKeys?: string[];
+  /** Results of turn analyses, by analysis; created on first use (most turns never need one). */
+  private memoKeys?: Array<TurnAnalysis<unknown>>;
   private memoValues?: unknown[];
 
   constructor(text: string) {
@@ -196,23 +202,14 @@ export class TurnFeatures {
   }
 
   /**
-   * Memoise a detector's result on this turn's text. Hot callers pass a
-   * function they do not allocate per call (the memo is read on every analysis).
+   * A turn analysis of a turn with this text (`SessionTurn.get`), computed
+   * once. A handful of analyses per turn: a short list beats a Map.
    */
-  get<T>(key: string, compute: (text: string) => T): T {
-    const found = this.recall<T>(key);
-    return found !== undefined ? found : this.remember(key, compute(this.text));
-  }
-
-  /** A memoised result, or undefined. A handful of keys per turn: a short list beats a Map. */
-  recall<T>(key: string): T | undefined {
+  memo<T>(analysis: TurnAnalysis<T>, turn: SessionTurn): T {
     const keys = this.memoKeys;
-    if (keys) for (let i = 0; i < keys.length; i++) if (keys[i] === key) return this.memoValues![i] as T;
-    return undefined;
-  }
-
-  remember<T>(key: string, value: T): T {
-    (this.memoKeys ??= []).push(key);
+    if (keys) for (let i = 0; i < keys.length; i++) if (keys[i] === analysis) return this.memoValues![i] as T;
+    const value = analysis.compute(turn);
+    (this.memoKeys ??= []).push(analysis);
     (this.memoValues ??= []).push(value);
     return value;
   }
@@ -308,12 +305,12 @@ export class FeatureCache {
     return turns;
   }
 
-  private readonly kept = new Map<string, unknown>();
+  private readonly entries = new Map<CacheEntry<unknown>, unknown>();
 
   /** A structure a detector keeps for this document across analyses (made on first use). */
-  keep<T>(key: string, make: () => T): T {
-    if (!this.kept.has(key)) this.kept.set(key, make());
-    return this.kept.get(key) as T;
+  entry<T>(entry: CacheEntry<T>): T {
+    if (!this.entries.has(entry)) this.entries.set(entry, entry.make());
+    return this.entries.get(entry) as T;
   }
 
   /** After an analysis: forget features no turn used lately, when they pile up. */
@@ -385,7 +382,7 @@ export class Session {
   readonly cache: FeatureCache | undefined;
   /** The cache generation this session's turns are marked with (`SessionTurn.alive`). */
   readonly generation: number;
-  private readonly memo = new Map<string, unknown>();
+  private readonly memo = new Map<SessionAnalysis<unknown>, unknown>();
 
   constructor(text: string, tree: Root, options: SessionOptions = {}, turns?: SessionTurn[]) {
     const { cache } = options;
@@ -505,16 +502,16 @@ export class Session {
     return found;
   }
 
-  /** Has a session-wide analysis been memoised under this key? */
-  has(key: string): boolean {
-    return this.memo.has(key);
+  /** A session analysis (repeats, names) shared by several rules, computed once. */
+  get<T>(analysis: SessionAnalysis<T>): T {
+    return drain(this.getInSteps(analysis));
   }
 
-  /** Memoise a session-wide analysis (repeats, names) shared by several rules. */
-  get<T>(key: string, compute: (session: Session) => T): T {
-    if (this.memo.has(key)) return this.memo.get(key) as T;
-    const value = compute(this);
-    this.memo.set(key, value);
+  /** `get` in steps, for a caller that yields (a rule's `prepare` or `check`). */
+  *getInSteps<T>(analysis: SessionAnalysis<T>): Generator<void, T> {
+    if (this.memo.has(analysis)) return this.memo.get(analysis) as T;
+    const value = yield* analysis.compute(this);
+    this.memo.set(analysis, value);
     return value;
   }
 

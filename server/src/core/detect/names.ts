@@ -6,8 +6,8 @@
  */
 import type { Role } from '../types.ts';
 import type { Session, SessionTurn } from '../session.ts';
-import { keptTurnResults } from '../kept.ts';
-import { drain } from '../steps.ts';
+import { keptTurnResults, keptTurns } from '../kept.ts';
+import { defineAnalysis } from '../incremental/analysis.ts';
 import { NO_MATCHES, resultsPerText } from '../text.ts';
 
 export interface NameUse {
@@ -82,13 +82,13 @@ export function insideQuote(value: string, offset: number): boolean {
   return straight % 2 === 1 || curly > 0;
 }
 
-/** Names learnt from the session (memoised on it: `session.get('names', findNames)`). */
-export function findNames(session: Session): SessionNames {
-  return drain(nameSteps(session));
-}
+/** Names learnt from the session, computed once for it: `session.get(names)`. */
+export const names = defineAnalysis({ id: 'names', per: 'session', compute: nameSteps });
 
-/** `findNames` in steps. */
-export function* nameSteps(session: Session): Generator<void, SessionNames> {
+/** The names a turn addresses someone by, kept per turn in an editor. */
+const addressingTurns = keptTurns<Array<Array<{ name: string; start: number }>>>('vocatives');
+
+function* nameSteps(session: Session): Generator<void, SessionNames> {
   const votes = new Map<string, { therapist: number; patient: number }>();
   const vote = (name: string, role: Role) => {
     if (role === 'other') return;
@@ -97,7 +97,7 @@ export function* nameSteps(session: Session): Generator<void, SessionNames> {
     v[role]++;
   };
   const vocatives: NameUse[] = [];
-  const addressing = yield* keptTurnResults(session, 'vocatives', '', turnVocatives);
+  const addressing = yield* keptTurnResults(session, addressingTurns, '', turnVocatives);
   for (const { turn, value: found } of addressing) {
     const addressee: Role = turn.role === 'therapist' ? 'patient' : 'therapist';
     found.forEach((uses, i) => {

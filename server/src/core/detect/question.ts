@@ -27,7 +27,7 @@
  * number ("how many", "how long", "when", "who", "which", scaling questions),
  * which MI coders usually count as closed.
  */
-import type { SessionTurn } from '../session.ts';
+import { defineAnalysis } from '../incremental/analysis.ts';
 import { CLOSERS, isApostrophe, isDigit, isLetter, isLineBreak, isSpace, sentences, type Span } from './sentence.ts';
 
 export interface QuestionInfo {
@@ -712,7 +712,5 @@ export function turnForm(text: string): TurnForm {
   return question ? { question: question.type, reflection: false } : { reflection: looksLikeReflection(text) };
 }
 
-/** The questions of a turn, per text node, memoised on the turn's text. */
-export function turnQuestions(turn: SessionTurn): Array<QuestionInfo | undefined> {
-  return turn.features.get('questions', () => turn.texts.map((text) => detectQuestion(text.value)));
-}
+/** The questions of a turn, per text node: `turn.get(questions)`. */
+export const questions = defineAnalysis({ id: 'questions', per: 'turn', compute: (turn) => turn.texts.map((text) => detectQuestion(text.value)) });

@@ -30,6 +30,7 @@ import { blankQuotes, quotedSpans } from './quotes.ts';
 import type { RuleOptions } from '../rule.ts';
 import type { SessionTurn } from '../session.ts';
 import { matchesPerText } from '../text.ts';
+import { defineAnalyses } from '../incremental/analysis.ts';
 
 export interface RefusalMatch extends Span {
   /** The sentence, for messages. */
@@ -194,10 +195,16 @@ export function refusalPhrasesOf(ruleOptions: RuleOptions): string[] {
   return Array.isArray(phrases) ? phrases.map(String) : [];
 }
 
+/** Refusal sentences of a turn with extra phrases, offsets relative to each text node. */
+const refusalsWith = defineAnalyses({
+  id: 'refusals',
+  per: 'turn',
+  key: (phrases: readonly string[]) => phrases.join('\u0000'),
+  compute: (turn, phrases) => matchesPerText(turn.texts, (value) => findRefusals(value, phrases)),
+});
+
 /** Refusal sentences of a turn, offsets relative to each text node, memoised per turn text (and phrases). */
 export function turnRefusals(turn: SessionTurn, phrases: readonly string[]): Array<RefusalMatch & { textIndex: number }> {
-  const find = () => matchesPerText(turn.texts, (value) => findRefusals(value, phrases));
-  if (phrases.length === 0) return (turn.features.slots.refusals ??= find());
-  const key = `refusals:${phrases.join('\u0000')}`;
-  return turn.features.recall<Array<RefusalMatch & { textIndex: number }>>(key) ?? turn.features.remember(key, find());
+  if (phrases.length === 0) return (turn.features.slots.refusals ??= matchesPerText(turn.texts, (value) => findRefusals(value)));
+  return turn.get(refusalsWith(phrases));
 }

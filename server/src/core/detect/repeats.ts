@@ -17,6 +17,7 @@
 import type { RuleOptions } from '../rule.ts';
 import type { Session, SessionTurn } from '../session.ts';
 import { drain } from '../steps.ts';
+import { defineAnalyses, defineCacheEntry, type CacheEntry } from '../incremental/analysis.ts';
 
 export interface RepeatOptions {
   /** Turns with fewer words are never repeats (backchannels: "Mm-hmm.", "Okay."). */
@@ -312,18 +313,18 @@ export function findRepeats(session: Session, options: RepeatOptions): Repeat[] 
   return drain(repeatSteps(session, options));
 }
 
-const repeatsKey = (options: RepeatOptions) => `repeats:${options.minWords}:${options.similarity}`;
+const optionsKey = (options: RepeatOptions) => `${options.minWords}:${options.similarity}`;
 
-/** Repeats for the given options, computed once per session and shared by the rules that read them. */
-export function sessionRepeats(session: Session, options: RepeatOptions): Repeat[] {
-  return session.get(repeatsKey(options), (s) => findRepeats(s, options));
-}
+/** The session's repeats for the given options, computed once per session: `session.get(repeats(options))`. */
+export const repeats = defineAnalyses({ id: 'repeats', per: 'session', key: optionsKey, compute: repeatSteps });
 
-/** Compute the session's repeats in steps, ahead of the rules that read them. */
-export function* prepareRepeats(session: Session, options: RepeatOptions): Generator<void, void> {
-  if (session.has(repeatsKey(options))) return;
-  const repeats = yield* repeatSteps(session, options);
-  session.get(repeatsKey(options), () => repeats);
+/** The repeat index an editor keeps with a document, one per options. */
+const indexes = new Map<string, CacheEntry<RepeatIndex>>();
+function indexEntry(options: RepeatOptions): CacheEntry<RepeatIndex> {
+  const key = optionsKey(options);
+  let entry = indexes.get(key);
+  if (!entry) indexes.set(key, (entry = defineCacheEntry(`repeat-index:${key}`, () => new RepeatIndex(options))));
+  return entry;
 }
 
 /**
@@ -332,9 +333,7 @@ export function* prepareRepeats(session: Session, options: RepeatOptions): Gener
  * is answered again.
  */
 export function* repeatSteps(session: Session, options: RepeatOptions): Generator<void, Repeat[]> {
-  const index = session.cache
-    ? session.cache.keep(`repeat-index:${options.minWords}:${options.similarity}`, () => new RepeatIndex(options))
-    : new RepeatIndex(options);
+  const index = session.cache ? session.cache.entry(indexEntry(options)) : new RepeatIndex(options);
   yield* index.update(session);
   yield* index.settle();
   return index.repeats();

@@ -14,6 +14,7 @@ import { defineRule, transcript } from '../rule.ts';
 import type { Fix, TextEdit } from '../fixes.ts';
 import type { Session, SessionTurn } from '../session.ts';
 import { leadLabel, sameSpeaker, turnLabels, type LabelMatch } from '../detect/labels.ts';
+import { defineAnalysis } from '../incremental/analysis.ts';
 
 type Match = LabelMatch & { textIndex: number };
 
@@ -107,7 +108,7 @@ export default defineRule({
     for (const turn of turns) {
       const first = turn.texts[0];
       if (!first || turnLabels(turn, session.speakers).some(atStart)) continue;
-      const lead = turn.texts.length === 1 ? turn.features.get('lead-label', leadOfText) : turn.features.get('lead-label', () => leadLabel(first.value) ?? null);
+      const lead = turn.get(leadLabels);
       if (!lead) continue;
       const key = `${turn.speakerKey}\u0000${lead.label.toLowerCase()}`;
       const list = leads.get(key);
@@ -118,7 +119,7 @@ export default defineRule({
       // Two turns with the same label and different words (a loop's copies are one turn said again).
       if (list.length < 2 || new Set(list.map((t) => t.features.exactKey)).size < 2) continue;
       for (const turn of list) {
-        const lead = turn.features.recall<NonNullable<ReturnType<typeof leadLabel>>>('lead-label')!;
+        const lead = turn.get(leadLabels)!;
         const base = turn.texts[0]!.position.start.offset!;
         report({
           reason: `"${lead.label}:" opens ${list.length} of this speaker's turns: a persona label the generator wrote into the text.`,
@@ -158,8 +159,8 @@ export default defineRule({
 
 const atStart = (m: Match) => m.where === 'start';
 
-/** The label a turn of one text opens with (hoisted: read for every turn on every analysis). */
-const leadOfText = (text: string) => leadLabel(text) ?? null;
+/** The label a turn's first text opens with, if any (null: none). */
+const leadLabels = defineAnalysis({ id: 'lead-label', per: 'turn', compute: (turn) => leadLabel(turn.texts[0]!.value) ?? null });
 
 /** Remove a label and the spaces after it; a label alone on its line goes with the line break. */
 function removeLabel(text: string, start: number, end: number): TextEdit {

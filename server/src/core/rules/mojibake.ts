@@ -6,7 +6,7 @@
  */
 import { defineRule, transcript } from '../rule.ts';
 import type { TextEdit } from '../fixes.ts';
-import { keptTurnResults } from '../kept.ts';
+import { keptTurnResults, keptTurns } from '../kept.ts';
 import { NO_MATCHES, resultsPerText } from '../text.ts';
 import type { SessionTurn } from '../session.ts';
 import { validUtf8Prefix } from '../utf8.ts';
@@ -110,7 +110,7 @@ export default defineRule({
       for (const r of findMojibake(value)) runs.push({ ...r, start: r.start + base, end: r.end + base });
     };
     for (const line of session.header?.children ?? []) scan(line.value, line.position.start.offset!);
-    const garbled = yield* keptTurnResults(session, 'mojibake', '', turnMojibake);
+    const garbled = yield* keptTurnResults(session, garbledTurns, '', turnMojibake);
     for (const { turn, value } of garbled) {
       for (const r of value.label) runs.push({ ...r, start: r.start + turn.node.position.start.offset!, end: r.end + turn.node.position.start.offset! });
       value.texts.forEach((list, i) => {
@@ -133,6 +133,9 @@ export default defineRule({
 });
 
 type Runs = Array<TextEdit & { run: string }>;
+
+/** The turns with garbled text, kept per turn in an editor. */
+const garbledTurns = keptTurns<{ label: Runs; texts: Runs[] }>('mojibake');
 
 /** A turn's runs, relative to its label and to each of its texts; undefined when there are none. */
 function turnMojibake(turn: SessionTurn): { label: Runs; texts: Runs[] } | undefined {

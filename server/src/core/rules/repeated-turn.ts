@@ -20,9 +20,18 @@
 import { defineRule, transcript } from '../rule.ts';
 import type { Fix, TextEdit } from '../fixes.ts';
 import type { Session, SessionTurn } from '../session.ts';
-import { DEFAULT_REPEAT_OPTIONS, prepareRepeats, repeatOptionsOf, sessionRepeats, type Repeat, type RepeatOptions } from '../detect/repeats.ts';
+import { DEFAULT_REPEAT_OPTIONS, repeatOptionsOf, repeats as repeatsFor, type Repeat, type RepeatOptions } from '../detect/repeats.ts';
 import { repeatedPassages } from '../detect/passages.ts';
+import { defineAnalyses } from '../incremental/analysis.ts';
 import { ordinal } from '../text.ts';
+
+/** Passages repeated inside a turn, for a `minWords`. */
+const passages = defineAnalyses({
+  id: 'passages',
+  per: 'turn',
+  key: String,
+  compute: (turn, minWords: number) => repeatedPassages(turn.texts.map((t) => t.value), minWords || DEFAULT_REPEAT_OPTIONS.minWords),
+});
 
 const whoOf = (turn: SessionTurn) => (turn.role === 'other' ? turn.node.speaker : turn.role);
 
@@ -107,13 +116,10 @@ export default defineRule<RepeatOptions>({
       },
     ],
   },
-  prepare: ({ session, ruleOptions }) => prepareRepeats(session, repeatOptionsOf(ruleOptions)),
+  prepare: ({ session, ruleOptions }) => session.getInSteps(repeatsFor(repeatOptionsOf(ruleOptions))),
   // A passage repeated inside one turn.
   checkTurn({ session, options, report }, turn) {
-    const passages = turn.features.get(`passages:${Number((options as Partial<RepeatOptions>).minWords)}`, () =>
-      repeatedPassages(turn.texts.map((t) => t.value), Number((options as Partial<RepeatOptions>).minWords) || DEFAULT_REPEAT_OPTIONS.minWords),
-    );
-    for (const passage of passages) {
+    for (const passage of turn.get(passages(Number((options as Partial<RepeatOptions>).minWords)))) {
       const at = (textIndex: number, offset: number) => turn.texts[textIndex]!.position.start.offset! + offset;
       const range = (c: (typeof passage.copies)[number]) => ({ start: at(c.textIndex, c.start), end: at(c.endTextIndex, c.end) });
       const first = passage.copies[0]!;
@@ -133,7 +139,7 @@ export default defineRule<RepeatOptions>({
   },
   *check(context) {
     const { session, ruleOptions, report } = context;
-    const repeats = sessionRepeats(session, repeatOptionsOf(ruleOptions));
+    const repeats = session.get(repeatsFor(repeatOptionsOf(ruleOptions)));
     if (repeats.length === 0) return;
     const turns = session.turns;
     // A copy of the message right before it, by the same speaker: a double post, not a loop.

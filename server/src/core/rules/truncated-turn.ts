@@ -18,8 +18,9 @@
  */
 import { defineRule, transcript } from '../rule.ts';
 import type { SessionTurn } from '../session.ts';
-import { turnEnding } from '../detect/endings.ts';
-import { keptTurnResults } from '../kept.ts';
+import { turnEnding, type Ending } from '../detect/endings.ts';
+import { keptTurnResults, keptTurns } from '../kept.ts';
+import { defineAnalysis } from '../incremental/analysis.ts';
 
 export interface TruncatedOptions {
   /** A turn this long that ends without any closing punctuation, from a speaker who closes their turns, is cut off. */
@@ -27,9 +28,10 @@ export interface TruncatedOptions {
 }
 
 /** Hyphens after a word where speech broke off ("I just- I", "so--"), the turn's last one included. */
-function countInterruptions(text: string): number {
-  return (text.match(/\p{L}(?:-(?=\s|$)|--)/gu) ?? []).length;
-}
+const interruptions = defineAnalysis({ id: 'interruptions', per: 'turn', compute: (turn) => (turn.features.text.match(/\p{L}(?:-(?=\s|$)|--)/gu) ?? []).length });
+
+/** The endings of turns that end open (the candidates), kept per turn in an editor. */
+const openEndings = keptTurns<Ending>('open-endings');
 
 /** What one turn adds to its speaker's habits, read from its text once (every analysis reads every turn's). */
 interface HabitPart {
@@ -47,8 +49,8 @@ function habitPart(turn: SessionTurn): HabitPart {
   return (slots.habitPart = {
     counted: ending.words >= 4,
     closed: ending.kind === 'closed' || ending.kind === 'dash',
-    length: lengthOf(turn),
-    interruptions: turn.features.get('interruptions', countInterruptions),
+    length: turn.get(trimmedLength),
+    interruptions: turn.get(interruptions),
   });
 }
 
@@ -63,9 +65,7 @@ interface Habit {
 }
 
 /** The characters of a turn's text. */
-const lengthOf = (turn: SessionTurn) => turn.features.get('trimmed-length', trimmedLength);
-/** (Hoisted: the memo is read for every turn on every analysis.) */
-const trimmedLength = (text: string) => text.split(/\n[ \t]*\n/).reduce((n, t) => n + t.trim().length, 0);
+const trimmedLength = defineAnalysis({ id: 'trimmed-length', per: 'turn', compute: (turn) => turn.features.text.split(/\n[ \t]*\n/).reduce((n, t) => n + t.trim().length, 0) });
 
 /**
  * The length this speaker's turns stop at, when they do: three turns or more (this one among them) within 3% of
@@ -150,7 +150,7 @@ export default defineRule<TruncatedOptions>({
       if (part.closed) habit.closed++;
     }
     // Only turns that end open are candidates (kept per turn in an editor).
-    const open = yield* keptTurnResults(session, 'open-endings', '', (turn) => {
+    const open = yield* keptTurnResults(session, openEndings, '', (turn) => {
       if (turn.texts.length === 0) return undefined;
       const ending = turnEnding(turn);
       return ending.kind === 'closed' || ending.kind === 'dash' ? undefined : ending;
@@ -189,7 +189,7 @@ export default defineRule<TruncatedOptions>({
       // A turn at the length this speaker's messages stop at, ending open: cut at the limit, whatever its last words.
       const cap = capOf(habit);
       let capped = false;
-      if (!cut && cap !== undefined && ending.kind !== 'cut-word' && lengthOf(turn) >= 0.97 * cap && ending.sentenceWords >= 3) cut = capped = true;
+      if (!cut && cap !== undefined && ending.kind !== 'cut-word' && turn.get(trimmedLength) >= 0.97 * cap && ending.sentenceWords >= 3) cut = capped = true;
       if (!cut) continue;
       const last = turn.texts[turn.texts.length - 1]!;
       const value = last.value;

@@ -15,17 +15,21 @@
  */
 import { defineRule, transcript } from '../rule.ts';
 import type { Session, SessionTurn } from '../session.ts';
-import { keptTurnMap } from '../kept.ts';
-import { isCourtesyQuestion, isTagQuestion, turnQuestions } from '../detect/question.ts';
-import { prepareRepeats, repeatOptionsOf, sessionRepeats } from '../detect/repeats.ts';
+import { keptTurnMap, keptTurns } from '../kept.ts';
+import { isCourtesyQuestion, isTagQuestion, questions } from '../detect/question.ts';
+import { repeatOptionsOf, repeats } from '../detect/repeats.ts';
 import { refusalPhrasesOf, turnRefusals } from '../detect/refusal.ts';
 import { turnArtifacts } from '../detect/artifacts.ts';
 
+/** Turns whose reply takes nothing up, and turns with signs of generated text: kept per turn in an editor. */
+const nonAnswers = keptTurns<'none' | 'refusal' | 'meta'>('non-answers');
+const generatedTurns = keptTurns<true>('generated-text');
+
 /** The question a turn asks, as offsets in the document: its last one that is not a tag or a courtesy. */
 function askedQuestion(turn: SessionTurn): { start: number; end: number } | undefined {
-  const questions = turnQuestions(turn);
-  for (let q = questions.length - 1; q >= 0; q--) {
-    const info = questions[q];
+  const asked = turn.get(questions);
+  for (let q = asked.length - 1; q >= 0; q--) {
+    const info = asked[q];
     if (!info) continue;
     const text = turn.texts[q]!;
     for (let s = info.spans.length - 1; s >= 0; s--) {
@@ -63,16 +67,16 @@ export default defineRule({
       },
     ],
   },
-  prepare: ({ session, ruleOptions }) => prepareRepeats(session, repeatOptionsOf(ruleOptions)),
+  prepare: ({ session, ruleOptions }) => session.getInSteps(repeats(repeatOptionsOf(ruleOptions))),
   *check({ session, ruleOptions, report }) {
     const turns = session.turns;
-    const repeatOf = new Map(sessionRepeats(session, repeatOptionsOf(ruleOptions)).map((r) => [r.turn, r] as const));
+    const repeatOf = new Map(session.get(repeats(repeatOptionsOf(ruleOptions))).map((r) => [r.turn, r] as const));
     const phrases = refusalPhrasesOf(ruleOptions);
     // Replies that take nothing up: a refusal or meta-text only, or no reply (a result of the turn
     // and the next one, so an editor keeps it for the turns an edit did not re-make, while the phrases stay).
     const phrasesKey = phrases.join('\u0000');
-    const replies = yield* keptTurnMap(session, 'non-answers', phrasesKey, (turn) => nonAnswerOf(session, turn, phrases));
-    const generated = yield* keptTurnMap(session, 'generated-text', phrasesKey, (turn) => generatedText(turn, phrases));
+    const replies = yield* keptTurnMap(session, nonAnswers, phrasesKey, (turn) => nonAnswerOf(session, turn, phrases));
+    const generated = yield* keptTurnMap(session, generatedTurns, phrasesKey, (turn) => generatedText(turn, phrases));
     // …and turns answered by a repeat (word for word, or all but a few words).
     const askers: SessionTurn[] = [...replies.keys()];
     for (const [index, repeat] of repeatOf) {
