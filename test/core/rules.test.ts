@@ -414,7 +414,7 @@ test('a capped rule counts the rest by place alone, and silenced turns are not c
 });
 
 test('role-confusion: the same words from a patient and then a therapist are judged by role, with or without a cache', async () => {
-  const { FeatureCache } = await import('../../server/src/core/session.ts');
+  const { FeatureCache } = await import('../../server/src/core/incremental/cache.ts');
   const text = 'Patient: Honestly my therapist told me to slow down and breathe more.\n\nTherapist: Honestly my therapist told me to slow down and breathe more.\n';
   const slips = (cache?: InstanceType<typeof FeatureCache>) =>
     analyze(text, { config: emptyConfig(), ...(cache ? { cache } : {}) }).messages.filter((m) => m.ruleId === 'role-confusion').map((m) => m.start.line);

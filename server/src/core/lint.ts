@@ -10,12 +10,13 @@ import { fixAll, type Fix, type FixAllResult, type FixCandidate, type TextEdit }
 import type { Finding, Rule, RuleContext, RuleOptions } from './rule.ts';
 import type { Point, Root } from './types.ts';
 import { sharedDefaultCodebook, type Codebook } from './codebook.ts';
-import { FeatureCache, Session } from './session.ts';
+import { FeatureCache } from './incremental/cache.ts';
+import { Session } from './session.ts';
 import { parseTranscript } from './parser.ts';
 import { SpeakerTable, editDistance } from './speakers.ts';
 import { allRules } from './rules/index.ts';
-import { keptTurnResults, keptTurns } from './kept.ts';
-import { drain } from './steps.ts';
+import { keptTurnResults, keptTurns } from './incremental/kept.ts';
+import { drain } from './incremental/steps.ts';
 
 export const SOURCE = 'transcript-lint';
 

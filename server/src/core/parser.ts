@@ -18,7 +18,7 @@
  */
 import type { Plugin } from 'unified';
 import type { Comment, Header, HeaderLine, Label, Paragraph, Point, Role, Root, Tag, Text, Turn } from './types.ts';
-import { drain } from './steps.ts';
+import { drain } from './incremental/steps.ts';
 import { SpeakerTable } from './speakers.ts';
 
 export interface ParseOptions {

@@ -13,7 +13,8 @@
  */
 import type { Severity } from './config.ts';
 import type { Fix } from './fixes.ts';
-import type { Session, SessionTurn } from './session.ts';
+import type { Session } from './session.ts';
+import type { SessionTurn } from './turn.ts';
 import type { Position, Role } from './types.ts';
 
 export interface Related {

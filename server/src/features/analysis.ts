@@ -8,11 +8,12 @@ import type { TextDocument } from 'vscode-languageserver-textdocument';
 import { lintSteps, type Analysis, type LintMessage } from '../core/lint.ts';
 import { DEFAULT_MAX_PROBLEMS_PER_RULE } from '../settings.ts';
 import type { Root } from '../core/types.ts';
-import { FeatureCache, Session } from '../core/session.ts';
+import { FeatureCache } from '../core/incremental/cache.ts';
+import { Session } from '../core/session.ts';
 import { parseSteps } from '../core/parser.ts';
 import { SpeakerTable } from '../core/speakers.ts';
-import { addChange, reparseInSteps, type DirtyRange } from '../core/incremental.ts';
-import { drain } from '../core/steps.ts';
+import { addChange, reparseInSteps, type DirtyRange } from '../core/incremental/reparse.ts';
+import { drain } from '../core/incremental/steps.ts';
 import { tooLargeReason } from '../core/limits.ts';
 import type { SettingsResolver, ResolvedFileSettings } from '../core/resolve.ts';
 

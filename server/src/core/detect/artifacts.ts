@@ -31,7 +31,7 @@ import { clausesOf, isShouting, linesOf, type Line, type Span } from './lines.ts
 import { metaProbability } from '../model/meta.ts';
 import { blankQuotes, inside, quotedSpans } from './quotes.ts';
 import { DisjointSpans } from './sentence.ts';
-import type { SessionTurn } from '../session.ts';
+import type { SessionTurn } from '../turn.ts';
 
 export type ArtifactKind = 'preamble' | 'meta' | 'heading' | 'end-marker' | 'special-token' | 'placeholder' | 'stray-marker' | 'fragment';
 

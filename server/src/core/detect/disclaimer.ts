@@ -15,7 +15,7 @@
  */
 import { sentences } from './sentence.ts';
 import type { Span } from './lines.ts';
-import type { SessionTurn } from '../session.ts';
+import type { SessionTurn } from '../turn.ts';
 import { matchesPerText } from '../text.ts';
 
 export type DisclaimerKind = 'ai' | 'not-professional' | 'no-substitute';

@@ -6,7 +6,7 @@
  */
 import { sentences } from './sentence.ts';
 import { cutProbability, endingWords, isWordFragment } from '../model/ending.ts';
-import type { SessionTurn } from '../session.ts';
+import type { SessionTurn } from '../turn.ts';
 
 export type EndingKind = 'closed' | 'dash' | 'cut-word' | 'open-word' | 'weak-word' | 'plain';
 

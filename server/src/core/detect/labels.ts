@@ -15,7 +15,7 @@
  * ("Dr. Rivera"), a name in bold. "Note:", "Step 1:", "Here's the thing:",
  * "Me:", "Coach said:" are ordinary colons.
  */
-import type { SessionTurn } from '../session.ts';
+import type { SessionTurn } from '../turn.ts';
 import type { SpeakerTable } from '../speakers.ts';
 import type { Role } from '../types.ts';
 import { linesOf, type Span } from './lines.ts';

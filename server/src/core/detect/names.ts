@@ -5,8 +5,9 @@
  * patient, and the other way round; the majority decides.
  */
 import type { Role } from '../types.ts';
-import type { Session, SessionTurn } from '../session.ts';
-import { keptTurnResults, keptTurns } from '../kept.ts';
+import type { Session } from '../session.ts';
+import type { SessionTurn } from '../turn.ts';
+import { keptTurnResults, keptTurns } from '../incremental/kept.ts';
 import { defineAnalysis } from '../incremental/analysis.ts';
 import { NO_MATCHES, resultsPerText } from '../text.ts';
 

@@ -28,7 +28,7 @@ import type { Span } from './lines.ts';
 import { lastAtOrBefore } from '../search.ts';
 import { blankQuotes, quotedSpans } from './quotes.ts';
 import type { RuleOptions } from '../rule.ts';
-import type { SessionTurn } from '../session.ts';
+import type { SessionTurn } from '../turn.ts';
 import { matchesPerText } from '../text.ts';
 import { defineAnalyses } from '../incremental/analysis.ts';
 

@@ -15,8 +15,9 @@
  * one-off run answers every turn once, in order.
  */
 import type { RuleOptions } from '../rule.ts';
-import type { Session, SessionTurn } from '../session.ts';
-import { drain } from '../steps.ts';
+import type { Session } from '../session.ts';
+import type { SessionTurn } from '../turn.ts';
+import { drain } from '../incremental/steps.ts';
 import { defineAnalyses, defineCacheEntry, type CacheEntry } from '../incremental/analysis.ts';
 
 export interface RepeatOptions {

@@ -14,7 +14,8 @@
  *
  * An `id` names the analysis in messages and profiles only.
  */
-import type { Session, SessionTurn } from '../session.ts';
+import type { Session } from '../session.ts';
+import type { SessionTurn } from '../turn.ts';
 
 export interface TurnAnalysis<T> {
   readonly id: string;

@@ -7,7 +7,7 @@
  * applied by `--fix`: only a reader can tell a lost turn from a split one).
  */
 import { defineRule, transcript } from '../rule.ts';
-import { keptTurnResults, keptTurns } from '../kept.ts';
+import { keptTurnResults, keptTurns } from '../incremental/kept.ts';
 
 /** Turns spoken by the speaker of the turn before, kept per turn in an editor. */
 const sameSpeakerAgain = keptTurns<true>('consecutive-turns');

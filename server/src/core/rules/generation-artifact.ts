@@ -15,7 +15,7 @@
  */
 import { defineRule, transcript } from '../rule.ts';
 import type { Fix } from '../fixes.ts';
-import type { SessionTurn } from '../session.ts';
+import type { SessionTurn } from '../turn.ts';
 import { findHeaderArtifacts, turnArtifacts, type ArtifactKind, type ArtifactMatch } from '../detect/artifacts.ts';
 import { turnLabels } from '../detect/labels.ts';
 import { removalRange } from '../detect/sentence.ts';

@@ -12,7 +12,8 @@
  */
 import { defineRule, transcript } from '../rule.ts';
 import type { Fix, TextEdit } from '../fixes.ts';
-import type { Session, SessionTurn } from '../session.ts';
+import type { Session } from '../session.ts';
+import type { SessionTurn } from '../turn.ts';
 import { leadLabel, sameSpeaker, turnLabels, type LabelMatch } from '../detect/labels.ts';
 import { defineAnalysis } from '../incremental/analysis.ts';
 

@@ -6,9 +6,9 @@
  */
 import { defineRule, transcript } from '../rule.ts';
 import type { TextEdit } from '../fixes.ts';
-import { keptTurnResults, keptTurns } from '../kept.ts';
+import { keptTurnResults, keptTurns } from '../incremental/kept.ts';
 import { NO_MATCHES, resultsPerText } from '../text.ts';
-import type { SessionTurn } from '../session.ts';
+import type { SessionTurn } from '../turn.ts';
 import { validUtf8Prefix } from '../utf8.ts';
 
 /** Windows-1252 characters for bytes 0x80–0x9F (undefined bytes map to C1 controls, as decoders do). */

@@ -19,7 +19,8 @@
  */
 import { defineRule, transcript } from '../rule.ts';
 import type { Fix, TextEdit } from '../fixes.ts';
-import type { Session, SessionTurn } from '../session.ts';
+import type { Session } from '../session.ts';
+import type { SessionTurn } from '../turn.ts';
 import { DEFAULT_REPEAT_OPTIONS, repeatOptionsOf, repeats as repeatsFor, type Repeat, type RepeatOptions } from '../detect/repeats.ts';
 import { repeatedPassages } from '../detect/passages.ts';
 import { defineAnalyses } from '../incremental/analysis.ts';

@@ -17,11 +17,11 @@
 import { defineRule, transcript } from '../rule.ts';
 import { voiceOf } from '../model/predict.ts';
 import { names as sessionNames } from '../detect/names.ts';
-import { keptTurnResults, keptTurns } from '../kept.ts';
+import { keptTurnResults, keptTurns } from '../incremental/kept.ts';
 import { defineAnalysis } from '../incremental/analysis.ts';
 import { NO_MATCHES, resultsPerText } from '../text.ts';
 import type { Role } from '../types.ts';
-import type { SessionTurn } from '../session.ts';
+import type { SessionTurn } from '../turn.ts';
 
 const THIRD_PERSON_VERBS =
   `is|was|has|had|seems|seemed|appears|appeared|continues|continued|made|makes|shows|showed|needs|feels|felt|` +

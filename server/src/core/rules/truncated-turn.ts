@@ -17,9 +17,9 @@
  * with them.
  */
 import { defineRule, transcript } from '../rule.ts';
-import type { SessionTurn } from '../session.ts';
+import type { SessionTurn } from '../turn.ts';
 import { turnEnding, type Ending } from '../detect/endings.ts';
-import { keptTurnResults, keptTurns } from '../kept.ts';
+import { keptTurnResults, keptTurns } from '../incremental/kept.ts';
 import { defineAnalysis } from '../incremental/analysis.ts';
 
 export interface TruncatedOptions {

@@ -14,8 +14,9 @@
  * configured (their `minWords`, `similarity` and `phrases`), on or off.
  */
 import { defineRule, transcript } from '../rule.ts';
-import type { Session, SessionTurn } from '../session.ts';
-import { keptTurnMap, keptTurns } from '../kept.ts';
+import type { Session } from '../session.ts';
+import type { SessionTurn } from '../turn.ts';
+import { keptTurnMap, keptTurns } from '../incremental/kept.ts';
 import { isCourtesyQuestion, isTagQuestion, questions } from '../detect/question.ts';
 import { repeatOptionsOf, repeats } from '../detect/repeats.ts';
 import { refusalPhrasesOf, turnRefusals } from '../detect/refusal.ts';

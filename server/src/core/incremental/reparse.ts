@@ -7,11 +7,11 @@
  * change the structure elsewhere (the header, a label that is not a
  * configured speaker), and the caller parses the whole text.
  */
-import type { Point, Root, Turn } from './types.ts';
-import { hasUnknownLabelLines, parseTranscript, unconfiguredLabels } from './parser.ts';
-import type { SpeakerTable } from './speakers.ts';
+import type { Point, Root, Turn } from '../types.ts';
+import { hasUnknownLabelLines, parseTranscript, unconfiguredLabels } from '../parser.ts';
+import type { SpeakerTable } from '../speakers.ts';
 import { drain } from './steps.ts';
-import { lastAtOrBefore } from './search.ts';
+import { lastAtOrBefore } from '../search.ts';
 
 /** What changed since the last parse: `[start, end)` of the new text replaced `[start, end - delta)` of the old. */
 export interface DirtyRange {

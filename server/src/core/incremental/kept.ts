@@ -13,8 +13,9 @@
  * was computed with. Anything else (line numbers, other turns) is read when
  * reporting.
  */
-import type { Session, SessionTurn } from './session.ts';
-import { defineCacheEntry, type CacheEntry } from './incremental/analysis.ts';
+import type { Session } from '../session.ts';
+import type { SessionTurn } from '../turn.ts';
+import { defineCacheEntry, type CacheEntry } from './analysis.ts';
 
 /** How many turns are computed between yields. */
 const STEP = 1024;
