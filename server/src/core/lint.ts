@@ -15,8 +15,8 @@ import { Session } from './session.ts';
 import { parseTranscript } from './parser.ts';
 import { SpeakerTable, editDistance } from './speakers.ts';
 import { allRules } from './rules/index.ts';
-import { keptTurnResults, keptTurns } from './incremental/kept.ts';
-import { drain } from './incremental/steps.ts';
+import { turnResultList, perTurnResults } from './incremental/turn-results.ts';
+import { runToEnd } from './incremental/steps.ts';
 
 export const SOURCE = 'transcript-lint';
 
@@ -119,7 +119,7 @@ interface TurnRuleFinding {
 }
 
 /** The turn rules' findings, kept per turn in an editor while the turn and the settings stay. */
-const turnRuleFindings = keptTurns<TurnRuleFinding[]>('turn-rules');
+const turnRuleFindings = perTurnResults<TurnRuleFinding[]>('turn-rules');
 
 export interface Analysis {
   session: Session;
@@ -136,7 +136,7 @@ export function analyze(text: string, options: AnalyzeOptions): Analysis {
 }
 
 export function lintTree(tree: Root, text: string, options: AnalyzeOptions, speakers = new SpeakerTable(options.config.speakers)): Analysis {
-  return drain(lintSteps(tree, text, options, speakers));
+  return runToEnd(lintSteps(tree, text, options, speakers));
 }
 
 /**
@@ -198,7 +198,7 @@ export function* lintSteps(tree: Root, text: string, options: AnalyzeOptions, sp
       ruleIds,
       report: (f: Finding) => (list ??= []).push({ rule, finding: shiftFinding(f, -base) }),
     }));
-    const flagged = yield* keptTurnResults(session, turnRuleFindings, signature, (turn) => {
+    const flagged = yield* turnResultList(session, turnRuleFindings, signature, (turn) => {
       base = relative ? turn.lineStart : 0;
       list = undefined;
       for (let rule = 0; rule < local.length; rule++) {
@@ -321,17 +321,17 @@ function toMessage(session: Session, ruleId: string, severity: ActiveRule['sever
 }
 
 /** The `[ignore:…]` ids of each turn that has any, kept per turn in an editor. */
-const silences = keptTurns<Set<string>>('silences');
+const silences = perTurnResults<Set<string>>('silences');
 
 /** `[ignore:rule-id]` (or `[ignore:all]`) tags, by turn index. */
 function* collectSilences(session: Session): Generator<void, Map<number, Set<string>>> {
   const silenced = new Map<number, Set<string>>();
-  const kept = yield* keptTurnResults(session, silences, '', (turn) => {
+  const ignoring = yield* turnResultList(session, silences, '', (turn) => {
     let set: Set<string> | undefined;
     for (const tag of turn.tags) if (tag.namespace === 'ignore') (set ??= new Set()).add(tag.id);
     return set;
   });
-  for (const { turn, value } of kept) silenced.set(turn.index, value);
+  for (const { turn, value } of ignoring) silenced.set(turn.index, value);
   return silenced;
 }
 

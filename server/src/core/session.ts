@@ -6,7 +6,7 @@
 import type { Header, Point, Root } from './types.ts';
 import type { Codebook } from './codebook.ts';
 import { SpeakerTable } from './speakers.ts';
-import { drain } from './incremental/steps.ts';
+import { runToEnd } from './incremental/steps.ts';
 import { lastAtOrBefore } from './search.ts';
 import type { SessionAnalysis } from './incremental/analysis.ts';
 import type { FeatureCache } from './incremental/cache.ts';
@@ -46,7 +46,7 @@ export class Session {
   readonly speakers: SpeakerTable;
   /** The editor's cache for this document, if any. */
   readonly cache: FeatureCache | undefined;
-  /** The cache generation this session's turns are marked with (`SessionTurn.alive`). */
+  /** The cache generation this session's turns are marked with (`SessionTurn.sessionGeneration`). */
   readonly generation: number;
   private readonly memo = new Map<SessionAnalysis<unknown>, unknown>();
 
@@ -58,7 +58,7 @@ export class Session {
     this.cache = cache;
     this.speakers = options.speakers ?? new SpeakerTable();
     this.header = tree.children[0]?.type === 'header' ? tree.children[0] : undefined;
-    this.turns = turns ?? drain(sessionTurns(tree, cache));
+    this.turns = turns ?? runToEnd(sessionTurns(tree, cache));
     // The build that made `turns` is the cache's latest (a session is made right after its turns).
     this.generation = cache ? cache.currentGeneration : -1;
     cache?.sweep(this.turns);
@@ -170,7 +170,7 @@ export class Session {
 
   /** A session analysis (repeats, names) shared by several rules, computed once. */
   get<T>(analysis: SessionAnalysis<T>): T {
-    return drain(this.getInSteps(analysis));
+    return runToEnd(this.getInSteps(analysis));
   }
 
   /** `get` in steps, for a caller that yields (a rule's `prepare` or `check`). */

@@ -9,6 +9,7 @@ import type { Role, Tag, Text, Turn } from './types.ts';
 import type { ArtifactKind } from './detect/artifacts.ts';
 import type { Ending } from './detect/endings.ts';
 import { hashString, mixHash, wordHashes } from './text.ts';
+import type { SpeakerTable } from './speakers.ts';
 import type { FeatureCache } from './incremental/cache.ts';
 import type { TurnAnalysis } from './incremental/analysis.ts';
 
@@ -51,7 +52,7 @@ export class SessionTurn {
 
   private bandKeyCache?: number[];
   /** The generation of the latest session build (of an editor's cache) that made or reused this turn. */
-  alive = -1;
+  sessionGeneration = -1;
 
   private exactGroupCache?: string;
 
@@ -101,7 +102,7 @@ export class TurnFeatures {
    * Results of the detectors every analysis reads, as plain fields (faster
    * than keyed lookups on 50,000 turns). Filled by the detectors themselves.
    */
-  readonly slots: DetectorSlots = {};
+  readonly detected: DetectorResults = {};
 
   /** Results of turn analyses, by analysis; created on first use (most turns never need one). */
   private memoKeys?: Array<TurnAnalysis<unknown>>;
@@ -234,10 +235,11 @@ export function jaccard(a: Uint32Array, b: Uint32Array): number {
 }
 
 /** Per-turn detector results, relative to each text node of the turn. */
-export interface DetectorSlots {
+export interface DetectorResults {
   refusals?: Array<{ start: number; end: number; phrase: string; textIndex: number }>;
   artifacts?: Array<{ start: number; end: number; kind: ArtifactKind; certain: boolean; textIndex: number }>;
-  labels?: Array<{ start: number; end: number; label: string; where: 'start' | 'inside'; role?: Role; textIndex: number }>;
+  /** Labels inside the turn, for the speaker table they were found with (one at a time). */
+  leakedLabels?: { speakers: SpeakerTable; found: Array<{ start: number; end: number; label: string; where: 'start' | 'inside'; role?: Role; textIndex: number }> };
   disclaimers?: Array<{ start: number; end: number; kind: string; textIndex: number }>;
   ending?: Ending;
   vocatives?: Array<Array<{ name: string; start: number }>>;

@@ -607,5 +607,5 @@ function dedupe(found: ArtifactMatch[]): ArtifactMatch[] {
 
 /** Artifacts of a turn, offsets relative to each text node, memoised per turn text. */
 export function turnArtifacts(turn: SessionTurn): Array<ArtifactMatch & { textIndex: number }> {
-  return (turn.features.slots.artifacts ??= findTurnArtifacts(turn.texts.map((t) => t.value)));
+  return (turn.features.detected.artifacts ??= findTurnArtifacts(turn.texts.map((t) => t.value)));
 }

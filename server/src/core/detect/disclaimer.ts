@@ -92,5 +92,5 @@ export function findDisclaimers(text: string): DisclaimerMatch[] {
 
 /** Disclaimers of a turn, offsets relative to each text node, memoised per turn text. */
 export function turnDisclaimers(turn: SessionTurn): Array<DisclaimerMatch & { textIndex: number }> {
-  return (turn.features.slots.disclaimers ??= matchesPerText(turn.texts, (value) => findDisclaimers(value))) as Array<DisclaimerMatch & { textIndex: number }>;
+  return (turn.features.detected.disclaimers ??= matchesPerText(turn.texts, (value) => findDisclaimers(value))) as Array<DisclaimerMatch & { textIndex: number }>;
 }

@@ -175,5 +175,5 @@ function classifyWord(base: Omit<Ending, 'kind'>, trimmed: string): Ending {
 
 /** How a turn ends, memoised on its text. */
 export function turnEnding(turn: SessionTurn): Ending {
-  return (turn.features.slots.ending ??= endingOf(turn.texts.map((t) => t.value), turn.features.words));
+  return (turn.features.detected.ending ??= endingOf(turn.texts.map((t) => t.value), turn.features.words));
 }

@@ -177,9 +177,9 @@ type TurnLabel = LabelMatch & { textIndex: number };
 
 /** Labels inside a turn, offsets relative to each text node, memoised per turn text and speaker table. */
 export function turnLabels(turn: SessionTurn, speakers: SpeakerTable): TurnLabel[] {
-  const slots = turn.features.slots as { leakedLabels?: { speakers: SpeakerTable; found: TurnLabel[] } };
-  if (slots.leakedLabels?.speakers === speakers) return slots.leakedLabels.found;
+  const detected = turn.features.detected;
+  if (detected.leakedLabels?.speakers === speakers) return detected.leakedLabels.found;
   const found = findLeakedLabels(turn.texts.map((t) => t.value), speakers);
-  slots.leakedLabels = { speakers, found };
+  detected.leakedLabels = { speakers, found };
   return found;
 }

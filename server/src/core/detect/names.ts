@@ -7,7 +7,7 @@
 import type { Role } from '../types.ts';
 import type { Session } from '../session.ts';
 import type { SessionTurn } from '../turn.ts';
-import { keptTurnResults, keptTurns } from '../incremental/kept.ts';
+import { turnResultList, perTurnResults } from '../incremental/turn-results.ts';
 import { defineAnalysis } from '../incremental/analysis.ts';
 import { NO_MATCHES, resultsPerText } from '../text.ts';
 
@@ -87,7 +87,7 @@ export function insideQuote(value: string, offset: number): boolean {
 export const names = defineAnalysis({ id: 'names', per: 'session', compute: nameSteps });
 
 /** The names a turn addresses someone by, kept per turn in an editor. */
-const addressingTurns = keptTurns<Array<Array<{ name: string; start: number }>>>('vocatives');
+const addressingTurns = perTurnResults<Array<Array<{ name: string; start: number }>>>('vocatives');
 
 function* nameSteps(session: Session): Generator<void, SessionNames> {
   const votes = new Map<string, { therapist: number; patient: number }>();
@@ -98,7 +98,7 @@ function* nameSteps(session: Session): Generator<void, SessionNames> {
     v[role]++;
   };
   const vocatives: NameUse[] = [];
-  const addressing = yield* keptTurnResults(session, addressingTurns, '', turnVocatives);
+  const addressing = yield* turnResultList(session, addressingTurns, '', turnVocatives);
   for (const { turn, value: found } of addressing) {
     const addressee: Role = turn.role === 'therapist' ? 'patient' : 'therapist';
     found.forEach((uses, i) => {
@@ -130,6 +130,6 @@ function* nameSteps(session: Session): Generator<void, SessionNames> {
 /** The names a turn addresses someone by, per text (offsets into it); undefined when none. */
 function turnVocatives(turn: SessionTurn): Array<Array<{ name: string; start: number }>> | undefined {
   if (turn.role === 'other') return undefined;
-  const found = (turn.features.slots.vocatives ??= resultsPerText(turn.texts, vocativesIn));
+  const found = (turn.features.detected.vocatives ??= resultsPerText(turn.texts, vocativesIn));
   return found.every((uses) => uses.length === 0) ? undefined : found;
 }

@@ -205,6 +205,6 @@ const refusalsWith = defineAnalyses({
 
 /** Refusal sentences of a turn, offsets relative to each text node, memoised per turn text (and phrases). */
 export function turnRefusals(turn: SessionTurn, phrases: readonly string[]): Array<RefusalMatch & { textIndex: number }> {
-  if (phrases.length === 0) return (turn.features.slots.refusals ??= matchesPerText(turn.texts, (value) => findRefusals(value)));
+  if (phrases.length === 0) return (turn.features.detected.refusals ??= matchesPerText(turn.texts, (value) => findRefusals(value)));
   return turn.get(refusalsWith(phrases));
 }

@@ -17,7 +17,7 @@
 import type { RuleOptions } from '../rule.ts';
 import type { Session } from '../session.ts';
 import type { SessionTurn } from '../turn.ts';
-import { drain } from '../incremental/steps.ts';
+import { runToEnd } from '../incremental/steps.ts';
 import { defineAnalyses, defineCacheEntry, type CacheEntry } from '../incremental/analysis.ts';
 
 export interface RepeatOptions {
@@ -77,8 +77,8 @@ class RepeatIndex {
   /** Turns to answer again, in session order once sorted. */
   private pending: SessionTurn[] = [];
   private readonly queued = new Set<SessionTurn>();
-  /** `settle` is under way: `pending` is sorted (latest first) and kept so. */
-  private settling = false;
+  /** `answerPending` is under way: `pending` is sorted (latest first) and kept so. */
+  private answeringPending = false;
   /** The turns that repeat another (their `ref` is set). */
   private readonly repeating = new Set<SessionTurn>();
 
@@ -92,7 +92,7 @@ class RepeatIndex {
 
   /** Bring the index to the session's turns: drop the turns that went, add the new ones (in steps). */
   *update(session: Session): Generator<void, void> {
-    this.settling = false;
+    this.answeringPending = false;
     const minWords = this.options.minWords;
     // An editor's cache logs the turns it made: the others are known (or gone).
     const fresh = session.cache?.newTurns(this);
@@ -107,10 +107,10 @@ class RepeatIndex {
       this.addAt = 0;
       this.inOrder = true;
     } else {
-      for (const [turn, answer] of this.answers) if (turn.alive !== session.generation) this.remove(turn, answer);
+      for (const [turn, answer] of this.answers) if (turn.sessionGeneration !== session.generation) this.remove(turn, answer);
       const waiting = this.toAdd.slice(this.addAt);
       for (const turn of fresh) if (turn.features.words >= minWords) waiting.push(turn);
-      this.toAdd = waiting.filter((turn) => turn.alive === session.generation && !this.answers.has(turn)).sort((a, b) => a.index - b.index);
+      this.toAdd = waiting.filter((turn) => turn.sessionGeneration === session.generation && !this.answers.has(turn)).sort((a, b) => a.index - b.index);
       this.addAt = 0;
       this.inOrder = false;
     }
@@ -157,7 +157,7 @@ class RepeatIndex {
    * Answer the pending turns, earliest first, in steps. Work left when the
    * caller gives up (the text changed) stays pending for the next call.
    */
-  *settle(): Generator<void, void> {
+  *answerPending(): Generator<void, void> {
     if (this.pending.length === 0) return;
     // Indexes may have moved since turns were queued; their order is taken now, latest first.
     const live: SessionTurn[] = [];
@@ -166,7 +166,7 @@ class RepeatIndex {
       else this.queued.delete(turn);
     }
     this.pending = live.sort((a, b) => b.index - a.index);
-    this.settling = true;
+    this.answeringPending = true;
     let step = 0;
     while (this.pending.length > 0) {
       if (++step % 512 === 0) yield;
@@ -176,7 +176,7 @@ class RepeatIndex {
       const answer = this.answers.get(turn);
       if (answer) this.answer(turn, answer);
     }
-    this.settling = false;
+    this.answeringPending = false;
   }
 
   /** The repeats, in session order, with their occurrence numbers. */
@@ -223,7 +223,7 @@ class RepeatIndex {
   private queue(turn: SessionTurn): void {
     if (this.queued.has(turn)) return;
     this.queued.add(turn);
-    if (this.settling) {
+    if (this.answeringPending) {
       // Keep `pending` sorted, latest first, so the earliest turn is always answered next.
       let low = 0;
       let high = this.pending.length;
@@ -311,7 +311,7 @@ function countBefore(list: readonly SessionTurn[], index: number): number {
 }
 
 export function findRepeats(session: Session, options: RepeatOptions): Repeat[] {
-  return drain(repeatSteps(session, options));
+  return runToEnd(repeatSteps(session, options));
 }
 
 const optionsKey = (options: RepeatOptions) => `${options.minWords}:${options.similarity}`;
@@ -336,6 +336,6 @@ function indexEntry(options: RepeatOptions): CacheEntry<RepeatIndex> {
 export function* repeatSteps(session: Session, options: RepeatOptions): Generator<void, Repeat[]> {
   const index = session.cache ? session.cache.entry(indexEntry(options)) : new RepeatIndex(options);
   yield* index.update(session);
-  yield* index.settle();
+  yield* index.answerPending();
   return index.repeats();
 }

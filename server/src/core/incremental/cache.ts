@@ -1,7 +1,7 @@
 /**
  * The editor's cache of one document, kept between its analyses: the
  * features of its turn texts, its session turns by node, the log of the
- * turns made lately (for what is kept per turn, see `kept.ts`), and the
+ * turns made lately (for what is kept per turn, see `turn-results.ts`), and the
  * entries analyses keep with the document (`CacheEntry`).
  */
 import type { Turn } from '../types.ts';
@@ -39,7 +39,7 @@ export class FeatureCache {
       Object.defineProperty(node, SESSION_TURN, { value: turn, writable: true, configurable: true, enumerable: false });
       this.created.push(turn);
     }
-    turn.alive = this.generation;
+    turn.sessionGeneration = this.generation;
     return turn;
   }
 
@@ -67,7 +67,7 @@ export class FeatureCache {
   /**
    * The turns made since `reader` last asked, or `undefined` when it never
    * asked or the log no longer reaches back that far (it must then look at
-   * every turn). Some may not be in the latest session: check `alive`. The
+   * every turn). Some may not be in the latest session: check `sessionGeneration`. The
    * log keeps only what some reader has not read yet.
    */
   newTurns(reader: object): SessionTurn[] | undefined {

@@ -6,7 +6,7 @@
  */
 import { defineRule, transcript } from '../rule.ts';
 import type { TextEdit } from '../fixes.ts';
-import { keptTurnResults, keptTurns } from '../incremental/kept.ts';
+import { turnResultList, perTurnResults } from '../incremental/turn-results.ts';
 import { NO_MATCHES, resultsPerText } from '../text.ts';
 import type { SessionTurn } from '../turn.ts';
 import { validUtf8Prefix } from '../utf8.ts';
@@ -110,7 +110,7 @@ export default defineRule({
       for (const r of findMojibake(value)) runs.push({ ...r, start: r.start + base, end: r.end + base });
     };
     for (const line of session.header?.children ?? []) scan(line.value, line.position.start.offset!);
-    const garbled = yield* keptTurnResults(session, garbledTurns, '', turnMojibake);
+    const garbled = yield* turnResultList(session, garbledTurns, '', turnMojibake);
     for (const { turn, value } of garbled) {
       for (const r of value.label) runs.push({ ...r, start: r.start + turn.node.position.start.offset!, end: r.end + turn.node.position.start.offset! });
       value.texts.forEach((list, i) => {
@@ -135,11 +135,11 @@ export default defineRule({
 type Runs = Array<TextEdit & { run: string }>;
 
 /** The turns with garbled text, kept per turn in an editor. */
-const garbledTurns = keptTurns<{ label: Runs; texts: Runs[] }>('mojibake');
+const garbledTurns = perTurnResults<{ label: Runs; texts: Runs[] }>('mojibake');
 
 /** A turn's runs, relative to its label and to each of its texts; undefined when there are none. */
 function turnMojibake(turn: SessionTurn): { label: Runs; texts: Runs[] } | undefined {
-  const texts = (turn.features.slots.mojibake ??= resultsPerText(turn.texts, findMojibake));
+  const texts = (turn.features.detected.mojibake ??= resultsPerText(turn.texts, findMojibake));
   const label = findMojibake(turn.node.speaker);
   if (label.length === 0 && texts.every((list) => list.length === 0)) return undefined;
   return { label, texts };

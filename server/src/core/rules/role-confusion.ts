@@ -17,7 +17,7 @@
 import { defineRule, transcript } from '../rule.ts';
 import { voiceOf } from '../model/predict.ts';
 import { names as sessionNames } from '../detect/names.ts';
-import { keptTurnResults, keptTurns } from '../incremental/kept.ts';
+import { turnResultList, perTurnResults } from '../incremental/turn-results.ts';
 import { defineAnalysis } from '../incremental/analysis.ts';
 import { NO_MATCHES, resultsPerText } from '../text.ts';
 import type { Role } from '../types.ts';
@@ -109,13 +109,13 @@ export default defineRule({
     const key = patientNames.join('|');
     // One key string per role, made once (compared by identity on most turns).
     const memoKeys = { therapist: `therapist:${key}`, patient: `patient:${key}` };
-    const slipping = yield* keptTurnResults(session, slippingTurns, key, (turn) => {
+    const slipping = yield* turnResultList(session, slippingTurns, key, (turn) => {
       if (turn.role === 'other') return undefined;
       const found = turnSlips(turn, memoKeys[turn.role], () => resultsPerText(turn.texts, (value) => voiceSlips(value, turn.role, mentions, narration)));
       return found.every((slips) => slips.length === 0) ? undefined : found;
     });
     // 4. A whole turn in the other role's voice (the voice model, trained on AnnoMI's roles, reads the text alone).
-    const voiced = yield* keptTurnResults(session, wrongVoiceTurns, '', (turn) => wrongVoice(turn));
+    const voiced = yield* turnResultList(session, wrongVoiceTurns, '', (turn) => wrongVoice(turn));
     for (const { turn, value: p } of voiced) {
       const heard = turn.role === 'patient' ? 'therapist' : 'client';
       const other = session.turns.find((t) => t.role !== turn.role && t.role !== 'other');
@@ -161,8 +161,8 @@ const voice = defineAnalysis({
 });
 
 /** Turns with slips of voice, and whole turns in the other role's voice: kept per turn in an editor. */
-const slippingTurns = keptTurns<Slip[][]>('role-confusion');
-const wrongVoiceTurns = keptTurns<number>('whole-turn-voice');
+const slippingTurns = perTurnResults<Slip[][]>('role-confusion');
+const wrongVoiceTurns = perTurnResults<number>('whole-turn-voice');
 
 /** P(therapist) of a turn whose whole text is in the other role's voice; undefined for the rest. */
 function wrongVoice(turn: SessionTurn): number | undefined {
@@ -178,11 +178,11 @@ function wrongVoice(turn: SessionTurn): number | undefined {
  * share is found again for each: rare, and right.
  */
 function turnSlips(turn: SessionTurn, key: string, find: () => Slip[][]): Slip[][] {
-  const slots = turn.features.slots;
-  const memo = slots.voiceSlips;
+  const detected = turn.features.detected;
+  const memo = detected.voiceSlips;
   if (memo && memo.names === key) return memo.slips;
   const slips = find();
-  slots.voiceSlips = { names: key, slips };
+  detected.voiceSlips = { names: key, slips };
   return slips;
 }
 

@@ -19,7 +19,7 @@
 import { defineRule, transcript } from '../rule.ts';
 import type { SessionTurn } from '../turn.ts';
 import { turnEnding, type Ending } from '../detect/endings.ts';
-import { keptTurnResults, keptTurns } from '../incremental/kept.ts';
+import { turnResultList, perTurnResults } from '../incremental/turn-results.ts';
 import { defineAnalysis } from '../incremental/analysis.ts';
 
 export interface TruncatedOptions {
@@ -31,7 +31,7 @@ export interface TruncatedOptions {
 const interruptions = defineAnalysis({ id: 'interruptions', per: 'turn', compute: (turn) => (turn.features.text.match(/\p{L}(?:-(?=\s|$)|--)/gu) ?? []).length });
 
 /** The endings of turns that end open (the candidates), kept per turn in an editor. */
-const openEndings = keptTurns<Ending>('open-endings');
+const openEndings = perTurnResults<Ending>('open-endings');
 
 /** What one turn adds to its speaker's habits, read from its text once (every analysis reads every turn's). */
 interface HabitPart {
@@ -43,10 +43,10 @@ interface HabitPart {
 }
 
 function habitPart(turn: SessionTurn): HabitPart {
-  const slots = turn.features.slots as { habitPart?: HabitPart };
-  if (slots.habitPart) return slots.habitPart;
+  const detected = turn.features.detected as { habitPart?: HabitPart };
+  if (detected.habitPart) return detected.habitPart;
   const ending = turnEnding(turn);
-  return (slots.habitPart = {
+  return (detected.habitPart = {
     counted: ending.words >= 4,
     closed: ending.kind === 'closed' || ending.kind === 'dash',
     length: turn.get(trimmedLength),
@@ -150,7 +150,7 @@ export default defineRule<TruncatedOptions>({
       if (part.closed) habit.closed++;
     }
     // Only turns that end open are candidates (kept per turn in an editor).
-    const open = yield* keptTurnResults(session, openEndings, '', (turn) => {
+    const open = yield* turnResultList(session, openEndings, '', (turn) => {
       if (turn.texts.length === 0) return undefined;
       const ending = turnEnding(turn);
       return ending.kind === 'closed' || ending.kind === 'dash' ? undefined : ending;

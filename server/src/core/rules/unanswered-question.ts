@@ -16,15 +16,15 @@
 import { defineRule, transcript } from '../rule.ts';
 import type { Session } from '../session.ts';
 import type { SessionTurn } from '../turn.ts';
-import { keptTurnMap, keptTurns } from '../incremental/kept.ts';
+import { turnResultMap, perTurnResults } from '../incremental/turn-results.ts';
 import { isCourtesyQuestion, isTagQuestion, questions } from '../detect/question.ts';
 import { repeatOptionsOf, repeats } from '../detect/repeats.ts';
 import { refusalPhrasesOf, turnRefusals } from '../detect/refusal.ts';
 import { turnArtifacts } from '../detect/artifacts.ts';
 
 /** Turns whose reply takes nothing up, and turns with signs of generated text: kept per turn in an editor. */
-const nonAnswers = keptTurns<'none' | 'refusal' | 'meta'>('non-answers');
-const generatedTurns = keptTurns<true>('generated-text');
+const nonAnswers = perTurnResults<'none' | 'refusal' | 'meta'>('non-answers');
+const generatedTurns = perTurnResults<true>('generated-text');
 
 /** The question a turn asks, as offsets in the document: its last one that is not a tag or a courtesy. */
 function askedQuestion(turn: SessionTurn): { start: number; end: number } | undefined {
@@ -76,8 +76,8 @@ export default defineRule({
     // Replies that take nothing up: a refusal or meta-text only, or no reply (a result of the turn
     // and the next one, so an editor keeps it for the turns an edit did not re-make, while the phrases stay).
     const phrasesKey = phrases.join('\u0000');
-    const replies = yield* keptTurnMap(session, nonAnswers, phrasesKey, (turn) => nonAnswerOf(session, turn, phrases));
-    const generated = yield* keptTurnMap(session, generatedTurns, phrasesKey, (turn) => generatedText(turn, phrases));
+    const replies = yield* turnResultMap(session, nonAnswers, phrasesKey, (turn) => nonAnswerOf(session, turn, phrases));
+    const generated = yield* turnResultMap(session, generatedTurns, phrasesKey, (turn) => generatedText(turn, phrases));
     // …and turns answered by a repeat (word for word, or all but a few words).
     const askers: SessionTurn[] = [...replies.keys()];
     for (const [index, repeat] of repeatOf) {

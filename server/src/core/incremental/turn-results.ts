@@ -24,7 +24,7 @@ const STEP = 1024;
 export type TurnResults<T> = ReadonlyMap<SessionTurn, T>;
 
 /** One rule's kept results in one document's cache. */
-export class KeptResults<T> {
+export class TurnResultStore<T> {
   private key: string | undefined;
   private readonly held = new Map<SessionTurn, T>();
   /** New turns read from the cache's log and not yet computed (an analysis may stop half-way). */
@@ -46,17 +46,17 @@ export class KeptResults<T> {
       }
       this.key = key;
     } else {
-      for (const [turn] of this.held) if (turn.alive !== session.generation) this.held.delete(turn);
+      for (const [turn] of this.held) if (turn.sessionGeneration !== session.generation) this.held.delete(turn);
       for (const turn of fresh) {
         this.unread.push(turn);
         // Its neighbour before may have a result that depends on it.
-        const before = turn.alive === session.generation ? session.turns[turn.index - 1] : undefined;
+        const before = turn.sessionGeneration === session.generation ? session.turns[turn.index - 1] : undefined;
         if (before) this.unread.push(before);
       }
       let step = 0;
       while (this.unread.length > 0) {
         const turn = this.unread[this.unread.length - 1]!;
-        if (turn.alive === session.generation) {
+        if (turn.sessionGeneration === session.generation) {
           if (++step % STEP === 0) yield;
           const value = compute(turn);
           if (value !== undefined) this.held.set(turn, value);
@@ -69,20 +69,20 @@ export class KeptResults<T> {
   }
 }
 
-/** The key of one computation's kept per-turn results: one per call site (`const openEndings = keptTurns<Ending>('open-endings')`). */
-export type KeptTurns<T> = CacheEntry<KeptResults<T>>;
+/** The key of one computation's kept per-turn results: one per call site (`const openEndings = perTurnResults<Ending>('open-endings')`). */
+export type TurnResultsEntry<T> = CacheEntry<TurnResultStore<T>>;
 
-export function keptTurns<T>(id: string): KeptTurns<T> {
-  return defineCacheEntry(id, () => new KeptResults<T>());
+export function perTurnResults<T>(id: string): TurnResultsEntry<T> {
+  return defineCacheEntry(id, () => new TurnResultStore<T>());
 }
 
 /**
- * The turns for which `compute` has a result. `kept` names these results in
+ * The turns for which `compute` has a result. `entry` names these results in
  * the document's cache; `key` is what else they depend on (options, names
  * learnt from the session): when it changes, every turn is computed again.
  */
-export function* keptTurnMap<T>(session: Session, kept: KeptTurns<T>, key: string, compute: (turn: SessionTurn) => T | undefined): Generator<void, TurnResults<T>> {
-  if (session.cache) return yield* session.cache.entry(kept).update(session, key, compute);
+export function* turnResultMap<T>(session: Session, entry: TurnResultsEntry<T>, key: string, compute: (turn: SessionTurn) => T | undefined): Generator<void, TurnResults<T>> {
+  if (session.cache) return yield* session.cache.entry(entry).update(session, key, compute);
   const found = new Map<SessionTurn, T>();
   let step = 0;
   for (const turn of session.turns) {
@@ -93,14 +93,14 @@ export function* keptTurnMap<T>(session: Session, kept: KeptTurns<T>, key: strin
   return found;
 }
 
-/** `keptTurnMap` as a list in session order. */
-export function* keptTurnResults<T>(
+/** `turnResultMap` as a list in session order. */
+export function* turnResultList<T>(
   session: Session,
-  kept: KeptTurns<T>,
+  entry: TurnResultsEntry<T>,
   key: string,
   compute: (turn: SessionTurn) => T | undefined,
 ): Generator<void, Array<{ turn: SessionTurn; value: T }>> {
-  const found = yield* keptTurnMap(session, kept, key, compute);
+  const found = yield* turnResultMap(session, entry, key, compute);
   return inOrder(found);
 }
 
