@@ -5,7 +5,7 @@
  * leave-sessions-out (three folds). Never reads a held-out session.
  */
 import type { Codebook } from '../server/src/core/codebook.ts';
-import { detectQuestion, looksLikeReflection } from '../server/src/core/question.ts';
+import { detectQuestion, looksLikeReflection } from '../server/src/core/detect/question.ts';
 import { decodeModels, encodeModels, type DenseModel } from '../server/src/core/model/format.ts';
 import { useModels } from '../server/src/core/model/load.ts';
 import { entryProbabilities, FORM_THRESHOLDS, modelForm, voiceOf } from '../server/src/core/model/predict.ts';

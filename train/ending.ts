@@ -12,7 +12,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { parseTranscript } from '../server/src/core/parser.ts';
-import { sentences } from '../server/src/core/question.ts';
+import { sentences } from '../server/src/core/detect/sentence.ts';
 import { endingFeatures, endingWords, type EndingModelFile } from '../server/src/core/model/ending.ts';
 import { fit, type Example } from './logreg.ts';
 import { binary, quantise } from './binary.ts';

@@ -19,7 +19,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { parseTranscript } from '../server/src/core/parser.ts';
-import { sentences } from '../server/src/core/question.ts';
+import { sentences } from '../server/src/core/detect/sentence.ts';
 import { featureKey } from '../server/src/core/model/featurize.ts';
 import { metaFeatures, type MetaModelFile } from '../server/src/core/model/meta.ts';
 import { fit, type Example } from './logreg.ts';

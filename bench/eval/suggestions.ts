@@ -26,7 +26,7 @@ import type { CodeAction, CompletionItem } from 'vscode-languageserver';
 import { TextDocument } from 'vscode-languageserver-textdocument';
 import { defaultCodebook } from '../../server/src/core/codebook.ts';
 import { parseTranscript } from '../../server/src/core/parser.ts';
-import { detectQuestion, looksLikeReflection } from '../../server/src/core/question.ts';
+import { detectQuestion, looksLikeReflection } from '../../server/src/core/detect/question.ts';
 import { SettingsResolver } from '../../server/src/core/resolve.ts';
 import { stripTags } from '../../server/src/core/tags.ts';
 import { models } from '../../server/src/core/model/load.ts';

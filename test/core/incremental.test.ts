@@ -7,7 +7,7 @@ import assert from 'node:assert/strict';
 import fs from 'node:fs';
 import fc from 'fast-check';
 import { parseTranscript } from '../../server/src/core/parser.ts';
-import { addChange, reparse } from '../../server/src/core/incremental.ts';
+import { addChange, reparse } from '../../server/src/core/incremental/reparse.ts';
 import { SpeakerTable } from '../../server/src/core/speakers.ts';
 import { SEED } from '../helpers/data.ts';
 import { reparseMatchesFullParse } from '../helpers/reparse.ts';
@@ -46,7 +46,7 @@ test('typing in the seed session reuses the untouched turns', () => {
 
 test('editing with caches gives the same findings as a fresh analysis', async () => {
   const { lintTree, analyze } = await import('../../server/src/core/lint.ts');
-  const { FeatureCache } = await import('../../server/src/core/session.ts');
+  const { FeatureCache } = await import('../../server/src/core/incremental/cache.ts');
   const { emptyConfig } = await import('../../server/src/core/config.ts');
   const TURNS = [
     'I cannot continue a conversation that discusses self-harm. Please call 1-800-273-8255. Is there anything else I can help you with?',
@@ -96,7 +96,8 @@ test('editing with caches gives the same findings as a fresh analysis', async ()
 });
 
 test('the repeat index kept across edits answers as a fresh one does (exact and near repeats, loops)', async () => {
-  const { Session, FeatureCache } = await import('../../server/src/core/session.ts');
+  const { Session } = await import('../../server/src/core/session.ts');
+  const { FeatureCache } = await import('../../server/src/core/incremental/cache.ts');
   const { findRepeats } = await import('../../server/src/core/detect/repeats.ts');
   const options = { minWords: 6, similarity: 0.6 };
   const BASE = 'i keep thinking about what my sister said to me at dinner last week';
@@ -134,7 +135,7 @@ test('the repeat index kept across edits answers as a fresh one does (exact and 
 
 test('an analysis dropped while its session turns are made leaves nothing behind for the next one', async () => {
   const { lintTree, lintSteps, analyze } = await import('../../server/src/core/lint.ts');
-  const { FeatureCache } = await import('../../server/src/core/session.ts');
+  const { FeatureCache } = await import('../../server/src/core/incremental/cache.ts');
   const { emptyConfig } = await import('../../server/src/core/config.ts');
   const body = Array.from({ length: 3000 }, (_, i) => `${i % 3 === 0 ? 'Therapist' : 'Patient'}: turn number ${i} says something${i % 50 === 7 ? ' itâ€™s broken' : ''} about topic ${(i * 7919) % 1000}.`).join('\n\n');
   const view = (messages: Array<{ ruleId: string; start: { offset?: number }; reason: string }>) => messages.map((m) => `${m.start.offset} ${m.ruleId} ${m.reason}`);

@@ -12,7 +12,7 @@ import assert from 'node:assert/strict';
 import fc from 'fast-check';
 import { analyze } from '../../server/src/core/lint.ts';
 import { emptyConfig } from '../../server/src/core/config.ts';
-import { findMojibake, repairMojibake } from '../../server/src/core/rules/mojibake.ts';
+import { findMojibake, repairMojibake } from '../../server/src/core/detect/mojibake.ts';
 import { lastWordOf } from '../../server/src/core/rules/truncated-turn.ts';
 import { findRefusals } from '../../server/src/core/detect/refusal.ts';
 import { findTurnArtifacts } from '../../server/src/core/detect/artifacts.ts';

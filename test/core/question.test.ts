@@ -1,7 +1,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { detectQuestion, looksLikeReflection, sentences } from '../../server/src/core/question.ts';
-import type { Span } from '../../server/src/core/question.ts';
+import { detectQuestion, looksLikeReflection } from '../../server/src/core/detect/question.ts';
+import { sentences, type Span } from '../../server/src/core/detect/sentence.ts';
 
 const texts = (text: string, spans: Span[]): string[] => spans.map((s) => text.slice(s.start, s.end));
 const asked = (text: string): string[] => {

@@ -2,6 +2,7 @@
  * Every rule on examples: text that must stay quiet ("ok") and text that must
  * be reported, at an exact place ("not ok").
  */
+import fs from 'node:fs';
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { analyze } from '../../server/src/core/lint.ts';
@@ -120,6 +121,42 @@ test('unanswered-question: answered by a refusal, a repeat, meta-text, or nothin
   assert.deepEqual(findings(`Therapist: How did the week go?\nClient: Better, thanks.\nTherapist: ${REFUSAL}\nClient: Okay.`, 'unanswered-question'), []);
   // A recorded session may stop on a question; only a generated one is reported for it.
   assert.deepEqual(findings('Therapist: How did the week go?\nClient: Fine.\nTherapist: Anything else?', 'unanswered-question'), []);
+});
+
+test('rules never import rules: what several rules read lives in detect/', () => {
+  const folder = new URL('../../server/src/core/rules/', import.meta.url);
+  for (const file of fs.readdirSync(folder)) {
+    if (file === 'index.ts') continue;
+    const source = fs.readFileSync(new URL(file, folder), 'utf8');
+    assert.doesNotMatch(source, /from '\.\/[^']+'/, `${file} imports another rule`);
+  }
+});
+
+test('unanswered-question reads repeats and refusals as repeated-turn and canned-refusal are configured', () => {
+  // A reply of nine words that repeats the therapist's first turn: a repeat only from `minWords` 9 down.
+  const repeated = [
+    'Therapist: What would you like to talk about today, then?',
+    'Patient: My sister. Can you help me work out what to tell her?',
+    'Therapist: What would you like to talk about today, then?',
+    'Patient: I guess not.',
+  ].join('\n\n');
+  assert.deepEqual(findings(repeated, 'unanswered-question'), []);
+  const shorter: TranscriptConfig = { speakers: {}, rules: { 'repeated-turn': { options: { minWords: 6 } } } };
+  const byRepeat = findings(repeated, 'unanswered-question', shorter);
+  assert.equal(byRepeat.length, 1);
+  assert.equal(byRepeat[0]!.text, 'Can you help me work out what to tell her?');
+  assert.match(byRepeat[0]!.reason, /the reply on line 5 repeats line 1 instead/);
+  // The same when repeated-turn itself is off: its options still say what a repeat is.
+  const off: TranscriptConfig = { speakers: {}, rules: { 'repeated-turn': { severity: 'off', options: { minWords: 6 } } } };
+  assert.equal(findings(repeated, 'unanswered-question', off).length, 1);
+
+  // A refusal in the dataset's own words, which only the configured phrases recognise.
+  const refused = 'Patient: Can we talk about my drinking?\n\nTherapist: As a large language model, I must stay on safe topics.\n';
+  assert.deepEqual(findings(refused, 'unanswered-question'), []);
+  const phrases: TranscriptConfig = { speakers: {}, rules: { 'canned-refusal': { options: { phrases: ['I must stay on safe topics'] } } } };
+  const byRefusal = findings(refused, 'unanswered-question', phrases);
+  assert.equal(byRefusal.length, 1);
+  assert.match(byRefusal[0]!.reason, /the reply on line 3 is a canned refusal/);
 });
 
 test('consecutive-turns: info with a merge fix that is not applied by --fix', () => {
@@ -377,7 +414,7 @@ test('a capped rule counts the rest by place alone, and silenced turns are not c
 });
 
 test('role-confusion: the same words from a patient and then a therapist are judged by role, with or without a cache', async () => {
-  const { FeatureCache } = await import('../../server/src/core/session.ts');
+  const { FeatureCache } = await import('../../server/src/core/incremental/cache.ts');
   const text = 'Patient: Honestly my therapist told me to slow down and breathe more.\n\nTherapist: Honestly my therapist told me to slow down and breathe more.\n';
   const slips = (cache?: InstanceType<typeof FeatureCache>) =>
     analyze(text, { config: emptyConfig(), ...(cache ? { cache } : {}) }).messages.filter((m) => m.ruleId === 'role-confusion').map((m) => m.start.line);

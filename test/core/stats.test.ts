@@ -5,7 +5,7 @@ import { parseTranscript } from '../../server/src/core/parser.ts';
 import { Session } from '../../server/src/core/session.ts';
 import { sharedDefaultCodebook } from '../../server/src/core/codebook.ts';
 import { CTRS_ITEMS, formatRatio, mitiCode, sessionStats, statsLine } from '../../server/src/core/stats.ts';
-import { countedQuestion, detectQuestion, turnForm } from '../../server/src/core/question.ts';
+import { countedQuestion, detectQuestion, turnForm } from '../../server/src/core/detect/question.ts';
 import { analyze } from '../../server/src/core/lint.ts';
 import { emptyConfig } from '../../server/src/core/config.ts';
 import { sessionReport } from '../../server/src/core/report.ts';

@@ -5,7 +5,7 @@
 import assert from 'node:assert/strict';
 import fc from 'fast-check';
 import { parseTranscript } from '../../server/src/core/parser.ts';
-import { addChange, reparse, type DirtyRange } from '../../server/src/core/incremental.ts';
+import { addChange, reparse, type DirtyRange } from '../../server/src/core/incremental/reparse.ts';
 import { SpeakerTable } from '../../server/src/core/speakers.ts';
 
 const plain = (value: unknown) => JSON.parse(JSON.stringify(value));

@@ -16,7 +16,7 @@ import { documentSymbols } from '../../server/src/features/symbols.ts';
 import { foldingRanges } from '../../server/src/features/folding.ts';
 import { codeLenses } from '../../server/src/features/codeLens.ts';
 import { parseTranscript } from '../../server/src/core/parser.ts';
-import { addChange, reparse } from '../../server/src/core/incremental.ts';
+import { addChange, reparse } from '../../server/src/core/incremental/reparse.ts';
 import { SpeakerTable } from '../../server/src/core/speakers.ts';
 import { SEED } from '../helpers/data.ts';
 

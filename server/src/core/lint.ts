@@ -7,15 +7,16 @@ import type { Plugin } from 'unified';
 import type { VFile } from 'vfile';
 import type { Severity, TranscriptConfig } from './config.ts';
 import { fixAll, type Fix, type FixAllResult, type FixCandidate, type TextEdit } from './fixes.ts';
-import type { Finding, Rule } from './rule.ts';
+import type { Finding, Rule, RuleContext, RuleOptions } from './rule.ts';
 import type { Point, Root } from './types.ts';
 import { sharedDefaultCodebook, type Codebook } from './codebook.ts';
-import { FeatureCache, Session } from './session.ts';
+import { FeatureCache } from './incremental/cache.ts';
+import { Session } from './session.ts';
 import { parseTranscript } from './parser.ts';
 import { SpeakerTable, editDistance } from './speakers.ts';
 import { allRules } from './rules/index.ts';
-import { keptTurnResults } from './kept.ts';
-import { drain } from './steps.ts';
+import { turnResultList, perTurnResults } from './incremental/turn-results.ts';
+import { runToEnd } from './incremental/steps.ts';
 
 export const SOURCE = 'transcript-lint';
 
@@ -42,6 +43,8 @@ export interface ActiveRule {
 
 export interface ResolvedRules {
   active: ActiveRule[];
+  /** The options of every rule, on or off (what `RuleContext.ruleOptions` holds). */
+  options: RuleOptions;
   problems: string[];
 }
 
@@ -56,14 +59,17 @@ export function resolveRules(config: TranscriptConfig, rules: readonly Rule[] = 
     }
   }
   const active: ActiveRule[] = [];
+  const options = new Map<string, object>();
   const failing = typeof process === 'undefined' ? undefined : process.env[TEST_FAIL_RULE];
   for (const rule of rules) {
     const setting = config.rules[rule.id];
+    const resolved = { ...rule.defaultOptions, ...setting?.options };
+    options.set(rule.id, resolved);
     const severity = setting?.severity ?? rule.defaultSeverity;
     if (severity === 'off') continue;
-    active.push({ rule: rule.id === failing ? failingForTest(rule) : rule, severity, options: { ...rule.defaultOptions, ...setting?.options } });
+    active.push({ rule: rule.id === failing ? failingForTest(rule) : rule, severity, options: resolved });
   }
-  return { active, problems };
+  return { active, options, problems };
 }
 
 /**
@@ -105,6 +111,16 @@ export interface AnalyzeOptions {
 
 export const DEFAULT_MAX_FINDINGS_PER_RULE = 5000;
 
+/** A turn rule's finding (offsets relative to its turn's line in an editor), or its failure on the turn. */
+interface TurnRuleFinding {
+  rule: number;
+  finding: Finding;
+  error?: unknown;
+}
+
+/** The turn rules' findings, kept per turn in an editor while the turn and the settings stay. */
+const turnRuleFindings = perTurnResults<TurnRuleFinding[]>('turn-rules');
+
 export interface Analysis {
   session: Session;
   messages: LintMessage[];
@@ -120,7 +136,7 @@ export function analyze(text: string, options: AnalyzeOptions): Analysis {
 }
 
 export function lintTree(tree: Root, text: string, options: AnalyzeOptions, speakers = new SpeakerTable(options.config.speakers)): Analysis {
-  return drain(lintSteps(tree, text, options, speakers));
+  return runToEnd(lintSteps(tree, text, options, speakers));
 }
 
 /**
@@ -132,7 +148,7 @@ export function* lintSteps(tree: Root, text: string, options: AnalyzeOptions, sp
   const codebook = options.codebook ?? sharedDefaultCodebook();
   const session = options.session ?? (yield* Session.steps(text, tree, { cache: options.cache, codebook, speakers }));
   yield;
-  const { active, problems } = resolveRules(options.config, options.rules);
+  const { active, options: ruleOptions, problems } = resolveRules(options.config, options.rules);
   const ruleIds = (options.rules ?? allRules).map((rule) => rule.id);
   const silenced = yield* collectSilences(session);
   const messages: LintMessage[] = [];
@@ -167,20 +183,22 @@ export function* lintSteps(tree: Root, text: string, options: AnalyzeOptions, sp
     // A turn rule's fix may follow the document's line endings ("Start a new turn" inserts a blank line
     // in its style): kept findings are valid only while that style is the same.
     const eol = text.includes('\r\n') ? 'crlf' : 'lf';
-    // (and the rules an `[ignore:…]` may name: the ids of every rule of the run).
-    const signature = `${codebookId(codebook)}|${eol}|${local.map((a) => `${a.rule.id}:${a.severity}:${JSON.stringify(a.options)}`).join('|')}|${ruleIds.join(',')}`;
+    // (and the rules an `[ignore:…]` may name: the ids of every rule of the run; and every rule's options,
+    // which a turn rule may read).
+    const signature = `${codebookId(codebook)}|${eol}|${local.map((a) => `${a.rule.id}:${a.severity}`).join('|')}|${ruleIds.join(',')}|${JSON.stringify([...ruleOptions])}`;
     // One context per rule for every turn (a large session has hundreds of thousands).
     // Only an editor keeps findings, relative to their turn; a one-off run keeps offsets as they are.
     const relative = session.cache !== undefined;
-    let list: Array<{ rule: number; finding: Finding; error?: unknown }> | undefined;
+    let list: TurnRuleFinding[] | undefined;
     let base = 0;
     const contexts = local.map((a, rule) => ({
       session,
       options: a.options,
+      ruleOptions,
       ruleIds,
       report: (f: Finding) => (list ??= []).push({ rule, finding: shiftFinding(f, -base) }),
     }));
-    const flagged = yield* keptTurnResults<Array<{ rule: number; finding: Finding; error?: unknown }>>(session, 'turn-rules', signature, (turn) => {
+    const flagged = yield* turnResultList(session, turnRuleFindings, signature, (turn) => {
       base = relative ? turn.lineStart : 0;
       list = undefined;
       for (let rule = 0; rule < local.length; rule++) {
@@ -210,17 +228,18 @@ export function* lintSteps(tree: Root, text: string, options: AnalyzeOptions, sp
     if (!a.rule.check || failed.has(a.rule.id)) continue;
     const mark = messages.length;
     try {
-      if (a.rule.prepare) yield* a.rule.prepare(session, a.options);
-      yield;
-      const context = {
+      const context: RuleContext<object> = {
         session,
         options: a.options,
+        ruleOptions,
         ruleIds,
         report: (f: Finding) => emit(a, f),
         get capped() {
           return (counts.get(a.rule.id)?.count ?? 0) >= max;
         },
       };
+      if (a.rule.prepare) yield* a.rule.prepare(context);
+      yield;
       const running = a.rule.check(context);
       if (running) yield* running;
     } catch (error) {
@@ -301,15 +320,18 @@ function toMessage(session: Session, ruleId: string, severity: ActiveRule['sever
   };
 }
 
+/** The `[ignore:…]` ids of each turn that has any, kept per turn in an editor. */
+const silences = perTurnResults<Set<string>>('silences');
+
 /** `[ignore:rule-id]` (or `[ignore:all]`) tags, by turn index. */
 function* collectSilences(session: Session): Generator<void, Map<number, Set<string>>> {
   const silenced = new Map<number, Set<string>>();
-  const kept = yield* keptTurnResults(session, 'silences', '', (turn) => {
+  const ignoring = yield* turnResultList(session, silences, '', (turn) => {
     let set: Set<string> | undefined;
     for (const tag of turn.tags) if (tag.namespace === 'ignore') (set ??= new Set()).add(tag.id);
     return set;
   });
-  for (const { turn, value } of kept) silenced.set(turn.index, value);
+  for (const { turn, value } of ignoring) silenced.set(turn.index, value);
   return silenced;
 }
 

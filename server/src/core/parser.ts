@@ -18,7 +18,7 @@
  */
 import type { Plugin } from 'unified';
 import type { Comment, Header, HeaderLine, Label, Paragraph, Point, Role, Root, Tag, Text, Turn } from './types.ts';
-import { drain } from './steps.ts';
+import { runToEnd } from './incremental/steps.ts';
 import { SpeakerTable } from './speakers.ts';
 
 export interface ParseOptions {
@@ -106,7 +106,7 @@ interface TurnStart {
 const defaultTable = new SpeakerTable();
 
 export function parseTranscript(text: string, options: ParseOptions = {}): Root {
-  return drain(parseSteps(text, options));
+  return runToEnd(parseSteps(text, options));
 }
 
 /** `parseTranscript` in steps of a few thousand turns, for an editor that must stay responsive. */
@@ -194,7 +194,7 @@ export function unconfiguredLabels(text: string, speakers: SpeakerTable = defaul
 const LINES_PER_STEP = 1 << 16;
 
 function scanLines(text: string): Lines {
-  return drain(scanLinesSteps(text));
+  return runToEnd(scanLinesSteps(text));
 }
 
 function* scanLinesSteps(text: string): Generator<void, Lines> {

@@ -15,7 +15,7 @@
 import type { Analysis, LintMessage } from './lint.ts';
 import type { Role } from './types.ts';
 import { allComments, commentAuthor } from './comments.ts';
-import { sessionStats, shownReflectionToQuestion, type SessionStats } from './stats.ts';
+import { shownReflectionToQuestion, statistics, type SessionStats } from './stats.ts';
 import { excerpt } from './text.ts';
 
 export const REPORT_VERSION = 1;
@@ -72,7 +72,7 @@ const SEVERITY_RANK: Record<ProblemSeverity, number> = { error: 3, warn: 2, info
 
 export function sessionReport(name: string, analysis: Analysis, source?: string): SessionReport {
   const { session, messages } = analysis;
-  const stats = session.get('stats', sessionStats);
+  const stats = session.get(statistics);
   const byRule = new Map<string, ReportRule>();
   const perTurn = new Map<number, { count: number; worst: ProblemSeverity }>();
   let total = 0;

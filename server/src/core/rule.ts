@@ -13,7 +13,8 @@
  */
 import type { Severity } from './config.ts';
 import type { Fix } from './fixes.ts';
-import type { Session, SessionTurn } from './session.ts';
+import type { Session } from './session.ts';
+import type { SessionTurn } from './turn.ts';
 import type { Position, Role } from './types.ts';
 
 export interface Related {
@@ -35,9 +36,18 @@ export interface Finding {
   turn?: number;
 }
 
+/** The options of every rule of a run (its defaults, then the configuration's), on or off, by rule id. */
+export type RuleOptions = ReadonlyMap<string, object>;
+
 export interface RuleContext<Options> {
   session: Session;
   options: Options;
+  /**
+   * The options of every rule, configured or not: a rule that reads an
+   * analysis another rule configures (repeats, refusals) reads it with those
+   * options, as that rule does (see `repeatOptionsOf`, `refusalPhrasesOf`).
+   */
+  readonly ruleOptions: RuleOptions;
   report(finding: Finding): void;
   /** The id of every rule this run knows (on or off): what an `[ignore:…]` tag may name. */
   readonly ruleIds: readonly string[];
@@ -113,9 +123,10 @@ export interface Rule<Options extends object = object> {
   checkTurn?(context: RuleContext<Options>, turn: SessionTurn): void;
   /**
    * Long session-wide work a rule can do ahead of `check`, in steps (it
-   * yields now and then), leaving its result in the session's memo.
+   * yields now and then), leaving its result in the session's memo. It
+   * reports nothing: its context is the one `check` then gets.
    */
-  prepare?(session: Session, options: Options): Generator<void, void>;
+  prepare?(context: RuleContext<Options>): Generator<void, unknown>;
 }
 
 /** What a rule file declares: the rule and everything about it. */

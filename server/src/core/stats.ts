@@ -12,7 +12,8 @@
 import type { Session } from './session.ts';
 import type { Role } from './types.ts';
 import type { Codebook } from './codebook.ts';
-import { turnForm, type TurnForm } from './question.ts';
+import { turnForm, type TurnForm } from './detect/question.ts';
+import { defineAnalysis } from './incremental/analysis.ts';
 
 /** The 11 items of the Cognitive Therapy Rating Scale, in its order. */
 export const CTRS_ITEMS = [
@@ -120,9 +121,20 @@ export function band(value: number | undefined, thresholds: { fair: number; good
 }
 
 /** A therapist turn's form, memoised on its text. */
+const turnForms = defineAnalysis({ id: 'turn-form', per: 'turn', compute: (turn) => turnForm(turn.features.text) });
+
 export function therapistForm(turn: Session['turns'][number]): TurnForm {
-  return turn.features.get('turn-form', turnForm);
+  return turn.get(turnForms);
 }
+
+/** The session's statistics, computed once for it: `session.get(statistics)`. */
+export const statistics = defineAnalysis({
+  id: 'stats',
+  per: 'session',
+  *compute(session) {
+    return sessionStats(session);
+  },
+});
 
 export function sessionStats(session: Session): SessionStats {
   const turns: Record<Role, number> = { therapist: 0, patient: 0, other: 0 };

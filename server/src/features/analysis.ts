@@ -8,11 +8,12 @@ import type { TextDocument } from 'vscode-languageserver-textdocument';
 import { lintSteps, type Analysis, type LintMessage } from '../core/lint.ts';
 import { DEFAULT_MAX_PROBLEMS_PER_RULE } from '../settings.ts';
 import type { Root } from '../core/types.ts';
-import { FeatureCache, Session } from '../core/session.ts';
+import { FeatureCache } from '../core/incremental/cache.ts';
+import { Session } from '../core/session.ts';
 import { parseSteps } from '../core/parser.ts';
 import { SpeakerTable } from '../core/speakers.ts';
-import { addChange, reparseInSteps, type DirtyRange } from '../core/incremental.ts';
-import { drain } from '../core/steps.ts';
+import { addChange, reparseInSteps, type DirtyRange } from '../core/incremental/reparse.ts';
+import { runToEnd } from '../core/incremental/steps.ts';
 import { tooLargeReason } from '../core/limits.ts';
 import type { SettingsResolver, ResolvedFileSettings } from '../core/resolve.ts';
 
@@ -39,16 +40,16 @@ export interface DocumentAnalysis extends Analysis {
 }
 
 /** The text and tree last parsed for a document: edits are reparsed from here. */
-interface Base {
+interface ParsedText {
   text: string;
   tree: Root;
   settings: ResolvedFileSettings;
 }
 
-/** An analysis under way, in steps: moving or parsing the turns, then linting. */
-interface Job {
+/** An analysis under way, in steps: shifting or parsing the turns, then linting. */
+interface AnalysisRun {
   version: number;
-  /** The text analysed (with the version, what the job is of). */
+  /** The text analysed (with the version, what the run is of). */
   text: string;
   steps: Generator<void, DocumentAnalysis>;
   /** A full analysis of a large document: worth showing the turn rules' problems first. */
@@ -78,16 +79,16 @@ const SLICE_MS = 6;
 export class AnalysisStore {
   private readonly latest = new Map<string, DocumentAnalysis>();
   private readonly caches = new Map<string, FeatureCache>();
-  private readonly bases = new Map<string, Base>();
-  private readonly jobs = new Map<string, Job>();
-  /** What changed in each document since its base was parsed; `null`: parse it in full. */
+  private readonly parsedTexts = new Map<string, ParsedText>();
+  private readonly runs = new Map<string, AnalysisRun>();
+  /** What changed in each document since its parsed text; `null`: parse it in full. */
   private readonly dirty = new Map<string, DirtyRange | null>();
   /** Edits seen per document (to know whether any came during a full parse). */
   private readonly edits = new Map<string, number>();
-  /** The speaker table of each settings object (see `job`). */
+  /** The speaker table of each settings object (see `run`). */
   private readonly speakerTables = new WeakMap<object, SpeakerTable>();
-  /** Turns of a document's base still to be moved after an edit (see `reparseInSteps`). */
-  private readonly moving = new Map<string, Generator<void, void>>();
+  /** The turns after an edit of a document's parsed text, still to be shifted (see `reparseInSteps`). */
+  private readonly turnsToShift = new Map<string, Generator<void, void>>();
 
   /** Findings listed per rule and document; the rest are summed up in one (see `therapyTranscript.maxProblemsPerRule`). */
   maxFindingsPerRule = DEFAULT_MAX_PROBLEMS_PER_RULE;
@@ -129,40 +130,40 @@ export class AnalysisStore {
   get(document: TextDocument): DocumentAnalysis {
     const known = this.current(document);
     if (known) return known;
-    const job = this.job(document);
+    const run = this.run(document);
     for (;;) {
-      const step = job.steps.next();
+      const step = run.steps.next();
       if (step.done) {
-        const result = job.result ?? step.value;
-        // A job that failed (a rule threw) has no result: say so rather than return nothing.
+        const result = run.result ?? step.value;
+        // A run that failed (a rule threw) has no result: say so rather than return nothing.
         if (!result) throw new Error(`the analysis of ${document.uri} (version ${document.version}) failed`);
         return result;
       }
     }
   }
 
-  /** Are turns of this document's base still to be moved after an edit? (For tests.) */
+  /** Are turns of this document's parsed text still to be shifted after an edit? (For tests.) */
   hasPendingMove(uri: string): boolean {
-    return this.moving.has(uri);
+    return this.turnsToShift.has(uri);
   }
 
   /**
    * The analysis of this version, computed in slices of a few milliseconds so
    * the server keeps answering requests meanwhile. Resolves `undefined` when
    * `wanted()` turns false (the document has moved on): the work is dropped.
-   * When a request finished the job meanwhile (through `get`), resolves with
+   * When a request finished the run meanwhile (through `get`), resolves with
    * its result, which may then be for a version the document has left:
    * callers compare versions.
    */
   async getInSlices(document: TextDocument, wanted: () => boolean, hooks?: SliceHooks): Promise<DocumentAnalysis | undefined> {
     const known = this.current(document);
     if (known) return known;
-    const job = this.job(document);
-    if (job.long && hooks) {
+    const run = this.run(document);
+    if (run.long && hooks) {
       hooks.long?.();
-      job.onTurnFindings = hooks.turnFindings;
+      run.onTurnFindings = hooks.turnFindings;
     }
-    return this.drive(document, job, wanted, () => job.result);
+    return this.drive(document, run, wanted, () => run.result);
   }
 
   /**
@@ -174,33 +175,33 @@ export class AnalysisStore {
   async sessionInSlices(document: TextDocument, wanted: () => boolean): Promise<SessionView | undefined> {
     const known = this.current(document);
     if (known) return known;
-    const job = this.job(document);
-    return this.drive(document, job, wanted, () => job.view ?? job.result);
+    const run = this.run(document);
+    return this.drive(document, run, wanted, () => run.view ?? run.result);
   }
 
-  /** Run a job's steps in slices until `ready()` has something (or the job ends, or is not wanted). */
-  private async drive<T>(document: TextDocument, job: Job, wanted: () => boolean, ready: () => T | undefined): Promise<T | DocumentAnalysis | undefined> {
+  /** Drive a run's steps in slices until `ready()` has something (or the run ends, or is not wanted). */
+  private async drive<T>(document: TextDocument, run: AnalysisRun, wanted: () => boolean, ready: () => T | undefined): Promise<T | DocumentAnalysis | undefined> {
     let sliceStart = performance.now();
     for (;;) {
       const early = ready();
       if (early) return early;
-      const step = job.steps.next();
-      // (A request may have finished the job meanwhile, through `get`: its result is the one.)
-      if (step.done) return job.result ?? step.value;
+      const step = run.steps.next();
+      // (A request may have finished the run meanwhile, through `get`: its result is the one.)
+      if (step.done) return run.result ?? step.value;
       if (performance.now() - sliceStart < this.sliceMs) continue;
       await new Promise((resolve) => setImmediate(resolve));
       const done = ready();
       if (done) return done;
-      if (!wanted() || this.jobs.get(document.uri) !== job) return undefined;
+      if (!wanted() || this.runs.get(document.uri) !== run) return undefined;
       sliceStart = performance.now();
     }
   }
 
   /** Start (or join) the analysis of the document's current version: reparse around the edits now, the rest in steps. */
-  private job(document: TextDocument): Job {
+  private run(document: TextDocument): AnalysisRun {
     const uri = document.uri;
     const text = document.getText();
-    const running = this.jobs.get(uri);
+    const running = this.runs.get(uri);
     if (running && running.version === document.version && running.text === text) return running;
     const started = performance.now();
     const settings = this.resolver.forFile(filePathOf(uri));
@@ -209,35 +210,35 @@ export class AnalysisStore {
     // One speaker table per settings: the detectors memoise per turn against it (by identity).
     let speakers = this.speakerTables.get(settings);
     if (!speakers) this.speakerTables.set(settings, (speakers = new SpeakerTable(settings.config.speakers)));
-    // Reparse only around the edits when the base was parsed with the same settings.
-    const base = this.bases.get(uri);
+    // Reparse only around the edits when the text last parsed was parsed with the same settings.
+    const parsed = this.parsedTexts.get(uri);
     const dirty = this.dirty.get(uri);
     this.dirty.delete(uri);
-    const incremental = base && dirty && base.settings === settings;
-    // The base's turns after an edit are moved in steps by the job that reparsed it: finish
-    // that first when this job reparses from the base (a full parse has no use for it).
-    const moving = this.moving.get(uri);
-    if (moving) {
-      if (incremental) drain(moving);
-      this.moving.delete(uri);
+    const incremental = parsed && dirty && parsed.settings === settings;
+    // The turns after an edit of the parsed text are shifted in steps by the run that reparsed it: finish
+    // that first when this run reparses from that text (a full parse has no use for it).
+    const shifting = this.turnsToShift.get(uri);
+    if (shifting) {
+      if (incremental) runToEnd(shifting);
+      this.turnsToShift.delete(uri);
     }
-    const reparsed = incremental ? reparseInSteps(base, text, dirty, speakers) : undefined;
+    const reparsed = incremental ? reparseInSteps(parsed, text, dirty, speakers) : undefined;
     const reused = reparsed?.tree;
-    if (reparsed) this.moving.set(uri, reparsed.settle);
+    if (reparsed) this.turnsToShift.set(uri, reparsed.shiftTurnsAfter);
     if (reused) {
-      // The reparse reused the base's nodes (the job moves those after the edit): this is the base from now on.
-      this.bases.set(uri, { text, tree: reused, settings });
+      // The reparse reused the parsed text's nodes (the run shifts those after the edit): this is the parsed text from now on.
+      this.parsedTexts.set(uri, { text, tree: reused, settings });
     } else {
-      // A full parse, in steps: until it is done, the next job must parse in full too.
-      this.bases.delete(uri);
+      // A full parse, in steps: until it is done, the next run must parse in full too.
+      this.parsedTexts.delete(uri);
       this.dirty.set(uri, null);
     }
     const editsBefore = this.edits.get(uri) ?? 0;
     const version = document.version;
-    const { latest, jobs, bases, edits, dirty: dirtyRanges, maxFindingsPerRule, moving: movingTurns } = this;
-    const job: Job = { version, text, steps: undefined as unknown as Job['steps'], long: !reused && text.length >= LONG_ANALYSIS_CHARS };
-    const onTurnFindings = job.long
-      ? (messages: readonly LintMessage[], problems: readonly string[]) => job.onTurnFindings?.(messages, [...settings.problems, ...problems])
+    const { latest, runs, parsedTexts, edits, dirty: dirtyRanges, maxFindingsPerRule, turnsToShift } = this;
+    const run: AnalysisRun = { version, text, steps: undefined as unknown as AnalysisRun['steps'], long: !reused && text.length >= LONG_ANALYSIS_CHARS };
+    const onTurnFindings = run.long
+      ? (messages: readonly LintMessage[], problems: readonly string[]) => run.onTurnFindings?.(messages, [...settings.problems, ...problems])
       : undefined;
     // A full parse of a text too large for this process's heap (too many characters or turns) is not
     // tried: the document gets one problem saying so, and nothing else.
@@ -246,18 +247,18 @@ export class AnalysisStore {
       let tree = reused;
       if (tooLarge) tree = { type: 'root', children: [], position: { start: { line: 1, column: 1, offset: 0 }, end: { line: 1, column: 1, offset: 0 } } };
       if (reparsed) {
-        // Move the turns after the edit (in steps; a later job finishes it if this one is dropped).
-        yield* reparsed.settle;
-        if (movingTurns.get(uri) === reparsed.settle) movingTurns.delete(uri);
+        // Shift the turns after the edit (in steps; a later run finishes it if this one is dropped).
+        yield* reparsed.shiftTurnsAfter;
+        if (turnsToShift.get(uri) === reparsed.shiftTurnsAfter) turnsToShift.delete(uri);
       }
       if (!tree) {
         tree = yield* parseSteps(text, { speakers });
-        bases.set(uri, { text, tree, settings });
-        // No edit since: the next job may reparse from this tree.
+        parsedTexts.set(uri, { text, tree, settings });
+        // No edit since: the next run may reparse from this tree.
         if ((edits.get(uri) ?? 0) === editsBefore) dirtyRanges.delete(uri);
       }
       const session = yield* Session.steps(text, tree, { cache, codebook: settings.codebook, speakers });
-      job.view = { uri, version, settings, session };
+      run.view = { uri, version, settings, session };
       yield;
       const analysis = yield* lintSteps(tree, text, { config: settings.config, codebook: settings.codebook, cache, maxFindingsPerRule, onTurnFindings, session }, speakers);
       const result: DocumentAnalysis = {
@@ -270,19 +271,19 @@ export class AnalysisStore {
         incremental: reused !== undefined,
       };
       latest.set(uri, result);
-      job.result = result;
+      run.result = result;
       return result;
     };
-    job.steps = (function* () {
+    run.steps = (function* () {
       try {
         return yield* steps();
       } finally {
         // Done, or failed (a rule threw): either way the next caller starts afresh.
-        if (jobs.get(uri) === job) jobs.delete(uri);
+        if (runs.get(uri) === run) runs.delete(uri);
       }
     })();
-    this.jobs.set(uri, job);
-    return job;
+    this.runs.set(uri, run);
+    return run;
   }
 
   /** The codebook for the workspace (from any analysis, or the resolver's default). */
@@ -292,22 +293,22 @@ export class AnalysisStore {
   }
 
   forget(uri: string): void {
-    this.moving.delete(uri);
+    this.turnsToShift.delete(uri);
     this.latest.delete(uri);
     this.caches.delete(uri);
     this.dirty.delete(uri);
-    this.bases.delete(uri);
-    this.jobs.delete(uri);
+    this.parsedTexts.delete(uri);
+    this.runs.delete(uri);
     this.edits.delete(uri);
   }
 
   /** Settings changed: every analysis must be redone, in full. */
   invalidate(): void {
-    this.moving.clear();
+    this.turnsToShift.clear();
     this.latest.clear();
     this.dirty.clear();
-    this.bases.clear();
-    this.jobs.clear();
+    this.parsedTexts.clear();
+    this.runs.clear();
     // Cached detector results may depend on the settings (speakers, codebook).
     this.caches.clear();
   }

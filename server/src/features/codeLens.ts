@@ -4,7 +4,7 @@
  */
 import type { CodeLens } from 'vscode-languageserver';
 import type { SessionView } from './analysis.ts';
-import { sessionStats, statsLine } from '../core/stats.ts';
+import { statistics, statsLine } from '../core/stats.ts';
 
 export const SHOW_SUMMARY_COMMAND = 'therapyTranscript.showSummary';
 
@@ -12,7 +12,7 @@ export const SHOW_SUMMARY_COMMAND = 'therapyTranscript.showSummary';
 export function codeLenses(analysis: SessionView, command: string = SHOW_SUMMARY_COMMAND): CodeLens[] {
   const { session } = analysis;
   if (session.turns.length === 0) return [];
-  const stats = session.get('stats', sessionStats);
+  const stats = session.get(statistics);
   const line = session.turns[0]!.node.position.start.line - 1;
   return [
     {

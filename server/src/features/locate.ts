@@ -3,7 +3,8 @@
  * typed (`[cbt:socr|`).
  */
 import type { Paragraph, Tag } from '../core/types.ts';
-import type { Session, SessionTurn } from '../core/session.ts';
+import type { Session } from '../core/session.ts';
+import type { SessionTurn } from '../core/turn.ts';
 
 export interface Located {
   turn?: SessionTurn;

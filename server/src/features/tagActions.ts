@@ -12,7 +12,8 @@
 import { CodeActionKind, type CodeAction, type CodeActionParams } from 'vscode-languageserver';
 import type { TextDocument } from 'vscode-languageserver-textdocument';
 import type { Codebook } from '../core/codebook.ts';
-import type { Session, SessionTurn } from '../core/session.ts';
+import type { Session } from '../core/session.ts';
+import type { SessionTurn } from '../core/turn.ts';
 import type { DocumentAnalysis } from './analysis.ts';
 import { toLspEdit } from './convert.ts';
 import { locate, partialTagBefore, tagInsertion } from './locate.ts';

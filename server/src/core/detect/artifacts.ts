@@ -31,6 +31,7 @@ import { clausesOf, isShouting, linesOf, type Line, type Span } from './lines.ts
 import { metaProbability } from '../model/meta.ts';
 import { blankQuotes, inside, quotedSpans } from './quotes.ts';
 import { DisjointSpans } from './sentence.ts';
+import type { SessionTurn } from '../turn.ts';
 
 export type ArtifactKind = 'preamble' | 'meta' | 'heading' | 'end-marker' | 'special-token' | 'placeholder' | 'stray-marker' | 'fragment';
 
@@ -604,4 +605,9 @@ function dedupe(found: ArtifactMatch[]): ArtifactMatch[] {
   const kept = new DisjointSpans<ArtifactMatch>();
   for (const m of found) kept.add(m);
   return kept.list;
+}
+
+/** Artifacts of a turn, offsets relative to each text node, memoised per turn text. */
+export function turnArtifacts(turn: SessionTurn): Array<ArtifactMatch & { textIndex: number }> {
+  return (turn.features.detected.artifacts ??= findTurnArtifacts(turn.texts.map((t) => t.value)));
 }

@@ -13,8 +13,10 @@
  * "A doctor can check this for you", "I'm not an expert on your life — you
  * are", "I'm only human" disclaim nothing.
  */
-import { sentences } from '../question.ts';
+import { sentences } from './sentence.ts';
 import type { Span } from './lines.ts';
+import type { SessionTurn } from '../turn.ts';
+import { matchesPerText } from '../text.ts';
 
 export type DisclaimerKind = 'ai' | 'not-professional' | 'no-substitute';
 
@@ -92,4 +94,9 @@ export function findDisclaimers(text: string): DisclaimerMatch[] {
     found.push({ start: s.start, end: s.end, kind: hit.kind });
   }
   return found;
+}
+
+/** Disclaimers of a turn, offsets relative to each text node, memoised per turn text. */
+export function turnDisclaimers(turn: SessionTurn): Array<DisclaimerMatch & { textIndex: number }> {
+  return (turn.features.detected.disclaimers ??= matchesPerText(turn.texts, (value) => findDisclaimers(value))) as Array<DisclaimerMatch & { textIndex: number }>;
 }

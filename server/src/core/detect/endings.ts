@@ -4,8 +4,9 @@
  * on a cut word ("It'", "achie-"), or just without punctuation. What the
  * truncation rule weighs against the speaker's and the document's habits.
  */
-import { sentences } from '../question.ts';
+import { sentences } from './sentence.ts';
 import { cutProbability, endingWords, isWordFragment } from '../model/ending.ts';
+import type { SessionTurn } from '../turn.ts';
 
 export type EndingKind = 'closed' | 'dash' | 'cut-word' | 'open-word' | 'weak-word' | 'plain';
 
@@ -170,4 +171,9 @@ function classifyWord(base: Omit<Ending, 'kind'>, trimmed: string): Ending {
   }
   if (WEAK.has(lower)) return { ...base, kind: 'weak-word' };
   return { ...base, kind: 'plain' };
+}
+
+/** How a turn ends, memoised on its text. */
+export function turnEnding(turn: SessionTurn): Ending {
+  return (turn.features.detected.ending ??= endingOf(turn.texts.map((t) => t.value), turn.features.words));
 }

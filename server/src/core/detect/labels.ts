@@ -15,6 +15,7 @@
  * ("Dr. Rivera"), a name in bold. "Note:", "Step 1:", "Here's the thing:",
  * "Me:", "Coach said:" are ordinary colons.
  */
+import type { SessionTurn } from '../turn.ts';
 import type { SpeakerTable } from '../speakers.ts';
 import type { Role } from '../types.ts';
 import { linesOf, type Span } from './lines.ts';
@@ -170,4 +171,15 @@ export function leadLabel(text: string): { label: string; start: number; end: nu
   let end = m[0].length;
   while (end < text.length && (text[end] === ' ' || text[end] === '\t')) end++;
   return { label, start: m.index + (m[0].length - m[0].trimStart().length), end };
+}
+
+type TurnLabel = LabelMatch & { textIndex: number };
+
+/** Labels inside a turn, offsets relative to each text node, memoised per turn text and speaker table. */
+export function turnLabels(turn: SessionTurn, speakers: SpeakerTable): TurnLabel[] {
+  const detected = turn.features.detected;
+  if (detected.leakedLabels?.speakers === speakers) return detected.leakedLabels.found;
+  const found = findLeakedLabels(turn.texts.map((t) => t.value), speakers);
+  detected.leakedLabels = { speakers, found };
+  return found;
 }

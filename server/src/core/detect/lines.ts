@@ -5,7 +5,7 @@
  * . ! ? or … (not after "Dr." or in "3.5"), at a line break, or — for an
  * introducer like "Here's the therapist's response:" — at a colon.
  */
-import { sentences, type Span } from '../question.ts';
+import { sentences, type Span } from './sentence.ts';
 
 export type { Span };
 

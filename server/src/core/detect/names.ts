@@ -5,9 +5,10 @@
  * patient, and the other way round; the majority decides.
  */
 import type { Role } from '../types.ts';
-import type { Session, SessionTurn } from '../session.ts';
-import { keptTurnResults } from '../kept.ts';
-import { drain } from '../steps.ts';
+import type { Session } from '../session.ts';
+import type { SessionTurn } from '../turn.ts';
+import { turnResultList, perTurnResults } from '../incremental/turn-results.ts';
+import { defineAnalysis } from '../incremental/analysis.ts';
 import { NO_MATCHES, resultsPerText } from '../text.ts';
 
 export interface NameUse {
@@ -82,13 +83,13 @@ export function insideQuote(value: string, offset: number): boolean {
   return straight % 2 === 1 || curly > 0;
 }
 
-/** Names learnt from the session (memoised on it: `session.get('names', findNames)`). */
-export function findNames(session: Session): SessionNames {
-  return drain(nameSteps(session));
-}
+/** Names learnt from the session, computed once for it: `session.get(names)`. */
+export const names = defineAnalysis({ id: 'names', per: 'session', compute: nameSteps });
 
-/** `findNames` in steps. */
-export function* nameSteps(session: Session): Generator<void, SessionNames> {
+/** The names a turn addresses someone by, kept per turn in an editor. */
+const addressingTurns = perTurnResults<Array<Array<{ name: string; start: number }>>>('vocatives');
+
+function* nameSteps(session: Session): Generator<void, SessionNames> {
   const votes = new Map<string, { therapist: number; patient: number }>();
   const vote = (name: string, role: Role) => {
     if (role === 'other') return;
@@ -97,7 +98,7 @@ export function* nameSteps(session: Session): Generator<void, SessionNames> {
     v[role]++;
   };
   const vocatives: NameUse[] = [];
-  const addressing = yield* keptTurnResults(session, 'vocatives', '', turnVocatives);
+  const addressing = yield* turnResultList(session, addressingTurns, '', turnVocatives);
   for (const { turn, value: found } of addressing) {
     const addressee: Role = turn.role === 'therapist' ? 'patient' : 'therapist';
     found.forEach((uses, i) => {
@@ -129,6 +130,6 @@ export function* nameSteps(session: Session): Generator<void, SessionNames> {
 /** The names a turn addresses someone by, per text (offsets into it); undefined when none. */
 function turnVocatives(turn: SessionTurn): Array<Array<{ name: string; start: number }>> | undefined {
   if (turn.role === 'other') return undefined;
-  const found = (turn.features.slots.vocatives ??= resultsPerText(turn.texts, vocativesIn));
+  const found = (turn.features.detected.vocatives ??= resultsPerText(turn.texts, vocativesIn));
   return found.every((uses) => uses.length === 0) ? undefined : found;
 }

@@ -5,7 +5,7 @@
  * words (case, punctuation, contractions); only sentences of a few words
  * count, and only passages of `minWords` words or more are reported.
  */
-import { sentences } from '../question.ts';
+import { sentences } from './sentence.ts';
 import { wordHashes } from '../text.ts';
 
 export interface PassageCopy {

@@ -23,11 +23,14 @@
  * noticing"), a condition ("…if you keep smoking") or "right now" are not
  * refusals of the request.
  */
-import { sentences } from '../question.ts';
+import { DisjointSpans, sentences } from './sentence.ts';
 import type { Span } from './lines.ts';
-import { DisjointSpans } from './sentence.ts';
 import { lastAtOrBefore } from '../search.ts';
 import { blankQuotes, quotedSpans } from './quotes.ts';
+import type { RuleOptions } from '../rule.ts';
+import type { SessionTurn } from '../turn.ts';
+import { matchesPerText } from '../text.ts';
+import { defineAnalyses } from '../incremental/analysis.ts';
 
 export interface RefusalMatch extends Span {
   /** The sentence, for messages. */
@@ -181,4 +184,27 @@ export function findRefusals(text: string, extraPhrases: readonly string[] = [])
     }
   }
   return found.list;
+}
+
+/**
+ * The extra phrases the `canned-refusal` rule is configured with: every rule
+ * that reads refusals (`unanswered-question` too) matches those, as it does.
+ */
+export function refusalPhrasesOf(ruleOptions: RuleOptions): string[] {
+  const phrases = (ruleOptions.get('canned-refusal') as { phrases?: unknown } | undefined)?.phrases;
+  return Array.isArray(phrases) ? phrases.map(String) : [];
+}
+
+/** Refusal sentences of a turn with extra phrases, offsets relative to each text node. */
+const refusalsWith = defineAnalyses({
+  id: 'refusals',
+  per: 'turn',
+  key: (phrases: readonly string[]) => phrases.join('\u0000'),
+  compute: (turn, phrases) => matchesPerText(turn.texts, (value) => findRefusals(value, phrases)),
+});
+
+/** Refusal sentences of a turn, offsets relative to each text node, memoised per turn text (and phrases). */
+export function turnRefusals(turn: SessionTurn, phrases: readonly string[]): Array<RefusalMatch & { textIndex: number }> {
+  if (phrases.length === 0) return (turn.features.detected.refusals ??= matchesPerText(turn.texts, (value) => findRefusals(value)));
+  return turn.get(refusalsWith(phrases));
 }

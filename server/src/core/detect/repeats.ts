@@ -14,8 +14,11 @@
  * indexed turns to find those that went), not a new look at every pair. A
  * one-off run answers every turn once, in order.
  */
-import type { Session, SessionTurn } from '../session.ts';
-import { drain } from '../steps.ts';
+import type { RuleOptions } from '../rule.ts';
+import type { Session } from '../session.ts';
+import type { SessionTurn } from '../turn.ts';
+import { runToEnd } from '../incremental/steps.ts';
+import { defineAnalyses, defineCacheEntry, type CacheEntry } from '../incremental/analysis.ts';
 
 export interface RepeatOptions {
   /** Turns with fewer words are never repeats (backchannels: "Mm-hmm.", "Okay."). */
@@ -34,6 +37,17 @@ export interface Repeat {
   /** Same words after normalisation (case, punctuation, contractions). */
   exact: boolean;
   similarity: number;
+}
+
+export const DEFAULT_REPEAT_OPTIONS: RepeatOptions = { minWords: 12, similarity: 0.8 };
+
+/**
+ * What a repeat is, as the `repeated-turn` rule is configured: every rule
+ * that reads repeats (`unanswered-question` too) reads those, as it does.
+ */
+export function repeatOptionsOf(ruleOptions: RuleOptions): RepeatOptions {
+  const o = (ruleOptions.get('repeated-turn') ?? DEFAULT_REPEAT_OPTIONS) as Partial<RepeatOptions>;
+  return { minWords: Number(o.minWords), similarity: Number(o.similarity) };
 }
 
 /** How many of the latest earlier turns sharing a band a turn is compared with; bounds the work per turn. */
@@ -63,8 +77,8 @@ class RepeatIndex {
   /** Turns to answer again, in session order once sorted. */
   private pending: SessionTurn[] = [];
   private readonly queued = new Set<SessionTurn>();
-  /** `settle` is under way: `pending` is sorted (latest first) and kept so. */
-  private settling = false;
+  /** `answerPending` is under way: `pending` is sorted (latest first) and kept so. */
+  private answeringPending = false;
   /** The turns that repeat another (their `ref` is set). */
   private readonly repeating = new Set<SessionTurn>();
 
@@ -78,7 +92,7 @@ class RepeatIndex {
 
   /** Bring the index to the session's turns: drop the turns that went, add the new ones (in steps). */
   *update(session: Session): Generator<void, void> {
-    this.settling = false;
+    this.answeringPending = false;
     const minWords = this.options.minWords;
     // An editor's cache logs the turns it made: the others are known (or gone).
     const fresh = session.cache?.newTurns(this);
@@ -93,10 +107,10 @@ class RepeatIndex {
       this.addAt = 0;
       this.inOrder = true;
     } else {
-      for (const [turn, answer] of this.answers) if (turn.alive !== session.generation) this.remove(turn, answer);
+      for (const [turn, answer] of this.answers) if (turn.sessionGeneration !== session.generation) this.remove(turn, answer);
       const waiting = this.toAdd.slice(this.addAt);
       for (const turn of fresh) if (turn.features.words >= minWords) waiting.push(turn);
-      this.toAdd = waiting.filter((turn) => turn.alive === session.generation && !this.answers.has(turn)).sort((a, b) => a.index - b.index);
+      this.toAdd = waiting.filter((turn) => turn.sessionGeneration === session.generation && !this.answers.has(turn)).sort((a, b) => a.index - b.index);
       this.addAt = 0;
       this.inOrder = false;
     }
@@ -143,7 +157,7 @@ class RepeatIndex {
    * Answer the pending turns, earliest first, in steps. Work left when the
    * caller gives up (the text changed) stays pending for the next call.
    */
-  *settle(): Generator<void, void> {
+  *answerPending(): Generator<void, void> {
     if (this.pending.length === 0) return;
     // Indexes may have moved since turns were queued; their order is taken now, latest first.
     const live: SessionTurn[] = [];
@@ -152,7 +166,7 @@ class RepeatIndex {
       else this.queued.delete(turn);
     }
     this.pending = live.sort((a, b) => b.index - a.index);
-    this.settling = true;
+    this.answeringPending = true;
     let step = 0;
     while (this.pending.length > 0) {
       if (++step % 512 === 0) yield;
@@ -162,7 +176,7 @@ class RepeatIndex {
       const answer = this.answers.get(turn);
       if (answer) this.answer(turn, answer);
     }
-    this.settling = false;
+    this.answeringPending = false;
   }
 
   /** The repeats, in session order, with their occurrence numbers. */
@@ -209,7 +223,7 @@ class RepeatIndex {
   private queue(turn: SessionTurn): void {
     if (this.queued.has(turn)) return;
     this.queued.add(turn);
-    if (this.settling) {
+    if (this.answeringPending) {
       // Keep `pending` sorted, latest first, so the earliest turn is always answered next.
       let low = 0;
       let high = this.pending.length;
@@ -297,7 +311,21 @@ function countBefore(list: readonly SessionTurn[], index: number): number {
 }
 
 export function findRepeats(session: Session, options: RepeatOptions): Repeat[] {
-  return drain(repeatSteps(session, options));
+  return runToEnd(repeatSteps(session, options));
+}
+
+const optionsKey = (options: RepeatOptions) => `${options.minWords}:${options.similarity}`;
+
+/** The session's repeats for the given options, computed once per session: `session.get(repeats(options))`. */
+export const repeats = defineAnalyses({ id: 'repeats', per: 'session', key: optionsKey, compute: repeatSteps });
+
+/** The repeat index an editor keeps with a document, one per options. */
+const indexes = new Map<string, CacheEntry<RepeatIndex>>();
+function indexEntry(options: RepeatOptions): CacheEntry<RepeatIndex> {
+  const key = optionsKey(options);
+  let entry = indexes.get(key);
+  if (!entry) indexes.set(key, (entry = defineCacheEntry(`repeat-index:${key}`, () => new RepeatIndex(options))));
+  return entry;
 }
 
 /**
@@ -306,10 +334,8 @@ export function findRepeats(session: Session, options: RepeatOptions): Repeat[] 
  * is answered again.
  */
 export function* repeatSteps(session: Session, options: RepeatOptions): Generator<void, Repeat[]> {
-  const index = session.cache
-    ? session.cache.keep(`repeat-index:${options.minWords}:${options.similarity}`, () => new RepeatIndex(options))
-    : new RepeatIndex(options);
+  const index = session.cache ? session.cache.entry(indexEntry(options)) : new RepeatIndex(options);
   yield* index.update(session);
-  yield* index.settle();
+  yield* index.answerPending();
   return index.repeats();
 }

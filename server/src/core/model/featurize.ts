@@ -10,7 +10,7 @@
  * feature remembers where it came from (a word, "an open question", "the
  * client spoke of feelings") so that a prediction can say why.
  */
-import { questionAndReflection } from '../question.ts';
+import { questionAndReflection } from '../detect/question.ts';
 
 /** The groups a model may use; each is scaled on its own (see `featurize`). */
 export type FeatureGroup = 'word' | 'char' | 'form' | 'context' | 'reply' | 'own' | 'position';

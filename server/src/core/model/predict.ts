@@ -4,7 +4,7 @@
  * whose voice it sounds like. Every function is pure and local.
  */
 import { sharedDefaultCodebook, type Codebook } from '../codebook.ts';
-import { detectQuestion, looksLikeReflection } from '../question.ts';
+import { detectQuestion, looksLikeReflection } from '../detect/question.ts';
 import { matchCues, type CueMatch } from './cues.ts';
 import { featurize, stackFeatures, type Features, type FormFacts, type ModelInput, type TurnContext } from './featurize.ts';
 import { softmax, type LinearModel } from './linear.ts';

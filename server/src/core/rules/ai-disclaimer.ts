@@ -7,20 +7,13 @@
  * may only want to know. Information by default.
  */
 import { defineRule, transcript } from '../rule.ts';
-import type { Session, SessionTurn } from '../session.ts';
-import { findDisclaimers, type DisclaimerMatch } from '../detect/disclaimer.ts';
-import { matchesPerText } from '../text.ts';
+import { turnDisclaimers, type DisclaimerMatch } from '../detect/disclaimer.ts';
 
 const DESCRIBE: Record<DisclaimerMatch['kind'], string> = {
   ai: 'says it is an AI',
   'not-professional': 'says it is not a professional',
   'no-substitute': 'says it is no substitute for professional help',
 };
-
-/** Disclaimers of a turn, offsets relative to each text node, memoised per turn text. */
-export function turnDisclaimers(_session: Session, turn: SessionTurn): Array<DisclaimerMatch & { textIndex: number }> {
-  return (turn.features.slots.disclaimers ??= matchesPerText(turn.texts, (value) => findDisclaimers(value))) as Array<DisclaimerMatch & { textIndex: number }>;
-}
 
 export default defineRule({
   id: 'ai-disclaimer',
@@ -67,9 +60,9 @@ export default defineRule({
       },
     ],
   },
-  checkTurn({ session, report }, turn) {
+  checkTurn({ report }, turn) {
     if (turn.role !== 'therapist') return;
-    for (const match of turnDisclaimers(session, turn)) {
+    for (const match of turnDisclaimers(turn)) {
       const base = turn.texts[match.textIndex]!.position.start.offset!;
       report({
         reason: `The therapist ${DESCRIBE[match.kind]}: a disclaimer of the model that wrote the session, not a therapist's words.`,

@@ -7,22 +7,11 @@
  * therapist's turns: a client who can't talk about something is a person.
  */
 import { defineRule, transcript } from '../rule.ts';
-import type { Session } from '../session.ts';
-import { findRefusals, type RefusalMatch } from '../detect/refusal.ts';
-import { matchesPerText } from '../text.ts';
+import { refusalPhrasesOf, turnRefusals } from '../detect/refusal.ts';
 
 export interface RefusalOptions {
   /** Extra phrases that mark a refusal in this dataset (matched case-insensitively). */
   phrases: string[];
-}
-
-/** Refusal sentences of a turn, offsets relative to each text node, memoised per turn text. */
-export function turnRefusals(session: Session, index: number, phrases: readonly string[] = []): Array<RefusalMatch & { textIndex: number }> {
-  const turn = session.turns[index]!;
-  const find = () => matchesPerText(turn.texts, (value) => findRefusals(value, phrases));
-  if (phrases.length === 0) return (turn.features.slots.refusals ??= find());
-  const key = `refusals:${phrases.join('\u0000')}`;
-  return turn.features.recall<Array<RefusalMatch & { textIndex: number }>>(key) ?? turn.features.remember(key, find());
 }
 
 export default defineRule<RefusalOptions>({
@@ -51,10 +40,9 @@ export default defineRule<RefusalOptions>({
       },
     ],
   },
-  checkTurn({ session, options, report }, turn) {
+  checkTurn({ ruleOptions, report }, turn) {
     if (turn.role !== 'therapist') return;
-    const phrases = Array.isArray(options.phrases) ? options.phrases.map(String) : [];
-    for (const match of turnRefusals(session, turn.index, phrases)) {
+    for (const match of turnRefusals(turn, refusalPhrasesOf(ruleOptions))) {
       const base = turn.texts[match.textIndex]!.position.start.offset!;
       report({
         reason: `A canned refusal ("${match.phrase}") stands in for a ${turn.role === 'therapist' ? 'therapeutic reply' : 'reply'}: a rupture in the session that a supervisor should review.`,

@@ -7,7 +7,10 @@
  * applied by `--fix`: only a reader can tell a lost turn from a split one).
  */
 import { defineRule, transcript } from '../rule.ts';
-import { keptTurnResults } from '../kept.ts';
+import { turnResultList, perTurnResults } from '../incremental/turn-results.ts';
+
+/** Turns spoken by the speaker of the turn before, kept per turn in an editor. */
+const sameSpeakerAgain = perTurnResults<true>('consecutive-turns');
 
 export default defineRule({
   id: 'consecutive-turns',
@@ -28,7 +31,7 @@ export default defineRule({
   *check({ session, report }) {
     // A turn's flag depends on it and the turn before: an edit re-makes the turns
     // around it, so a kept flag stays right for every turn it did not re-make.
-    const flagged = yield* keptTurnResults(session, 'consecutive-turns', '', (turn) => {
+    const flagged = yield* turnResultList(session, sameSpeakerAgain, '', (turn) => {
       const previous = session.turns[turn.index - 1];
       return previous && previous.speakerKey === turn.speakerKey ? true : undefined;
     });

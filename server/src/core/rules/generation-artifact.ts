@@ -15,16 +15,10 @@
  */
 import { defineRule, transcript } from '../rule.ts';
 import type { Fix } from '../fixes.ts';
-import type { Session, SessionTurn } from '../session.ts';
-import { findHeaderArtifacts, findTurnArtifacts, type ArtifactKind, type ArtifactMatch } from '../detect/artifacts.ts';
+import type { SessionTurn } from '../turn.ts';
+import { findHeaderArtifacts, turnArtifacts, type ArtifactKind, type ArtifactMatch } from '../detect/artifacts.ts';
+import { turnLabels } from '../detect/labels.ts';
 import { removalRange } from '../detect/sentence.ts';
-import { turnLabels } from './leaked-label.ts';
-
-/** Artifacts of a turn, offsets relative to each text node, memoised per turn text. */
-export function turnArtifacts(session: Session, index: number): Array<ArtifactMatch & { textIndex: number }> {
-  const turn = session.turns[index]!;
-  return (turn.features.slots.artifacts ??= findTurnArtifacts(turn.texts.map((t) => t.value)));
-}
 
 const WORD = /[\p{L}\p{N}]/u;
 
@@ -120,12 +114,12 @@ export default defineRule({
     ],
   },
   checkTurn({ session, report }, turn) {
-    let artifacts = turnArtifacts(session, turn.index);
+    let artifacts = turnArtifacts(turn);
     if (artifacts.length === 0) return;
     // A number alone on a client's first line is an answer ("90", "7"), not a list number the generator left.
     if (turn.role !== 'therapist') artifacts = artifacts.filter((a) => a.kind !== 'stray-marker');
     // A persona label ("**Sarah (Therapist):**") is leaked-label's, not a heading here too.
-    const labels = turnLabels(session, turn);
+    const labels = turnLabels(turn, session.speakers);
     if (labels.length > 0) artifacts = artifacts.filter((a) => !labels.some((l) => l.textIndex === a.textIndex && a.start < l.end && l.start < a.end));
     if (artifacts.length === 0) return;
     const nothingLeft = leavesNothing(turn, artifacts);

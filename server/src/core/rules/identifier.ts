@@ -24,7 +24,7 @@
  */
 import { defineRule, transcript } from '../rule.ts';
 import type { Session } from '../session.ts';
-import { findNames, insideQuote } from '../detect/names.ts';
+import { insideQuote, names as learntNames } from '../detect/names.ts';
 
 export type IdentifierType = 'PHONE' | 'EMAIL' | 'DATE' | 'ADDRESS' | 'URL' | 'ID' | 'NAME' | 'ACCOUNT' | 'RECORD' | 'SSN' | 'AGE' | 'LOCATION' | 'ZIP';
 
@@ -292,7 +292,7 @@ function sessionNames(session: Session): NameFinding[] {
       known.add(part);
     }
   };
-  const names = findNames(session);
+  const names = session.get(learntNames);
   for (const v of names.vocatives) add(v.name.replace(/^(?:Dr|Mr|Mrs|Ms|Miss)\.?\s+/, ''));
   for (const name of names.roles.keys()) add(name);
   session.turns.forEach((turn) => {

@@ -12,20 +12,12 @@
  */
 import { defineRule, transcript } from '../rule.ts';
 import type { Fix, TextEdit } from '../fixes.ts';
-import type { Session, SessionTurn } from '../session.ts';
-import { findLeakedLabels, leadLabel, sameSpeaker, type LabelMatch } from '../detect/labels.ts';
-import type { SpeakerTable } from '../speakers.ts';
+import type { Session } from '../session.ts';
+import type { SessionTurn } from '../turn.ts';
+import { leadLabel, sameSpeaker, turnLabels, type LabelMatch } from '../detect/labels.ts';
+import { defineAnalysis } from '../incremental/analysis.ts';
 
 type Match = LabelMatch & { textIndex: number };
-
-/** Labels inside a turn, offsets relative to each text node, memoised per turn text and speaker table. */
-export function turnLabels(session: Session, turn: SessionTurn): Match[] {
-  const slots = turn.features.slots as { leakedLabels?: { speakers: SpeakerTable; found: Match[] } };
-  if (slots.leakedLabels?.speakers === session.speakers) return slots.leakedLabels.found;
-  const found = findLeakedLabels(turn.texts.map((t) => t.value), session.speakers);
-  slots.leakedLabels = { speakers: session.speakers, found };
-  return found;
-}
 
 export default defineRule({
   id: 'leaked-label',
@@ -70,7 +62,7 @@ export default defineRule({
     ],
   },
   checkTurn({ session, report }, turn) {
-    for (const match of turnLabels(session, turn)) {
+    for (const match of turnLabels(turn, session.speakers)) {
       const text = turn.texts[match.textIndex]!;
       const base = text.position.start.offset!;
       const start = base + match.start;
@@ -116,8 +108,8 @@ export default defineRule({
     const leads = new Map<string, SessionTurn[]>();
     for (const turn of turns) {
       const first = turn.texts[0];
-      if (!first || turnLabels(session, turn).some(atStart)) continue;
-      const lead = turn.texts.length === 1 ? turn.features.get('lead-label', leadOfText) : turn.features.get('lead-label', () => leadLabel(first.value) ?? null);
+      if (!first || turnLabels(turn, session.speakers).some(atStart)) continue;
+      const lead = turn.get(leadLabels);
       if (!lead) continue;
       const key = `${turn.speakerKey}\u0000${lead.label.toLowerCase()}`;
       const list = leads.get(key);
@@ -128,7 +120,7 @@ export default defineRule({
       // Two turns with the same label and different words (a loop's copies are one turn said again).
       if (list.length < 2 || new Set(list.map((t) => t.features.exactKey)).size < 2) continue;
       for (const turn of list) {
-        const lead = turn.features.recall<NonNullable<ReturnType<typeof leadLabel>>>('lead-label')!;
+        const lead = turn.get(leadLabels)!;
         const base = turn.texts[0]!.position.start.offset!;
         report({
           reason: `"${lead.label}:" opens ${list.length} of this speaker's turns: a persona label the generator wrote into the text.`,
@@ -168,8 +160,8 @@ export default defineRule({
 
 const atStart = (m: Match) => m.where === 'start';
 
-/** The label a turn of one text opens with (hoisted: read for every turn on every analysis). */
-const leadOfText = (text: string) => leadLabel(text) ?? null;
+/** The label a turn's first text opens with, if any (null: none). */
+const leadLabels = defineAnalysis({ id: 'lead-label', per: 'turn', compute: (turn) => leadLabel(turn.texts[0]!.value) ?? null });
 
 /** Remove a label and the spaces after it; a label alone on its line goes with the line break. */
 function removeLabel(text: string, start: number, end: number): TextEdit {

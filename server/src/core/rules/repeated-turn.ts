@@ -19,31 +19,20 @@
  */
 import { defineRule, transcript } from '../rule.ts';
 import type { Fix, TextEdit } from '../fixes.ts';
-import type { Session, SessionTurn } from '../session.ts';
-import { findRepeats, repeatSteps, type Repeat, type RepeatOptions } from '../detect/repeats.ts';
+import type { Session } from '../session.ts';
+import type { SessionTurn } from '../turn.ts';
+import { DEFAULT_REPEAT_OPTIONS, repeatOptionsOf, repeats as repeatsFor, type Repeat, type RepeatOptions } from '../detect/repeats.ts';
 import { repeatedPassages } from '../detect/passages.ts';
+import { defineAnalyses } from '../incremental/analysis.ts';
 import { ordinal } from '../text.ts';
 
-export const DEFAULT_REPEAT_OPTIONS: RepeatOptions = { minWords: 12, similarity: 0.8 };
-
-const repeatsKey = (options: RepeatOptions) => `repeats:${options.minWords}:${options.similarity}`;
-
-/** Repeats for the given options, computed once per session and shared with other rules. */
-export function sessionRepeats(session: Session, options: RepeatOptions = DEFAULT_REPEAT_OPTIONS): Repeat[] {
-  return session.get(repeatsKey(options), (s) => findRepeats(s, options));
-}
-
-/** Compute the session's repeats in steps, ahead of the rules that read them. */
-export function* prepareRepeats(session: Session, options: RepeatOptions = DEFAULT_REPEAT_OPTIONS): Generator<void, void> {
-  if (session.has(repeatsKey(options))) return;
-  const repeats = yield* repeatSteps(session, options);
-  session.get(repeatsKey(options), () => repeats);
-}
-
-const optionsOf = (options: object): RepeatOptions => {
-  const o = options as Partial<RepeatOptions>;
-  return { minWords: Number(o.minWords), similarity: Number(o.similarity) };
-};
+/** Passages repeated inside a turn, for a `minWords`. */
+const passages = defineAnalyses({
+  id: 'passages',
+  per: 'turn',
+  key: String,
+  compute: (turn, minWords: number) => repeatedPassages(turn.texts.map((t) => t.value), minWords || DEFAULT_REPEAT_OPTIONS.minWords),
+});
 
 const whoOf = (turn: SessionTurn) => (turn.role === 'other' ? turn.node.speaker : turn.role);
 
@@ -128,13 +117,10 @@ export default defineRule<RepeatOptions>({
       },
     ],
   },
-  prepare: (session, options) => prepareRepeats(session, optionsOf(options)),
+  prepare: ({ session, ruleOptions }) => session.getInSteps(repeatsFor(repeatOptionsOf(ruleOptions))),
   // A passage repeated inside one turn.
   checkTurn({ session, options, report }, turn) {
-    const passages = turn.features.get(`passages:${Number((options as Partial<RepeatOptions>).minWords)}`, () =>
-      repeatedPassages(turn.texts.map((t) => t.value), Number((options as Partial<RepeatOptions>).minWords) || DEFAULT_REPEAT_OPTIONS.minWords),
-    );
-    for (const passage of passages) {
+    for (const passage of turn.get(passages(Number((options as Partial<RepeatOptions>).minWords)))) {
       const at = (textIndex: number, offset: number) => turn.texts[textIndex]!.position.start.offset! + offset;
       const range = (c: (typeof passage.copies)[number]) => ({ start: at(c.textIndex, c.start), end: at(c.endTextIndex, c.end) });
       const first = passage.copies[0]!;
@@ -153,8 +139,8 @@ export default defineRule<RepeatOptions>({
     }
   },
   *check(context) {
-    const { session, options, report } = context;
-    const repeats = sessionRepeats(session, optionsOf(options));
+    const { session, ruleOptions, report } = context;
+    const repeats = session.get(repeatsFor(repeatOptionsOf(ruleOptions)));
     if (repeats.length === 0) return;
     const turns = session.turns;
     // A copy of the message right before it, by the same speaker: a double post, not a loop.

@@ -16,11 +16,12 @@
  */
 import { defineRule, transcript } from '../rule.ts';
 import { voiceOf } from '../model/predict.ts';
-import { findNames, nameSteps } from '../detect/names.ts';
-import { keptTurnResults } from '../kept.ts';
+import { names as sessionNames } from '../detect/names.ts';
+import { turnResultList, perTurnResults } from '../incremental/turn-results.ts';
+import { defineAnalysis } from '../incremental/analysis.ts';
 import { NO_MATCHES, resultsPerText } from '../text.ts';
 import type { Role } from '../types.ts';
-import type { SessionTurn } from '../session.ts';
+import type { SessionTurn } from '../turn.ts';
 
 const THIRD_PERSON_VERBS =
   `is|was|has|had|seems|seemed|appears|appeared|continues|continued|made|makes|shows|showed|needs|feels|felt|` +
@@ -82,11 +83,7 @@ export default defineRule({
     ],
   },
   *check({ session, report }) {
-    if (!session.has('names')) {
-      const learnt = yield* nameSteps(session);
-      session.get('names', () => learnt);
-    }
-    const names = session.get('names', findNames);
+    const names = yield* session.getInSteps(sessionNames);
     const roleOf = (name: string) => names.roles.get(name);
 
     // 1. Addressing someone by a name of one's own role.
@@ -112,13 +109,13 @@ export default defineRule({
     const key = patientNames.join('|');
     // One key string per role, made once (compared by identity on most turns).
     const memoKeys = { therapist: `therapist:${key}`, patient: `patient:${key}` };
-    const slipping = yield* keptTurnResults(session, 'role-confusion', key, (turn) => {
+    const slipping = yield* turnResultList(session, slippingTurns, key, (turn) => {
       if (turn.role === 'other') return undefined;
       const found = turnSlips(turn, memoKeys[turn.role], () => resultsPerText(turn.texts, (value) => voiceSlips(value, turn.role, mentions, narration)));
       return found.every((slips) => slips.length === 0) ? undefined : found;
     });
     // 4. A whole turn in the other role's voice (the voice model, trained on AnnoMI's roles, reads the text alone).
-    const voiced = yield* keptTurnResults(session, 'whole-turn-voice', '', (turn) => wrongVoice(turn));
+    const voiced = yield* turnResultList(session, wrongVoiceTurns, '', (turn) => wrongVoice(turn));
     for (const { turn, value: p } of voiced) {
       const heard = turn.role === 'patient' ? 'therapist' : 'client';
       const other = session.turns.find((t) => t.role !== turn.role && t.role !== 'other');
@@ -153,11 +150,24 @@ export default defineRule({
 /** How far a turn's voice must lean to the other role, and how long it must be, to say its label is wrong. */
 const VOICE = { patientAsTherapist: 0.99, therapistAsClient: 0.001, minWords: 20, maxChars: 6000 };
 
+/** P(therapist) of a turn's text by the voice model. The voice shows in the first thousand words: a turn of megabytes is read no further (a linear, bounded cost). */
+const voice = defineAnalysis({
+  id: 'voice',
+  per: 'turn',
+  compute: (turn) => {
+    const text = turn.features.text;
+    return voiceOf(text.length > VOICE.maxChars ? text.slice(0, text.lastIndexOf(' ', VOICE.maxChars) + 1 || VOICE.maxChars) : text)?.therapist ?? 0.5;
+  },
+});
+
+/** Turns with slips of voice, and whole turns in the other role's voice: kept per turn in an editor. */
+const slippingTurns = perTurnResults<Slip[][]>('role-confusion');
+const wrongVoiceTurns = perTurnResults<number>('whole-turn-voice');
+
 /** P(therapist) of a turn whose whole text is in the other role's voice; undefined for the rest. */
 function wrongVoice(turn: SessionTurn): number | undefined {
   if (turn.role === 'other' || turn.features.words < VOICE.minWords) return undefined;
-  // The voice shows in the first thousand words; a turn of megabytes is read no further (a linear, bounded cost).
-  const p = turn.features.get('voice', (text) => voiceOf(text.length > VOICE.maxChars ? text.slice(0, text.lastIndexOf(' ', VOICE.maxChars) + 1 || VOICE.maxChars) : text)?.therapist ?? 0.5);
+  const p = turn.get(voice);
   return (turn.role === 'patient' && p >= VOICE.patientAsTherapist) || (turn.role === 'therapist' && p <= VOICE.therapistAsClient) ? p : undefined;
 }
 
@@ -168,11 +178,11 @@ function wrongVoice(turn: SessionTurn): number | undefined {
  * share is found again for each: rare, and right.
  */
 function turnSlips(turn: SessionTurn, key: string, find: () => Slip[][]): Slip[][] {
-  const slots = turn.features.slots;
-  const memo = slots.voiceSlips;
+  const detected = turn.features.detected;
+  const memo = detected.voiceSlips;
   if (memo && memo.names === key) return memo.slips;
   const slips = find();
-  slots.voiceSlips = { names: key, slips };
+  detected.voiceSlips = { names: key, slips };
   return slips;
 }
 

@@ -17,24 +17,21 @@
  * with them.
  */
 import { defineRule, transcript } from '../rule.ts';
-import type { SessionTurn } from '../session.ts';
-import { endingOf, type Ending } from '../detect/endings.ts';
-import { keptTurnResults } from '../kept.ts';
+import type { SessionTurn } from '../turn.ts';
+import { turnEnding, type Ending } from '../detect/endings.ts';
+import { turnResultList, perTurnResults } from '../incremental/turn-results.ts';
+import { defineAnalysis } from '../incremental/analysis.ts';
 
 export interface TruncatedOptions {
   /** A turn this long that ends without any closing punctuation, from a speaker who closes their turns, is cut off. */
   minWords: number;
 }
 
-/** How a turn ends, memoised on its text. */
-export function turnEnding(turn: SessionTurn): Ending {
-  return (turn.features.slots.ending ??= endingOf(turn.texts.map((t) => t.value), turn.features.words));
-}
-
 /** Hyphens after a word where speech broke off ("I just- I", "so--"), the turn's last one included. */
-function countInterruptions(text: string): number {
-  return (text.match(/\p{L}(?:-(?=\s|$)|--)/gu) ?? []).length;
-}
+const interruptions = defineAnalysis({ id: 'interruptions', per: 'turn', compute: (turn) => (turn.features.text.match(/\p{L}(?:-(?=\s|$)|--)/gu) ?? []).length });
+
+/** The endings of turns that end open (the candidates), kept per turn in an editor. */
+const openEndings = perTurnResults<Ending>('open-endings');
 
 /** What one turn adds to its speaker's habits, read from its text once (every analysis reads every turn's). */
 interface HabitPart {
@@ -46,14 +43,14 @@ interface HabitPart {
 }
 
 function habitPart(turn: SessionTurn): HabitPart {
-  const slots = turn.features.slots as { habitPart?: HabitPart };
-  if (slots.habitPart) return slots.habitPart;
+  const detected = turn.features.detected as { habitPart?: HabitPart };
+  if (detected.habitPart) return detected.habitPart;
   const ending = turnEnding(turn);
-  return (slots.habitPart = {
+  return (detected.habitPart = {
     counted: ending.words >= 4,
     closed: ending.kind === 'closed' || ending.kind === 'dash',
-    length: lengthOf(turn),
-    interruptions: turn.features.get('interruptions', countInterruptions),
+    length: turn.get(trimmedLength),
+    interruptions: turn.get(interruptions),
   });
 }
 
@@ -68,9 +65,7 @@ interface Habit {
 }
 
 /** The characters of a turn's text. */
-const lengthOf = (turn: SessionTurn) => turn.features.get('trimmed-length', trimmedLength);
-/** (Hoisted: the memo is read for every turn on every analysis.) */
-const trimmedLength = (text: string) => text.split(/\n[ \t]*\n/).reduce((n, t) => n + t.trim().length, 0);
+const trimmedLength = defineAnalysis({ id: 'trimmed-length', per: 'turn', compute: (turn) => turn.features.text.split(/\n[ \t]*\n/).reduce((n, t) => n + t.trim().length, 0) });
 
 /**
  * The length this speaker's turns stop at, when they do: three turns or more (this one among them) within 3% of
@@ -170,7 +165,7 @@ export default defineRule<TruncatedOptions>({
       if (part.closed) habit.closed++;
     }
     // Only turns that end open are candidates (kept per turn in an editor).
-    const open = yield* keptTurnResults(session, 'open-endings', '', (turn) => {
+    const open = yield* turnResultList(session, openEndings, '', (turn) => {
       if (turn.texts.length === 0) return undefined;
       const ending = turnEnding(turn);
       return ending.kind === 'closed' || ending.kind === 'dash' ? undefined : ending;
@@ -212,7 +207,7 @@ export default defineRule<TruncatedOptions>({
       // A turn at the length this speaker's messages stop at, ending open: cut at the limit, whatever its last words.
       const cap = capOf(habit);
       let capped = false;
-      if (!cut && cap !== undefined && ending.kind !== 'cut-word' && lengthOf(turn) >= 0.97 * cap && ending.sentenceWords >= 3) cut = capped = true;
+      if (!cut && cap !== undefined && ending.kind !== 'cut-word' && turn.get(trimmedLength) >= 0.97 * cap && ending.sentenceWords >= 3) cut = capped = true;
       if (!cut) continue;
       const last = turn.texts[turn.texts.length - 1]!;
       const value = last.value;

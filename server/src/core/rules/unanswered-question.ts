@@ -9,26 +9,28 @@
  * closing courtesies ("Is there anything else I can help you with?"), and
  * the questions inside a canned refusal. A reply that refuses and then
  * answers all the same, or has a preamble before its answer, answers.
+ *
+ * Repeats and refusals are read as `repeated-turn` and `canned-refusal` are
+ * configured (their `minWords`, `similarity` and `phrases`), on or off.
  */
 import { defineRule, transcript } from '../rule.ts';
-import type { Session, SessionTurn } from '../session.ts';
-import { keptTurnMap } from '../kept.ts';
-import { detectQuestion, isCourtesyQuestion, isTagQuestion } from '../question.ts';
-import { prepareRepeats, sessionRepeats } from './repeated-turn.ts';
-import { turnRefusals } from './canned-refusal.ts';
-import { turnArtifacts } from './generation-artifact.ts';
+import type { Session } from '../session.ts';
+import type { SessionTurn } from '../turn.ts';
+import { turnResultMap, perTurnResults } from '../incremental/turn-results.ts';
+import { isCourtesyQuestion, isTagQuestion, questions } from '../detect/question.ts';
+import { repeatOptionsOf, repeats } from '../detect/repeats.ts';
+import { refusalPhrasesOf, turnRefusals } from '../detect/refusal.ts';
+import { turnArtifacts } from '../detect/artifacts.ts';
 
-/** The questions of a turn, per text node, memoised on the turn's text. */
-export function turnQuestions(session: Session, index: number) {
-  const turn = session.turns[index]!;
-  return turn.features.get('questions', () => turn.texts.map((text) => detectQuestion(text.value)));
-}
+/** Turns whose reply takes nothing up, and turns with signs of generated text: kept per turn in an editor. */
+const nonAnswers = perTurnResults<'none' | 'refusal' | 'meta'>('non-answers');
+const generatedTurns = perTurnResults<true>('generated-text');
 
 /** The question a turn asks, as offsets in the document: its last one that is not a tag or a courtesy. */
-function askedQuestion(session: Session, turn: SessionTurn): { start: number; end: number } | undefined {
-  const questions = turnQuestions(session, turn.index);
-  for (let q = questions.length - 1; q >= 0; q--) {
-    const info = questions[q];
+function askedQuestion(turn: SessionTurn): { start: number; end: number } | undefined {
+  const asked = turn.get(questions);
+  for (let q = asked.length - 1; q >= 0; q--) {
+    const info = asked[q];
     if (!info) continue;
     const text = turn.texts[q]!;
     for (let s = info.spans.length - 1; s >= 0; s--) {
@@ -66,19 +68,21 @@ export default defineRule({
       },
     ],
   },
-  prepare: (session) => prepareRepeats(session),
-  *check({ session, report }) {
+  prepare: ({ session, ruleOptions }) => session.getInSteps(repeats(repeatOptionsOf(ruleOptions))),
+  *check({ session, ruleOptions, report }) {
     const turns = session.turns;
-    const repeatOf = new Map(sessionRepeats(session).map((r) => [r.turn, r] as const));
+    const repeatOf = new Map(session.get(repeats(repeatOptionsOf(ruleOptions))).map((r) => [r.turn, r] as const));
+    const phrases = refusalPhrasesOf(ruleOptions);
     // Replies that take nothing up: a refusal or meta-text only, or no reply (a result of the turn
-    // and the next one, so an editor keeps it for the turns an edit did not re-make).
-    const replies = yield* keptTurnMap(session, 'non-answers', '', (turn) => nonAnswerOf(session, turn));
-    const generated = yield* keptTurnMap(session, 'generated-text', '', (turn) => generatedText(session, turn));
+    // and the next one, so an editor keeps it for the turns an edit did not re-make, while the phrases stay).
+    const phrasesKey = phrases.join('\u0000');
+    const replies = yield* turnResultMap(session, nonAnswers, phrasesKey, (turn) => nonAnswerOf(session, turn, phrases));
+    const generated = yield* turnResultMap(session, generatedTurns, phrasesKey, (turn) => generatedText(turn, phrases));
     // …and turns answered by a repeat (word for word, or all but a few words).
     const askers: SessionTurn[] = [...replies.keys()];
     for (const [index, repeat] of repeatOf) {
       const asker = turns[index - 1];
-      if (!asker || replies.has(asker) || !asks(session, asker)) continue;
+      if (!asker || replies.has(asker) || !asks(session, asker, phrases)) continue;
       if (repeat.exact || repeat.similarity >= 0.9) askers.push(asker);
     }
     askers.sort((a, b) => a.index - b.index);
@@ -99,7 +103,7 @@ export default defineRule({
       else if (kind === 'meta') why = `the reply on line ${session.lineOfTurn(i + 1)} is about the transcript, not an answer`;
       if (!why) continue;
       // Then, and only then (question detection is the costly part): did this turn ask something?
-      const question = askedQuestion(session, turn);
+      const question = askedQuestion(turn);
       if (!question) continue;
       const asker = turn.role === 'therapist' ? "The therapist's" : "The patient's";
       report({
@@ -117,31 +121,31 @@ export default defineRule({
  * with text, followed by the other speaker or by nothing, and not a canned
  * refusal (whose "Is there anything else…?" is boilerplate)?
  */
-function asks(session: Session, turn: SessionTurn): boolean {
+function asks(session: Session, turn: SessionTurn, phrases: readonly string[]): boolean {
   if (turn.role === 'other' || turn.texts.length === 0) return false;
   const reply = session.turns[turn.index + 1];
   if (reply && reply.speakerKey === turn.speakerKey) return false;
-  return turnRefusals(session, turn.index).length === 0;
+  return turnRefusals(turn, phrases).length === 0;
 }
 
 /** Words a reply has besides its refusals or artifacts: a reply with more than a few answers something. */
 const ANSWER_WORDS = 12;
 
 /** What the reply to an asking turn is when it takes nothing up; undefined otherwise. */
-function nonAnswerOf(session: Session, turn: SessionTurn): 'none' | 'refusal' | 'meta' | undefined {
+function nonAnswerOf(session: Session, turn: SessionTurn, phrases: readonly string[]): 'none' | 'refusal' | 'meta' | undefined {
   const reply = session.turns[turn.index + 1];
   // The cheap part first: most replies are answers.
   let kind: 'none' | 'refusal' | 'meta' | undefined;
   if (!reply) kind = 'none';
   else {
-    const refusals = reply.role === 'therapist' ? turnRefusals(session, reply.index) : [];
+    const refusals = reply.role === 'therapist' ? turnRefusals(reply, phrases) : [];
     if (refusals.length > 0 && wordsBesides(reply, refusals) <= ANSWER_WORDS) kind = 'refusal';
     else {
-      const artifacts = turnArtifacts(session, reply.index);
+      const artifacts = turnArtifacts(reply);
       if (artifacts.length > 0 && wordsBesides(reply, artifacts) === 0) kind = 'meta';
     }
   }
-  return kind && asks(session, turn) ? kind : undefined;
+  return kind && asks(session, turn, phrases) ? kind : undefined;
 }
 
 /** Words of a turn outside the given spans (per text) and outside referral boilerplate. */
@@ -158,7 +162,7 @@ function wordsBesides(turn: SessionTurn, spans: ReadonlyArray<{ start: number; e
 }
 
 /** Does a turn show signs of generated text (a refusal, a certain artifact)? */
-function generatedText(session: Session, turn: SessionTurn): true | undefined {
-  if (turn.role === 'therapist' && turnRefusals(session, turn.index).length > 0) return true;
-  return turnArtifacts(session, turn.index).some((a) => a.certain) ? true : undefined;
+function generatedText(turn: SessionTurn, phrases: readonly string[]): true | undefined {
+  if (turn.role === 'therapist' && turnRefusals(turn, phrases).length > 0) return true;
+  return turnArtifacts(turn).some((a) => a.certain) ? true : undefined;
 }

@@ -13,7 +13,9 @@
  * was computed with. Anything else (line numbers, other turns) is read when
  * reporting.
  */
-import type { Session, SessionTurn } from './session.ts';
+import type { Session } from '../session.ts';
+import type { SessionTurn } from '../turn.ts';
+import { defineCacheEntry, type CacheEntry } from './analysis.ts';
 
 /** How many turns are computed between yields. */
 const STEP = 1024;
@@ -21,7 +23,8 @@ const STEP = 1024;
 /** The turns with a result, by turn. */
 export type TurnResults<T> = ReadonlyMap<SessionTurn, T>;
 
-class KeptResults<T> {
+/** One rule's kept results in one document's cache. */
+export class TurnResultStore<T> {
   private key: string | undefined;
   private readonly held = new Map<SessionTurn, T>();
   /** New turns read from the cache's log and not yet computed (an analysis may stop half-way). */
@@ -43,17 +46,17 @@ class KeptResults<T> {
       }
       this.key = key;
     } else {
-      for (const [turn] of this.held) if (turn.alive !== session.generation) this.held.delete(turn);
+      for (const [turn] of this.held) if (turn.sessionGeneration !== session.generation) this.held.delete(turn);
       for (const turn of fresh) {
         this.unread.push(turn);
         // Its neighbour before may have a result that depends on it.
-        const before = turn.alive === session.generation ? session.turns[turn.index - 1] : undefined;
+        const before = turn.sessionGeneration === session.generation ? session.turns[turn.index - 1] : undefined;
         if (before) this.unread.push(before);
       }
       let step = 0;
       while (this.unread.length > 0) {
         const turn = this.unread[this.unread.length - 1]!;
-        if (turn.alive === session.generation) {
+        if (turn.sessionGeneration === session.generation) {
           if (++step % STEP === 0) yield;
           const value = compute(turn);
           if (value !== undefined) this.held.set(turn, value);
@@ -66,14 +69,20 @@ class KeptResults<T> {
   }
 }
 
+/** The key of one computation's kept per-turn results: one per call site (`const openEndings = perTurnResults<Ending>('open-endings')`). */
+export type TurnResultsEntry<T> = CacheEntry<TurnResultStore<T>>;
+
+export function perTurnResults<T>(id: string): TurnResultsEntry<T> {
+  return defineCacheEntry(id, () => new TurnResultStore<T>());
+}
+
 /**
- * The turns for which `compute` has a result. `name` identifies the rule's
- * results in the document's cache; `key` is what else they depend on
- * (options, names learnt from the session): when it changes, every turn is
- * computed again.
+ * The turns for which `compute` has a result. `entry` names these results in
+ * the document's cache; `key` is what else they depend on (options, names
+ * learnt from the session): when it changes, every turn is computed again.
  */
-export function* keptTurnMap<T>(session: Session, name: string, key: string, compute: (turn: SessionTurn) => T | undefined): Generator<void, TurnResults<T>> {
-  if (session.cache) return yield* session.cache.keep(`kept:${name}`, () => new KeptResults<T>()).update(session, key, compute);
+export function* turnResultMap<T>(session: Session, entry: TurnResultsEntry<T>, key: string, compute: (turn: SessionTurn) => T | undefined): Generator<void, TurnResults<T>> {
+  if (session.cache) return yield* session.cache.entry(entry).update(session, key, compute);
   const found = new Map<SessionTurn, T>();
   let step = 0;
   for (const turn of session.turns) {
@@ -84,14 +93,14 @@ export function* keptTurnMap<T>(session: Session, name: string, key: string, com
   return found;
 }
 
-/** `keptTurnMap` as a list in session order. */
-export function* keptTurnResults<T>(
+/** `turnResultMap` as a list in session order. */
+export function* turnResultList<T>(
   session: Session,
-  name: string,
+  entry: TurnResultsEntry<T>,
   key: string,
   compute: (turn: SessionTurn) => T | undefined,
 ): Generator<void, Array<{ turn: SessionTurn; value: T }>> {
-  const found = yield* keptTurnMap(session, name, key, compute);
+  const found = yield* turnResultMap(session, entry, key, compute);
   return inOrder(found);
 }
 

@@ -1,17 +1,17 @@
 /**
  * Incremental reparsing for the editor: after an edit, only the turns around
  * it are parsed again; the turns after it keep their nodes, with offsets and
- * line numbers shifted (by `reparseInSteps`' `settle`, or at once by
+ * line numbers shifted (by `reparseInSteps`' `shiftTurnsAfter`, or at once by
  * `reparse`). The result, once shifted, is the tree a full parse would give —
  * a property test checks exactly that — or `undefined` when the edit could
  * change the structure elsewhere (the header, a label that is not a
  * configured speaker), and the caller parses the whole text.
  */
-import type { Point, Root, Turn } from './types.ts';
-import { hasUnknownLabelLines, parseTranscript, unconfiguredLabels } from './parser.ts';
-import type { SpeakerTable } from './speakers.ts';
-import { drain } from './steps.ts';
-import { lastAtOrBefore } from './search.ts';
+import type { Point, Root, Turn } from '../types.ts';
+import { hasUnknownLabelLines, parseTranscript, unconfiguredLabels } from '../parser.ts';
+import type { SpeakerTable } from '../speakers.ts';
+import { runToEnd } from './steps.ts';
+import { lastAtOrBefore } from '../search.ts';
 
 /** What changed since the last parse: `[start, end)` of the new text replaced `[start, end - delta)` of the old. */
 export interface DirtyRange {
@@ -77,22 +77,22 @@ function collect(points: Point[], point: Point): void {
 export function reparse(previous: { text: string; tree: Root }, text: string, dirty: DirtyRange, speakers: SpeakerTable): Root | undefined {
   const result = reparseInSteps(previous, text, dirty, speakers);
   if (!result) return undefined;
-  drain(result.settle);
+  runToEnd(result.shiftTurnsAfter);
   return result.tree;
 }
 
 /**
  * `reparse`, with the turns after the edit moved (new lines, offsets and
- * indexes) by `settle`, in steps: on a session of 50,000 turns moving them is
+ * indexes) by `shiftTurnsAfter`, in steps: on a session of 50,000 turns moving them is
  * most of the work, and an editor can answer a request in between. The tree
- * must not be read until `settle` is done.
+ * must not be read until `shiftTurnsAfter` is done.
  */
 export function reparseInSteps(
   previous: { text: string; tree: Root },
   text: string,
   dirty: DirtyRange,
   speakers: SpeakerTable,
-): { tree: Root; settle: Generator<void, void> } | undefined {
+): { tree: Root; shiftTurnsAfter: Generator<void, void> } | undefined {
   const oldText = previous.text;
   const children = previous.tree.children;
   const firstTurn = children[0]?.type === 'header' ? 1 : 0;
@@ -150,7 +150,7 @@ export function reparseInSteps(
   if (previous.tree.comments) root.comments = previous.tree.comments;
   // The last line's column changes when the region reaches the end of the text.
   if (newRegionEnd === text.length) root.position.end = endPoint(text, root.position.end.line);
-  const settle = (function* (): Generator<void, void> {
+  const shiftTurnsAfter = (function* (): Generator<void, void> {
     const move = dirty.delta !== 0 || lineDelta !== 0;
     const reindex = afterStart !== last + 1;
     if (!move && !reindex) return;
@@ -161,7 +161,7 @@ export function reparseInSteps(
       if (reindex) turn.index = afterStart + i;
     }
   })();
-  return { tree: root, settle };
+  return { tree: root, shiftTurnsAfter };
 }
 
 /**

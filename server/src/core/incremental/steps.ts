@@ -4,7 +4,7 @@
  */
 
 /** Run a stepped computation to its end (for callers that cannot yield: the CLI, tests, `get`). */
-export function drain<T>(steps: Generator<void, T>): T {
+export function runToEnd<T>(steps: Generator<void, T>): T {
   for (;;) {
     const step = steps.next();
     if (step.done) return step.value;
