@@ -62,6 +62,27 @@ interface AnalysisRun {
   view?: SessionView;
 }
 
+/**
+ * Everything the store holds for one document, in one place (what used to be
+ * seven maps by URI, kept in step by hand).
+ */
+interface DocumentState {
+  /** The latest analysis done. */
+  latest?: DocumentAnalysis;
+  /** The detector results of its turns, kept across versions. */
+  readonly cache: FeatureCache;
+  /** The text and tree last parsed: edits are reparsed from here. */
+  parsed?: ParsedText;
+  /** The analysis under way. */
+  run?: AnalysisRun;
+  /** What changed since `parsed`; `null`: parse it in full; none: nothing. */
+  dirty?: DirtyRange | null;
+  /** Edits seen (to know whether any came during a full parse). */
+  edits: number;
+  /** The turns after an edit of `parsed`, still to be shifted (see `reparseInSteps`). */
+  turnsToShift?: Generator<void, void>;
+}
+
 /** What a caller of `getInSlices` may want to hear about before the analysis is done. */
 export interface SliceHooks {
   /** The analysis is a full one of a large document (it will take a while). Called at once. */
@@ -77,18 +98,9 @@ export const LONG_ANALYSIS_CHARS = 2_000_000;
 const SLICE_MS = 6;
 
 export class AnalysisStore {
-  private readonly latest = new Map<string, DocumentAnalysis>();
-  private readonly caches = new Map<string, FeatureCache>();
-  private readonly parsedTexts = new Map<string, ParsedText>();
-  private readonly runs = new Map<string, AnalysisRun>();
-  /** What changed in each document since its parsed text; `null`: parse it in full. */
-  private readonly dirty = new Map<string, DirtyRange | null>();
-  /** Edits seen per document (to know whether any came during a full parse). */
-  private readonly edits = new Map<string, number>();
+  private readonly documents = new Map<string, DocumentState>();
   /** The speaker table of each settings object (see `run`). */
   private readonly speakerTables = new WeakMap<object, SpeakerTable>();
-  /** The turns after an edit of a document's parsed text, still to be shifted (see `reparseInSteps`). */
-  private readonly turnsToShift = new Map<string, Generator<void, void>>();
 
   /** Findings listed per rule and document; the rest are summed up in one (see `therapyTranscript.maxProblemsPerRule`). */
   maxFindingsPerRule = DEFAULT_MAX_PROBLEMS_PER_RULE;
@@ -103,18 +115,26 @@ export class AnalysisStore {
     this.sliceMs = options.sliceMs ?? SLICE_MS;
   }
 
+  /** The document's state, made on first use. */
+  private state(uri: string): DocumentState {
+    let state = this.documents.get(uri);
+    if (!state) this.documents.set(uri, (state = { cache: new FeatureCache(), edits: 0 }));
+    return state;
+  }
+
   /** An edit replaced `[start, end)` of the current text with `inserted` characters. */
   changed(uri: string, start: number, end: number, inserted: number): void {
-    this.edits.set(uri, (this.edits.get(uri) ?? 0) + 1);
-    const known = this.dirty.get(uri);
-    if (known === null) return;
-    this.dirty.set(uri, addChange(known, start, end, inserted));
+    const state = this.state(uri);
+    state.edits++;
+    if (state.dirty === null) return;
+    state.dirty = addChange(state.dirty, start, end, inserted);
   }
 
   /** The whole document was replaced: parse it in full next time. */
   replaced(uri: string): void {
-    this.edits.set(uri, (this.edits.get(uri) ?? 0) + 1);
-    this.dirty.set(uri, null);
+    const state = this.state(uri);
+    state.edits++;
+    state.dirty = null;
   }
 
   /**
@@ -122,7 +142,7 @@ export class AnalysisStore {
    * document closed and opened again starts at version 1 again, with other text).
    */
   private current(document: TextDocument): DocumentAnalysis | undefined {
-    const known = this.latest.get(document.uri);
+    const known = this.documents.get(document.uri)?.latest;
     return known && known.version === document.version && known.session.text === document.getText() ? known : undefined;
   }
 
@@ -144,7 +164,7 @@ export class AnalysisStore {
 
   /** Are turns of this document's parsed text still to be shifted after an edit? (For tests.) */
   hasPendingMove(uri: string): boolean {
-    return this.turnsToShift.has(uri);
+    return this.documents.get(uri)?.turnsToShift !== undefined;
   }
 
   /**
@@ -192,7 +212,7 @@ export class AnalysisStore {
       await new Promise((resolve) => setImmediate(resolve));
       const done = ready();
       if (done) return done;
-      if (!wanted() || this.runs.get(document.uri) !== run) return undefined;
+      if (!wanted() || this.documents.get(document.uri)?.run !== run) return undefined;
       sliceStart = performance.now();
     }
   }
@@ -201,41 +221,40 @@ export class AnalysisStore {
   private run(document: TextDocument): AnalysisRun {
     const uri = document.uri;
     const text = document.getText();
-    const running = this.runs.get(uri);
+    const state = this.state(uri);
+    const running = state.run;
     if (running && running.version === document.version && running.text === text) return running;
     const started = performance.now();
     const settings = this.resolver.forFile(filePathOf(uri));
-    let cache = this.caches.get(uri);
-    if (!cache) this.caches.set(uri, (cache = new FeatureCache()));
+    const { cache } = state;
     // One speaker table per settings: the detectors memoise per turn against it (by identity).
     let speakers = this.speakerTables.get(settings);
     if (!speakers) this.speakerTables.set(settings, (speakers = new SpeakerTable(settings.config.speakers)));
     // Reparse only around the edits when the text last parsed was parsed with the same settings.
-    const parsed = this.parsedTexts.get(uri);
-    const dirty = this.dirty.get(uri);
-    this.dirty.delete(uri);
+    const { parsed, dirty } = state;
+    state.dirty = undefined;
     const incremental = parsed && dirty && parsed.settings === settings;
     // The turns after an edit of the parsed text are shifted in steps by the run that reparsed it: finish
     // that first when this run reparses from that text (a full parse has no use for it).
-    const shifting = this.turnsToShift.get(uri);
+    const shifting = state.turnsToShift;
     if (shifting) {
       if (incremental) runToEnd(shifting);
-      this.turnsToShift.delete(uri);
+      state.turnsToShift = undefined;
     }
     const reparsed = incremental ? reparseInSteps(parsed, text, dirty, speakers) : undefined;
     const reused = reparsed?.tree;
-    if (reparsed) this.turnsToShift.set(uri, reparsed.shiftTurnsAfter);
+    if (reparsed) state.turnsToShift = reparsed.shiftTurnsAfter;
     if (reused) {
       // The reparse reused the parsed text's nodes (the run shifts those after the edit): this is the parsed text from now on.
-      this.parsedTexts.set(uri, { text, tree: reused, settings });
+      state.parsed = { text, tree: reused, settings };
     } else {
       // A full parse, in steps: until it is done, the next run must parse in full too.
-      this.parsedTexts.delete(uri);
-      this.dirty.set(uri, null);
+      state.parsed = undefined;
+      state.dirty = null;
     }
-    const editsBefore = this.edits.get(uri) ?? 0;
+    const editsBefore = state.edits;
     const version = document.version;
-    const { latest, runs, parsedTexts, edits, dirty: dirtyRanges, maxFindingsPerRule, turnsToShift } = this;
+    const { maxFindingsPerRule } = this;
     const run: AnalysisRun = { version, text, steps: undefined as unknown as AnalysisRun['steps'], long: !reused && text.length >= LONG_ANALYSIS_CHARS };
     const onTurnFindings = run.long
       ? (messages: readonly LintMessage[], problems: readonly string[]) => run.onTurnFindings?.(messages, [...settings.problems, ...problems])
@@ -249,13 +268,13 @@ export class AnalysisStore {
       if (reparsed) {
         // Shift the turns after the edit (in steps; a later run finishes it if this one is dropped).
         yield* reparsed.shiftTurnsAfter;
-        if (turnsToShift.get(uri) === reparsed.shiftTurnsAfter) turnsToShift.delete(uri);
+        if (state.turnsToShift === reparsed.shiftTurnsAfter) state.turnsToShift = undefined;
       }
       if (!tree) {
         tree = yield* parseSteps(text, { speakers });
-        parsedTexts.set(uri, { text, tree, settings });
+        state.parsed = { text, tree, settings };
         // No edit since: the next run may reparse from this tree.
-        if ((edits.get(uri) ?? 0) === editsBefore) dirtyRanges.delete(uri);
+        if (state.edits === editsBefore) state.dirty = undefined;
       }
       const session = yield* Session.steps(text, tree, { cache, codebook: settings.codebook, speakers });
       run.view = { uri, version, settings, session };
@@ -270,7 +289,7 @@ export class AnalysisStore {
         duration: performance.now() - started,
         incremental: reused !== undefined,
       };
-      latest.set(uri, result);
+      state.latest = result;
       run.result = result;
       return result;
     };
@@ -279,38 +298,27 @@ export class AnalysisStore {
         return yield* steps();
       } finally {
         // Done, or failed (a rule threw): either way the next caller starts afresh.
-        if (runs.get(uri) === run) runs.delete(uri);
+        if (state.run === run) state.run = undefined;
       }
     })();
-    this.runs.set(uri, run);
+    state.run = run;
     return run;
   }
 
   /** The codebook for the workspace (from any analysis, or the resolver's default). */
   peekCodebook() {
-    const any = this.latest.values().next().value as DocumentAnalysis | undefined;
-    return any?.settings.codebook ?? this.resolver.forFile(undefined).codebook;
+    for (const state of this.documents.values()) if (state.latest) return state.latest.settings.codebook;
+    return this.resolver.forFile(undefined).codebook;
   }
 
   forget(uri: string): void {
-    this.turnsToShift.delete(uri);
-    this.latest.delete(uri);
-    this.caches.delete(uri);
-    this.dirty.delete(uri);
-    this.parsedTexts.delete(uri);
-    this.runs.delete(uri);
-    this.edits.delete(uri);
+    this.documents.delete(uri);
   }
 
   /** Settings changed: every analysis must be redone, in full. */
   invalidate(): void {
-    this.turnsToShift.clear();
-    this.latest.clear();
-    this.dirty.clear();
-    this.parsedTexts.clear();
-    this.runs.clear();
-    // Cached detector results may depend on the settings (speakers, codebook).
-    this.caches.clear();
+    // Only the count of edits stays; cached detector results may depend on the settings (speakers, codebook).
+    for (const [uri, state] of this.documents) this.documents.set(uri, { cache: new FeatureCache(), edits: state.edits });
   }
 }
 
