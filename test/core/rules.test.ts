@@ -125,11 +125,15 @@ test('unanswered-question: answered by a refusal, a repeat, meta-text, or nothin
 
 test('rules never import rules: what several rules read lives in detect/', () => {
   const folder = new URL('../../server/src/core/rules/', import.meta.url);
+  let read = 0;
   for (const file of fs.readdirSync(folder)) {
     if (file === 'index.ts') continue;
     const source = fs.readFileSync(new URL(file, folder), 'utf8');
     assert.doesNotMatch(source, /from '\.\/[^']+'/, `${file} imports another rule`);
+    read++;
   }
+  // (A test that read no rule file would pass on nothing.)
+  assert.ok(read >= 10, `only ${read} rule files read`);
 });
 
 test('unanswered-question reads repeats and refusals as repeated-turn and canned-refusal are configured', () => {

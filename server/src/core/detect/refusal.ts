@@ -190,10 +190,17 @@ export function findRefusals(text: string, extraPhrases: readonly string[] = [])
  * The extra phrases the `canned-refusal` rule is configured with: every rule
  * that reads refusals (`unanswered-question` too) matches those, as it does.
  */
-export function refusalPhrasesOf(ruleOptions: RuleOptions): string[] {
-  const phrases = (ruleOptions.get('canned-refusal') as { phrases?: unknown } | undefined)?.phrases;
-  return Array.isArray(phrases) ? phrases.map(String) : [];
+export function refusalPhrasesOf(ruleOptions: RuleOptions): readonly string[] {
+  // Once per run (the options are resolved once a run): canned-refusal asks on every turn.
+  let known = phrasesByRun.get(ruleOptions);
+  if (!known) {
+    const phrases = (ruleOptions.get('canned-refusal') as { phrases?: unknown } | undefined)?.phrases;
+    phrasesByRun.set(ruleOptions, (known = Array.isArray(phrases) ? phrases.map(String) : []));
+  }
+  return known;
 }
+
+const phrasesByRun = new WeakMap<RuleOptions, readonly string[]>();
 
 /** Refusal sentences of a turn with extra phrases, offsets relative to each text node. */
 const refusalsWith = defineAnalyses({
