@@ -17,6 +17,7 @@ import { endingFeatures, endingWords, type EndingModelFile } from '../server/src
 import { fit, type Example } from './logreg.ts';
 import { binary, quantise } from './binary.ts';
 import { annomiHeldOut, CORPORA, ROOT } from './data.ts';
+import wordListPath from 'word-list';
 
 const BUCKETS = 1 << 15;
 const OUT = path.join(ROOT, 'server/src/core/model/weights/ending-model.json');
@@ -108,7 +109,17 @@ function main(): void {
   const counts = new Map<string, number>();
   for (const r of train) if (r.complete) for (const word of r.words) if (/^[a-z]+$/.test(word)) counts.set(word, (counts.get(word) ?? 0) + 1);
   const vocabulary = [...counts.keys()].sort();
-  const file: EndingModelFile = { buckets: BUCKETS, bias: Number(bias.toFixed(6)), scale: Number(scale.toPrecision(8)), index, weight, vocabulary, trainedOn: { corpus: 'annomi (public domain)', heldOut: 'session number % 4 = 3', runs: train.length, seed: 2026, l2: 1 } };
+  // English words (the word-list package, MIT) that begin a longer word of the vocabulary and are none of it
+  // ("info" of "information", "gym" of "gymnastics"): a turn's last word that is one of them was not cut in a word.
+  const known = new Set(vocabulary);
+  const prefixes = new Set<string>();
+  for (const word of vocabulary) for (let n = 3; n <= word.length - 2; n++) prefixes.add(word.slice(0, n));
+  const prefixWords = fs
+    .readFileSync(wordListPath, 'utf8')
+    .split('\n')
+    .filter((w) => /^[a-z]+$/.test(w) && prefixes.has(w) && !known.has(w))
+    .sort();
+  const file: EndingModelFile = { buckets: BUCKETS, bias: Number(bias.toFixed(6)), scale: Number(scale.toPrecision(8)), index, weight, vocabulary, prefixWords, trainedOn: { corpus: 'annomi (public domain)', heldOut: 'session number % 4 = 3', runs: train.length, seed: 2026, l2: 1, prefixWords: 'word-list 4.1.0 (MIT)' } };
   fs.writeFileSync(OUT, `${JSON.stringify(file)}\n`);
   process.stderr.write(`wrote ${path.relative(ROOT, OUT)} (${index.length} weights, ${(fs.statSync(OUT).size / 1024).toFixed(0)} KB)\n`);
 }

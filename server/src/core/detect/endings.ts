@@ -33,6 +33,8 @@ export interface Ending {
   cut?: number;
   /** The last word (in lower case) begins a known word and is none ("…we could underst"); for open endings only. */
   fragment?: boolean;
+  /** The last word is three letters that begin a known word and are none ("…what num"): a fragment unless the document uses it as a word. */
+  shortFragment?: boolean;
 }
 
 /** Words that cannot end an English sentence. */
@@ -151,6 +153,7 @@ function classify(base: Omit<Ending, 'kind'>, trimmed: string, sentence: string)
   if (ending.kind !== 'closed' && ending.kind !== 'dash') {
     ending.cut = cutProbability(endingWords(sentence));
     if (isWordFragment(ending.word)) ending.fragment = true;
+    else if (ending.word.length === 3 && isWordFragment(ending.word, true)) ending.shortFragment = true;
   }
   return ending;
 }

@@ -15,6 +15,8 @@ import { hashedScorer, type HashedModel } from './hashed.ts';
 export interface EndingModelFile extends HashedModel {
   /** Words (lower case, letters only) of the training sessions' closed sentences, sorted. */
   vocabulary: string[];
+  /** English words that begin a longer word of `vocabulary` and are not in it ("info", "gym"), sorted: never a fragment. */
+  prefixWords: string[];
   trainedOn: Record<string, unknown>;
 }
 
@@ -53,9 +55,21 @@ export function cutProbability(words: readonly string[]): number {
 /** Endings that make a word of a word: "relax" is a word when "relaxing" is one. */
 const INFLECTIONS = ['s', 'es', 'ed', 'd', 'ing', 'er', 'ers', 'est', 'ly', 'y', 'ness', 'ment', 'ments', 'ful', 'al', 'ion', 'ions', 'ation', 'able', 'ity'];
 
+/** The keys next to each letter on a QWERTY keyboard. */
+const NEIGHBOURS: Record<string, string> = {
+  q: 'wa', w: 'qeas', e: 'wrsd', r: 'etdf', t: 'ryfg', y: 'tugh', u: 'yihj', i: 'uojk', o: 'ipkl', p: 'ol',
+  a: 'qwsz', s: 'awedxz', d: 'serfcx', f: 'drtgvc', g: 'ftyhbv', h: 'gyujnb', j: 'huikmn', k: 'jiolm', l: 'kop',
+  z: 'asx', x: 'zsdc', c: 'xdfv', v: 'cfgb', b: 'vghn', n: 'bhjm', m: 'njk',
+};
+
+/** A word AnnoMI's speakers closed a sentence with. */
+function inVocabulary(word: string): boolean {
+  return model.vocabulary[firstAtOrAfter(model.vocabulary, word)] === word;
+}
+
+/** A word: in the vocabulary, or an English word that begins one of it. */
 function known(word: string): boolean {
-  const vocabulary = model.vocabulary;
-  return vocabulary[firstAtOrAfter(vocabulary, word)] === word;
+  return inVocabulary(word) || model.prefixWords[firstAtOrAfter(model.prefixWords, word)] === word;
 }
 
 function firstAtOrAfter(list: readonly string[], word: string): number {
@@ -71,12 +85,21 @@ function firstAtOrAfter(list: readonly string[], word: string): number {
 
 /**
  * Is `word` (lower case) the beginning of a known word, by two letters or more ("underst" of "understand"),
- * and neither a known word nor the stem of one ("relax" of "relaxing")? Only for four letters or more:
- * shorter ones are as often chat's abbreviations ("tho", "pls").
+ * and neither a known word nor the stem of one ("relax" of "relaxing")? A stem that drops an "e" to
+ * inflect ("smok" of "smoking", "hav" of "having") is no word: it is a fragment of the word with the "e".
+ *
+ * Four letters or more are read alone. Three ("…what num", "…it's your cho") are as often chat's
+ * abbreviations ("lol", "pls", "ppl"), so three letters are a fragment only with `short`, which the truncation rule
+ * asks only for a speaker who punctuates, where the document never uses the same letters as a word
+ * elsewhere. (Two letters, "…your ch", are too often a word or an abbreviation to read at all.)
  */
-export function isWordFragment(word: string): boolean {
-  if (word.length < 4 || !/^[a-z]+$/.test(word)) return false;
-  if (known(word) || INFLECTIONS.some((suffix) => known(word + suffix))) return false;
+export function isWordFragment(word: string, short = false): boolean {
+  if (word.length < (short ? 3 : 4) || !/^[a-z]+$/.test(word)) return false;
+  if (known(word)) return false;
+  // Three letters that are a word with the last key slipped to its neighbour ("…into my dat" for "day") are a typo.
+  if (word.length === 3 && [...(NEIGHBOURS[word[2]!] ?? '')].some((key) => inVocabulary(word.slice(0, 2) + key))) return false;
+  if (!known(word + 'e') && INFLECTIONS.some((suffix) => known(word + suffix))) return false;
+  if (known(word + 'e')) return true;
   const vocabulary = model.vocabulary;
   for (let i = firstAtOrAfter(vocabulary, word); i < vocabulary.length && vocabulary[i]!.startsWith(word); i++) {
     if (vocabulary[i]!.length >= word.length + 2) return true;

@@ -21,6 +21,7 @@ import type { SessionTurn } from '../turn.ts';
 import { turnEnding, type Ending } from '../detect/endings.ts';
 import { turnResultList, perTurnResults } from '../incremental/turn-results.ts';
 import { defineAnalysis } from '../incremental/analysis.ts';
+import { hashString } from '../text.ts';
 
 export interface TruncatedOptions {
   /** A turn this long that ends without any closing punctuation, from a speaker who closes their turns, is cut off. */
@@ -122,6 +123,19 @@ export default defineRule<TruncatedOptions>({
           'Patient: maybe, I will think about it',
         ),
       },
+      {
+        // The same letters as a word with the last key slipped ("dat" for "day"), or used as a word elsewhere: not a cut.
+        text: transcript(
+          'Therapist: What would help you rest this week?',
+          'Patient: Maybe a walk after work. I used to enjoy that.',
+          'Therapist: That sounds like a good place to start. When could you fit it in?',
+          'Patient: Tuesdays are quiet. I will try and schedule it into my dat',
+          'Therapist: Tuesdays it is. Shall we see how it goes?',
+          'Patient: Yes. The ppl at work go walking too.',
+          'Therapist: Would you join them?',
+          'Patient: Maybe. I like the ppl',
+        ),
+      },
     ],
     notOk: [
       {
@@ -146,6 +160,19 @@ export default defineRule<TruncatedOptions>({
         ),
         findings: ['This turn stops mid-sentence after "I\'m"'],
       },
+      {
+        // Three letters that begin a word and are none, from a speaker who closes every other turn: cut in a word.
+        text: transcript(
+          'Therapist: Welcome back. How did the week go?',
+          'Patient: Better than the last one. I slept most nights.',
+          'Therapist: That is real progress. What helped you sleep?',
+          'Patient: Leaving my phone in the kitchen. It was hard at first.',
+          'Therapist: Hard at first, and you kept at it.',
+          'Patient: I did. Most nights.',
+          'Therapist: On a scale from zero to ten, how confident are you that you can keep doing that, and what num',
+        ),
+        findings: ['This turn stops in the middle of a word ("num")'],
+      },
     ],
   },
   *check({ session, options, report }) {
@@ -164,6 +191,15 @@ export default defineRule<TruncatedOptions>({
       habit.lengths.push(part.length);
       if (part.closed) habit.closed++;
     }
+    // How often each word stands in the document, counted once and only if a turn ends on a short fragment.
+    let wordCounts: Map<number, number> | undefined;
+    const usedAsWord = (word: string) => {
+      if (!wordCounts) {
+        wordCounts = new Map();
+        for (const turn of session.turns) for (const h of turn.features.hashes) wordCounts.set(h, (wordCounts.get(h) ?? 0) + 1);
+      }
+      return (wordCounts.get(hashString(word.toLowerCase())) ?? 0) >= 2;
+    };
     // Only turns that end open are candidates (kept per turn in an editor).
     const open = yield* turnResultList(session, openEndings, '', (turn) => {
       if (turn.texts.length === 0) return undefined;
@@ -203,7 +239,9 @@ export default defineRule<TruncatedOptions>({
       if (!cut && (ending.kind === 'plain' || ending.kind === 'open-word') && strict && others >= 3 && !quiet && ending.words >= 25 && ending.sentenceWords >= 4) cut = (ending.cut ?? 0) >= 0.8;
       // "…that we could underst": a last word that only begins a word, from a speaker who punctuates.
       let fragment = false;
-      if (!cut && ending.fragment === true && ending.kind !== 'cut-word' && punctuates && !quiet && ending.sentenceWords >= 3) cut = fragment = true;
+      // Three letters ("…what num") only where no turn of the document uses them as a word ("…see you ppl. ppl").
+      const begun = ending.fragment === true || (ending.shortFragment === true && !usedAsWord(ending.word));
+      if (!cut && begun && ending.kind !== 'cut-word' && punctuates && !quiet && ending.sentenceWords >= 3) cut = fragment = true;
       // A turn at the length this speaker's messages stop at, ending open: cut at the limit, whatever its last words.
       const cap = capOf(habit);
       let capped = false;
