@@ -191,14 +191,26 @@ export default defineRule<TruncatedOptions>({
       habit.lengths.push(part.length);
       if (part.closed) habit.closed++;
     }
-    // How often each word stands in the document, counted once and only if a turn ends on a short fragment.
+    // Does a word stand twice in the document? Asked only when a turn ends on a short fragment: a scan of the
+    // turns' word hashes for one word (an editor asks on every keystroke), a count of every word once many ask.
+    const asked = new Map<number, boolean>();
     let wordCounts: Map<number, number> | undefined;
     const usedAsWord = (word: string) => {
-      if (!wordCounts) {
+      const hash = hashString(word.toLowerCase());
+      let used = asked.get(hash);
+      if (used !== undefined) return used;
+      if (!wordCounts && asked.size >= 16) {
         wordCounts = new Map();
         for (const turn of session.turns) for (const h of turn.features.hashes) wordCounts.set(h, (wordCounts.get(h) ?? 0) + 1);
       }
-      return (wordCounts.get(hashString(word.toLowerCase())) ?? 0) >= 2;
+      if (wordCounts) used = (wordCounts.get(hash) ?? 0) >= 2;
+      else {
+        let seen = 0;
+        for (let t = 0; t < session.turns.length && seen < 2; t++) for (const h of session.turns[t]!.features.hashes) if (h === hash) seen++;
+        used = seen >= 2;
+      }
+      asked.set(hash, used);
+      return used;
     };
     // Only turns that end open are candidates (kept per turn in an editor).
     const open = yield* turnResultList(session, openEndings, '', (turn) => {
