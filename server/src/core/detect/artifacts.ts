@@ -416,8 +416,27 @@ const ADJUST_ROLE = new RegExp(String.raw`\b(?:like|want|prefer|need)\s+(?:the|t
 /** Offering more of the text: "Let me know if you need any other examples". */
 const MORE_TEXT = new RegExp(String.raw`\blet\s+me\s+know\s+if\s+you\s+(?:need|want|would\s+like|['’]d\s+like)\s+(?:any\s+|some\s+)?(?:more|other|another|additional|different|further)\s+${TEXT_NOUN}`, 'i');
 
+/**
+ * Words one of which every cue below needs (as a stem, or the word itself where the cue's word is short), outside
+ * a clause with a colon or in brackets and outside the header (whose cues need neither): a clause with none of
+ * them scores nothing by the cues, and only the model reads it. Most clauses of a session have none.
+ */
+const CUE_WORD = new RegExp(
+  [
+    // The text and its parts (DOC, TEXT_NOUN, CONTINUES, ANALYSIS, PRESENT's objects).
+    String.raw`continu|transcri|dialog|scenario|simulat|excerpt|snippet|monolog|\bnext\b|\brest\b|remainder|following|respon|repl|version|draft|script|scene|role|output|conversation|session|exchange|interaction|sample|example|mock|ficti|hypothetic|illustrat|imagin|made-up|between|answer|passage|text|message|discussion|therapy|story|\bturn`,
+    // The roles (ROLE, ROLE3, ROLE3_DEF).
+    String.raw`therapist|counsel|client|patient|\buser|assistant|\bai\b|\bbot\b|\bmodel|interviewer|psycholog|clinician|coach|doctor|helper|supporter|seeker`,
+    // Editing and offering (EDITING's objects, EDIT_OBJECT, WRITE's objects, another version, MORE_TEXT, HOPE).
+    String.raw`hope|me\s+to\b|\btake|variation|rewrit|tone|style|wording|length|format|phras|language|voice|level\s+of\s+detail|word\s+count|change|adjust|revis|edit|tweak|modif|let\s+me\s+know`,
+    // The person who asked (PROMPT, PROMPT_STRONG).
+    String.raw`request|prompt|instruction|specification|project|course|class|assignment|training|dataset|purpose|novel|book|article|presentation|asked|in\s+this\b|in\s+a\s+real`,
+  ].join('|'),
+  'i',
+);
+
 /** How much a clause reads as the generator speaking about the text (0: not at all). */
-export function metaScore(value: string, at: { first: boolean; last: boolean; ownLine: boolean; header: boolean; lineEnd?: boolean }): number {
+export function metaScore(value: string, at: { first: boolean; last: boolean; ownLine: boolean; header: boolean; lineEnd?: boolean }, everyCue = false): number {
   const v = value.replace(/[’‘]/g, "'").replace(/\*\*|__/g, '').trim();
   if (!v) return 0;
   const placed = at.first || at.last || at.ownLine || at.header;
@@ -426,6 +445,24 @@ export function metaScore(value: string, at: { first: boolean; last: boolean; ow
   if (colon && LABEL_ONLY.test(v)) return placed ? 6 : 3;
   if (colon && placed && SPEECH_INTRO.test(v)) return 5;
   const bracketed = /^[([].*[)\]][.!]?$/.test(v);
+  let score = 0;
+  // (`everyCue`: without the filter, for the test that holds the filter to the cues.)
+  if (everyCue || bracketed || at.header || v.includes(':') || CUE_WORD.test(v)) score = cueScore(v, at, bracketed);
+  // The learned reading (model/meta.ts), where a generator's text stands: it finds wordings no cue above
+  // names, but never alone makes a finding certain enough for a safe fix.
+  const lexical = score;
+  if (score < META_THRESHOLD && v.length <= META_MODEL.maxChars && modelPlaced(v, at) && metaProbability(v) >= META_MODEL.threshold) score += META_THRESHOLD;
+  if (score === 0) return 0;
+  if (/:$/.test(v) && placed) score += 1;
+  if (NOTE.test(v)) score += 1;
+  if (bracketed) score += 1;
+  if (at.header) score += 1;
+  if (OURS.test(v)) score -= 3;
+  return lexical === 0 ? Math.min(score, CERTAIN - 1) : score;
+}
+
+/** What the cues make of a clause (`v` normalised as `metaScore` does). */
+function cueScore(v: string, at: { first: boolean; last: boolean; ownLine: boolean; header: boolean; lineEnd?: boolean }, bracketed: boolean): number {
   const doc = DOC.test(v);
   const role3 = ROLE3.test(v);
   const roleDef = ROLE3_DEF.test(v);
@@ -462,17 +499,7 @@ export function metaScore(value: string, at: { first: boolean; last: boolean; ow
     if (!item && GENERATED.test(v)) score += 2;
     if (/^title\s*:/i.test(v)) score += 2;
   }
-  // The learned reading (model/meta.ts), where a generator's text stands: it finds wordings no cue above
-  // names, but never alone makes a finding certain enough for a safe fix.
-  const lexical = score;
-  if (score < META_THRESHOLD && v.length <= META_MODEL.maxChars && modelPlaced(v, at) && metaProbability(v) >= META_MODEL.threshold) score += META_THRESHOLD;
-  if (score === 0) return 0;
-  if (/:$/.test(v) && placed) score += 1;
-  if (NOTE.test(v)) score += 1;
-  if (bracketed) score += 1;
-  if (at.header) score += 1;
-  if (OURS.test(v)) score -= 3;
-  return lexical === 0 ? Math.min(score, CERTAIN - 1) : score;
+  return score;
 }
 
 /**
