@@ -110,7 +110,7 @@ function main(): void {
   for (const r of train) if (r.complete) for (const word of r.words) if (/^[a-z]+$/.test(word)) counts.set(word, (counts.get(word) ?? 0) + 1);
   const vocabulary = [...counts.keys()].sort();
   // English words (the word-list package, MIT) that begin a longer word of the vocabulary and are none of it
-  // ("info" of "information", "gym" of "gymnastics"): a turn's last word that is one of them was not cut in a word.
+  // ("info" of "information", "adjust" of "adjustment"): a turn's last word that is one of them was not cut in a word.
   const known = new Set(vocabulary);
   const prefixes = new Set<string>();
   for (const word of vocabulary) for (let n = 3; n <= word.length - 2; n++) prefixes.add(word.slice(0, n));

@@ -15,7 +15,7 @@ import { hashedScorer, type HashedModel } from './hashed.ts';
 export interface EndingModelFile extends HashedModel {
   /** Words (lower case, letters only) of the training sessions' closed sentences, sorted. */
   vocabulary: string[];
-  /** English words that begin a longer word of `vocabulary` and are not in it ("info", "gym"), sorted: never a fragment. */
+  /** English words that begin a longer word of `vocabulary` and are not in it ("info", "adjust"), sorted: never a fragment. */
   prefixWords: string[];
   trainedOn: Record<string, unknown>;
 }
@@ -98,8 +98,8 @@ export function isWordFragment(word: string, short = false): boolean {
   if (known(word)) return false;
   // Three letters that are a word with the last key slipped to its neighbour ("…into my dat" for "day") are a typo.
   if (word.length === 3 && [...(NEIGHBOURS[word[2]!] ?? '')].some((key) => inVocabulary(word.slice(0, 2) + key))) return false;
-  if (!known(word + 'e') && INFLECTIONS.some((suffix) => known(word + suffix))) return false;
   if (known(word + 'e')) return true;
+  if (INFLECTIONS.some((suffix) => known(word + suffix))) return false;
   const vocabulary = model.vocabulary;
   for (let i = firstAtOrAfter(vocabulary, word); i < vocabulary.length && vocabulary[i]!.startsWith(word); i++) {
     if (vocabulary[i]!.length >= word.length + 2) return true;

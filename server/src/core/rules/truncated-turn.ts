@@ -124,16 +124,29 @@ export default defineRule<TruncatedOptions>({
         ),
       },
       {
-        // The same letters as a word with the last key slipped ("dat" for "day"), or used as a word elsewhere: not a cut.
+        // Three letters that are a word with the last key slipped ("dat" for "day"), from a speaker who punctuates: a typo.
         text: transcript(
           'Therapist: What would help you rest this week?',
           'Patient: Maybe a walk after work. I used to enjoy that.',
           'Therapist: That sounds like a good place to start. When could you fit it in?',
-          'Patient: Tuesdays are quiet. I will try and schedule it into my dat',
+          'Patient: Tuesdays are quiet. My shift ends early.',
           'Therapist: Tuesdays it is. Shall we see how it goes?',
-          'Patient: Yes. The ppl at work go walking too.',
-          'Therapist: Would you join them?',
-          'Patient: Maybe. I like the ppl',
+          'Patient: Yes. I will put it in my calendar tonight.',
+          'Therapist: Anything that might get in the way?',
+          'Patient: Only the weather. I will try and schedule it into my dat',
+        ),
+      },
+      {
+        // Three letters the document uses as a word elsewhere ("fav"): the writer's word, not a cut.
+        text: transcript(
+          'Therapist: What do you look forward to in a week?',
+          'Patient: Friday nights. Pizza with my brother is my fav.',
+          'Therapist: What makes it good?',
+          'Patient: We do not talk about work. We just laugh.',
+          'Therapist: That sounds restful. Anything else like that?',
+          'Patient: Long baths. I forget about them though.',
+          'Therapist: Which of those could you do this week?',
+          'Patient: Both, I think. The pizza one is still my fav',
         ),
       },
     ],
