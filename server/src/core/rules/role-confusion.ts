@@ -13,6 +13,10 @@
  * - The therapist speaks of "my therapist".
  * - A turn narrates the session in the third person: "I'm glad to see that
  *   Naomi is making progress", "the client is making progress".
+ * - A broken-off line resumed under the wrong label: the client's "…on the
+ *   weekends-", the therapist's "Okay.", then "Therapist: -so it just doesn't
+ *   go crazy." — the resumed words are the client's (a transcriber's slip;
+ *   not when the voice model hears the label's own role in them).
  */
 import { defineRule, transcript } from '../rule.ts';
 import { voiceOf } from '../model/predict.ts';
@@ -42,6 +46,23 @@ export default defineRule({
           'Therapist: How did the week go with the thought records?',
           'Patient: Better than I expected. My therapist at school says I should keep them up.',
           "Therapist: I'm glad you are making progress. Many clients find the first weeks the hardest.",
+        ),
+      },
+      {
+        // The short reply is itself broken off, so the next turn goes on with its own line.
+        text: transcript(
+          'Therapist: So the pressure comes from the people around you, and it feels easier to-',
+          'Patient: Yeah, just-',
+          'Patient: -kind of hold a drink so nobody asks.',
+        ),
+      },
+      {
+        // The resumed words are in the label's own voice: the patient picks up their own thought, not the therapist's.
+        text: transcript(
+          "Patient: It sucks either way. You know what I mean?",
+          "Therapist: So the lesser of two evils, is that what we're getting at-",
+          'Patient: Mm-hmm.',
+          "Patient: -you know what I mean? If I tell them about my record at the start, then at least I know they really want to hire me, and I'm not wasting my time on a job I'll lose anyway when they find out.",
         ),
       },
     ],
@@ -79,6 +100,16 @@ export default defineRule({
           'Therapist: Maybe a six. I do want to drink less.',
         ),
         findings: ["This whole patient turn reads as the therapist's words"],
+      },
+      {
+        text: transcript(
+          'Therapist: What would you like to be different about the weekends?',
+          "Patient: I guess I'd keep weekdays free, and then try to plan it out a bit more on the weekends-",
+          'Therapist: Okay.',
+          "Therapist: -so it just doesn't get out of hand.",
+          'Patient: Yes, exactly.',
+        ),
+        findings: ["This turn goes on with Patient's interrupted line"],
       },
     ],
   },
@@ -128,6 +159,30 @@ export default defineRule({
       });
     }
 
+    // 5. A line resumed under the wrong label: "Client: …on the weekends-" / "Therapist: Okay." / "Therapist: -so it
+    // just doesn't go crazy.": the resumed words are the client's, and the label repeats the backchannel's.
+    for (let i = 2; i < session.turns.length; i++) {
+      const turn = session.turns[i]!;
+      if (turn.role === 'other' || !RESUMES.test(turn.features.text)) continue;
+      const between = session.turns[i - 1]!;
+      const cut = session.turns[i - 2]!;
+      if (between.speakerKey !== turn.speakerKey || between.features.words > 4 || cut.role === 'other' || cut.role === turn.role) continue;
+      const last = cut.texts[cut.texts.length - 1]?.value.trimEnd() ?? '';
+      // (Not when the short reply is itself broken off — "Client: Yeah just-" / "Client: -kinda hold a drink." goes on
+      // with its own line — nor when the voice model hears the label's own role in the turn.)
+      if (!CUT_OFF.test(last) || CUT_OFF.test(between.features.text.trimEnd())) continue;
+      const p = turn.get(voice);
+      if ((turn.role === 'therapist' ? p : 1 - p) >= 0.8) continue;
+      const other = cut.node.speaker;
+      const label = turn.node.children[0]!.position;
+      report({
+        reason: `This turn goes on with ${other}'s interrupted line ("…${last.split(/\s+/).slice(-3).join(' ')}") after a short reply, under the ${turn.role}'s label again: the resumed words are probably ${other}'s.`,
+        ...session.turnHead(turn.index),
+        turn: turn.index,
+        fixes: [{ title: `Relabel the turn as ${other}`, edits: [{ start: label.start.offset!, end: label.end.offset!, text: other }], safe: false }],
+      });
+    }
+
     for (const { turn, value: found } of slipping) {
       found.forEach((slips, i) => {
         const base = turn.texts[i]!.position.start.offset!;
@@ -146,6 +201,11 @@ export default defineRule({
     }
   },
 });
+
+/** A turn that opens by going on with a broken-off line: a dash, then the rest of a sentence in lower case ("-so it…"). */
+const RESUMES = /^[-–—]+\s*\p{Ll}/u;
+/** A line broken off on a dash after a word ("…on the weekends-", "…need to know--"). */
+const CUT_OFF = /[\p{L},][-–—]+$/u;
 
 /** How far a turn's voice must lean to the other role, and how long it must be, to say its label is wrong. */
 const VOICE = { patientAsTherapist: 0.99, therapistAsClient: 0.001, minWords: 20, maxChars: 6000 };
