@@ -73,7 +73,12 @@ function speech(dir: string, numbered: RegExp, heldOut: (n: number) => boolean, 
           for (const line of lines) if (lines.length > 1) out.push({ text: line, meta: false, heldOut: held, source });
           for (const span of sentences(node.value)) {
             const text = node.value.slice(span.start, span.end).trim();
-            if (text) out.push({ text, meta: false, heldOut: held, source });
+            if (!text) continue;
+            out.push({ text, meta: false, heldOut: held, source });
+            // The same words without the closing mark, as chat writers and stripped sources leave them: a missing
+            // full stop is no sign of meta-text (the written meta lines, labels and headings often lack one).
+            const open = text.replace(/[.!?…]+["'”’)]*$/u, '').trimEnd();
+            if (open && open !== text) out.push({ text: open, meta: false, heldOut: held, source });
           }
         }
       }

@@ -520,7 +520,7 @@ function modelPlaced(v: string, at: { first: boolean; last: boolean; ownLine: bo
 }
 
 /** How sure the meta-text model must be, and the longest clause it reads (a generator's framing is short). */
-const META_MODEL = { threshold: 0.95, maxChars: 400 };
+const META_MODEL = { threshold: 0.95, maxChars: 250 };
 
 /** A span's text with its quoted parts blanked out: what a speaker quotes is not what they say. */
 function masked(text: string, span: Span, quotes: readonly Span[]): string {
