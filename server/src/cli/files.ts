@@ -23,6 +23,7 @@ import path from 'node:path';
 import { glob, hasMagic } from 'glob';
 import ignoreModule, { type Ignore } from 'ignore';
 import { readTextFileLimited, UnreadableFileError } from '../core/read.ts';
+import { hashString } from '../core/text.ts';
 
 // `ignore` is CommonJS: its default export is the module itself, which its types miss.
 const ignore = ignoreModule as unknown as typeof ignoreModule.default;
@@ -156,16 +157,6 @@ function matches(set: IgnoreSet | undefined, absolute: string): boolean {
   return set.matcher.ignores(relative);
 }
 
-/** 32-bit FNV-1a of a string's UTF-16 code units: tiny, stable, well spread. */
-export function fnv1a(text: string): number {
-  let hash = 0x811c9dc5;
-  for (let i = 0; i < text.length; i++) {
-    hash ^= text.charCodeAt(i);
-    hash = Math.imul(hash, 0x01000193) >>> 0;
-  }
-  return hash;
-}
-
 export interface Shard {
   /** 1-based. */
   index: number;
@@ -178,5 +169,6 @@ export interface Shard {
  * another shard; `/` separators so the split is the same on every platform.
  */
 export function inShard(relative: string, shard: Shard): boolean {
-  return fnv1a(relative.split(path.sep).join('/')) % shard.count === shard.index - 1;
+  // (FNV-1a of the path's UTF-16 code units: tiny, stable, well spread; a file stays in its shard across versions.)
+  return hashString(relative.split(path.sep).join('/')) % shard.count === shard.index - 1;
 }

@@ -3,6 +3,7 @@
  * document). The editor turns them into code actions, `source.fixAll` and
  * `transcript-lint --fix` apply the safe ones. Nothing here knows about LSP.
  */
+import { firstIndexWhere } from './search.ts';
 
 export interface TextEdit {
   /** Offset of the first replaced character. */
@@ -73,16 +74,7 @@ export function compatibleFixes(fixes: readonly Fix[]): Fix[] {
   const reach: number[] = [];
   const joinable = (a: TextEdit, b: TextEdit) => !conflicts(a, b) || (isDeletion(a) && isDeletion(b)) || within(a, b) || within(b, a);
   /** Index of the first taken edit that starts after `at`. */
-  const firstAfter = (at: number) => {
-    let low = 0;
-    let high = sorted.length;
-    while (low < high) {
-      const mid = (low + high) >> 1;
-      if (sorted[mid]!.start <= at) low = mid + 1;
-      else high = mid;
-    }
-    return low;
-  };
+  const firstAfter = (at: number) => firstIndexWhere(sorted.length, (k) => sorted[k]!.start > at);
   const clashes = (edit: TextEdit) => {
     // Only taken edits that start at or before its end can overlap it; go back while any could still reach it.
     for (let i = firstAfter(edit.end) - 1; i >= 0 && reach[i]! >= edit.start; i--) if (!joinable(edit, sorted[i]!)) return true;
@@ -173,14 +165,7 @@ export function fixAll(
 
 /** Did one of `edits` (sorted, not overlapping: their ends are sorted too) change text inside `range`? */
 function touched(range: { start: number; end: number }, edits: readonly TextEdit[]): boolean {
-  let low = 0;
-  let high = edits.length;
-  while (low < high) {
-    const mid = (low + high) >> 1;
-    if (edits[mid]!.end < range.start) low = mid + 1;
-    else high = mid;
-  }
-  for (let i = low; i < edits.length && edits[i]!.start <= range.end; i++) if (!mapRange(range, [edits[i]!])) return true;
+  for (let i = firstIndexWhere(edits.length, (k) => edits[k]!.end >= range.start); i < edits.length && edits[i]!.start <= range.end; i++) if (!mapRange(range, [edits[i]!])) return true;
   return false;
 }
 

@@ -20,6 +20,7 @@ import type { Plugin } from 'unified';
 import type { Comment, Header, HeaderLine, Label, Paragraph, Point, Role, Root, Tag, Text, Turn } from './types.ts';
 import { runToEnd } from './incremental/steps.ts';
 import { SpeakerTable } from './speakers.ts';
+import { lastAtOrBefore } from './search.ts';
 
 export interface ParseOptions {
   speakers?: SpeakerTable;
@@ -70,14 +71,8 @@ class Lines {
 
   /** 0-based line of an offset. */
   lineOf(offset: number): number {
-    let low = 0;
-    let high = this.count - 1;
-    while (low < high) {
-      const mid = (low + high + 1) >> 1;
-      if (this.starts[mid]! <= offset) low = mid;
-      else high = mid - 1;
-    }
-    return low;
+    const starts = this.starts;
+    return Math.max(0, lastAtOrBefore(this.count, (k) => starts[k]!, offset));
   }
 
   point(offset: number, line: number): Point {

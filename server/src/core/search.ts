@@ -1,7 +1,23 @@
 /**
- * Binary search over anything sorted by a number (turns by line start,
- * rendered chat messages by offset).
+ * Binary search over anything sorted (turns by line start, rendered chat
+ * messages by offset, edits by position, a sorted word list): the one place
+ * the core halves a range.
  */
+
+/**
+ * The first index `i` in `[0, count)` for which `holds(i)` is true, or `count` when there is none; `holds` must be
+ * false up to some index and true from there on (a lower bound: "the first edit that starts after 40").
+ */
+export function firstIndexWhere(count: number, holds: (index: number) => boolean): number {
+  let low = 0;
+  let high = count;
+  while (low < high) {
+    const mid = (low + high) >> 1;
+    if (holds(mid)) high = mid;
+    else low = mid + 1;
+  }
+  return low;
+}
 
 /** The last index `i` in `[0, count)` with `keyAt(i) <= value`, or -1 when there is none. */
 export function lastAtOrBefore(count: number, keyAt: (index: number) => number, value: number): number {

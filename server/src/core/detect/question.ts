@@ -28,6 +28,7 @@
  * which MI coders usually count as closed.
  */
 import { defineAnalysis } from '../incremental/analysis.ts';
+import { lastAtOrBefore } from '../search.ts';
 import { CLOSERS, isApostrophe, isDigit, isLetter, isLineBreak, isSpace, sentences, type Span } from './sentence.ts';
 
 export interface QuestionInfo {
@@ -145,17 +146,10 @@ function quotedRegions(text: string): Array<[number, number]> {
   return out;
 }
 
+/** Is `i` inside one of `regions` (sorted, not overlapping, end exclusive)? */
 function inRegion(regions: Array<[number, number]>, i: number): boolean {
-  let lo = 0;
-  let hi = regions.length - 1;
-  while (lo <= hi) {
-    const mid = (lo + hi) >> 1;
-    const [s, e] = regions[mid]!;
-    if (i < s) hi = mid - 1;
-    else if (i >= e) lo = mid + 1;
-    else return true;
-  }
-  return false;
+  const k = lastAtOrBefore(regions.length, (j) => regions[j]![0], i);
+  return k >= 0 && i < regions[k]![1];
 }
 
 // ---------------------------------------------------------------------------

@@ -18,6 +18,7 @@ import type { RuleOptions } from '../rule.ts';
 import type { Session } from '../session.ts';
 import type { SessionTurn } from '../turn.ts';
 import { runToEnd } from '../incremental/steps.ts';
+import { firstIndexWhere } from '../search.ts';
 import { defineAnalyses, defineCacheEntry, type CacheEntry } from '../incremental/analysis.ts';
 
 export interface RepeatOptions {
@@ -225,14 +226,8 @@ class RepeatIndex {
     this.queued.add(turn);
     if (this.answeringPending) {
       // Keep `pending` sorted, latest first, so the earliest turn is always answered next.
-      let low = 0;
-      let high = this.pending.length;
-      while (low < high) {
-        const mid = (low + high) >> 1;
-        if (this.pending[mid]!.index > turn.index) low = mid + 1;
-        else high = mid;
-      }
-      this.pending.splice(low, 0, turn);
+      const pending = this.pending;
+      pending.splice(firstIndexWhere(pending.length, (k) => pending[k]!.index <= turn.index), 0, turn);
       return;
     }
     this.pending.push(turn);
@@ -300,14 +295,7 @@ function keysOf(turn: SessionTurn): Array<string | number> {
 
 /** How many turns of an index-sorted list come before `index`. */
 function countBefore(list: readonly SessionTurn[], index: number): number {
-  let low = 0;
-  let high = list.length;
-  while (low < high) {
-    const mid = (low + high) >> 1;
-    if (list[mid]!.index < index) low = mid + 1;
-    else high = mid;
-  }
-  return low;
+  return firstIndexWhere(list.length, (k) => list[k]!.index >= index);
 }
 
 export function findRepeats(session: Session, options: RepeatOptions): Repeat[] {

@@ -11,6 +11,7 @@
 import weights from './weights/ending-model.json' with { type: 'json' };
 import { featureKey } from './featurize.ts';
 import { hashedScorer, type HashedModel } from './hashed.ts';
+import { firstIndexWhere } from '../search.ts';
 
 export interface EndingModelFile extends HashedModel {
   /** Words (lower case, letters only) of the training sessions' closed sentences, sorted. */
@@ -73,14 +74,7 @@ function known(word: string): boolean {
 }
 
 function firstAtOrAfter(list: readonly string[], word: string): number {
-  let lo = 0;
-  let hi = list.length;
-  while (lo < hi) {
-    const mid = (lo + hi) >>> 1;
-    if (list[mid]! < word) lo = mid + 1;
-    else hi = mid;
-  }
-  return lo;
+  return firstIndexWhere(list.length, (k) => list[k]! >= word);
 }
 
 /**

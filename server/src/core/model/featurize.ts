@@ -11,6 +11,7 @@
  * client spoke of feelings") so that a prediction can say why.
  */
 import { questionAndReflection } from '../detect/question.ts';
+import { hashString as fnv } from '../text.ts';
 
 /** The groups a model may use; each is scaled on its own (see `featurize`). */
 export type FeatureGroup = 'word' | 'char' | 'form' | 'context' | 'reply' | 'own' | 'position';
@@ -63,12 +64,6 @@ const FEELINGS = new Set(
     'hopeless worried worry terrified embarrassed frustrated exhausted cry crying cried stressed stress nervous miserable awful terrible'
   ).split(' '),
 );
-
-/** FNV-1a of a string, continued from `h`. */
-function fnv(s: string, h = 0x811c9dc5): number {
-  for (let i = 0; i < s.length; i++) h = Math.imul(h ^ s.charCodeAt(i), 0x01000193);
-  return h >>> 0;
-}
 
 /** The key of a feature: its group's prefix and its text. */
 export function featureKey(prefix: string, text: string): number {
