@@ -28,3 +28,11 @@ test('lastAtOrBefore: the last index whose key is at or before the value, or -1 
     { seed: 15, numRuns: 500 },
   );
 });
+
+test("the technique featurizer's keys use the core's FNV-1a (text.ts hashString), prefix then text", async () => {
+  const { featureKey } = await import('../../server/src/core/model/featurize.ts');
+  const { hashString } = await import('../../server/src/core/text.ts');
+  for (const [prefix, text] of [['w', 'hello'], ['c', ''], ['bias', ''], ['e12', "don't know"], ['w', 'naïve ☕']]) {
+    assert.equal(featureKey(prefix!, text!), hashString(text!, hashString(prefix!)));
+  }
+});

@@ -162,11 +162,9 @@ export function normalizeForComparison(text: string): string {
 
 /** FNV-1a 32-bit hash of a string. */
 export function hashString(s: string, seed = 0x811c9dc5): number {
-  let h = seed >>> 0;
-  for (let i = 0; i < s.length; i++) {
-    h ^= s.charCodeAt(i);
-    h = Math.imul(h, 0x01000193);
-  }
+  // (Math.imul reads its operands as 32-bit integers: the seed needs no `>>> 0`, the running hash none either.)
+  let h = seed;
+  for (let i = 0; i < s.length; i++) h = Math.imul(h ^ s.charCodeAt(i), 0x01000193);
   return h >>> 0;
 }
 

@@ -28,7 +28,6 @@
  * which MI coders usually count as closed.
  */
 import { defineAnalysis } from '../incremental/analysis.ts';
-import { lastAtOrBefore } from '../search.ts';
 import { CLOSERS, isApostrophe, isDigit, isLetter, isLineBreak, isSpace, sentences, type Span } from './sentence.ts';
 
 export interface QuestionInfo {
@@ -146,10 +145,18 @@ function quotedRegions(text: string): Array<[number, number]> {
   return out;
 }
 
-/** Is `i` inside one of `regions` (sorted, not overlapping, end exclusive)? */
+/** Is `i` inside one of `regions` (sorted, not overlapping)? Written out: asked for every character the detector reads. */
 function inRegion(regions: Array<[number, number]>, i: number): boolean {
-  const k = lastAtOrBefore(regions.length, (j) => regions[j]![0], i);
-  return k >= 0 && i < regions[k]![1];
+  let lo = 0;
+  let hi = regions.length - 1;
+  while (lo <= hi) {
+    const mid = (lo + hi) >> 1;
+    const [s, e] = regions[mid]!;
+    if (i < s) hi = mid - 1;
+    else if (i >= e) lo = mid + 1;
+    else return true;
+  }
+  return false;
 }
 
 // ---------------------------------------------------------------------------
