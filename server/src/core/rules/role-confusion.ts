@@ -26,6 +26,7 @@ import { defineAnalysis } from '../incremental/analysis.ts';
 import { NO_MATCHES, resultsPerText } from '../text.ts';
 import type { Role } from '../types.ts';
 import type { SessionTurn } from '../turn.ts';
+import type { Fix } from '../fixes.ts';
 
 const THIRD_PERSON_VERBS =
   `is|was|has|had|seems|seemed|appears|appeared|continues|continued|made|makes|shows|showed|needs|feels|felt|` +
@@ -38,7 +39,7 @@ export default defineRule({
   defaultSeverity: 'warn',
   options: {},
   docs: 'docs/rules/role-confusion.md',
-  fixes: [{ title: 'Relabel the turn as the other speaker', safe: false, when: "a whole turn in the other role's voice" }],
+  fixes: [{ title: 'Relabel the turn as the other speaker', safe: false, when: "a whole turn in the other role's voice, or another speaker's broken-off line resumed" }],
   examples: {
     ok: [
       {
@@ -150,12 +151,11 @@ export default defineRule({
     for (const { turn, value: p } of voiced) {
       const heard = turn.role === 'patient' ? 'therapist' : 'client';
       const other = session.turns.find((t) => t.role !== turn.role && t.role !== 'other');
-      const label = turn.node.children[0]!.position;
       report({
         reason: `This whole ${turn.role} turn reads as the ${heard}'s words (the voice model gives ${Math.round((turn.role === 'patient' ? p : 1 - p) * 1000) / 10}% ${heard}): the label may be wrong, or the generator lost track of who speaks.`,
         ...session.turnHead(turn.index),
         turn: turn.index,
-        fixes: other ? [{ title: `Relabel the turn as ${other.node.speaker}`, edits: [{ start: label.start.offset!, end: label.end.offset!, text: other.node.speaker }], safe: false }] : [],
+        fixes: other ? [relabel(turn, other.node.speaker)] : [],
       });
     }
 
@@ -174,12 +174,11 @@ export default defineRule({
       const p = turn.get(voice);
       if ((turn.role === 'therapist' ? p : 1 - p) >= 0.8) continue;
       const other = cut.node.speaker;
-      const label = turn.node.children[0]!.position;
       report({
         reason: `This turn goes on with ${other}'s interrupted line ("…${last.split(/\s+/).slice(-3).join(' ')}") after a short reply, under the ${turn.role}'s label again: the resumed words are probably ${other}'s.`,
         ...session.turnHead(turn.index),
         turn: turn.index,
-        fixes: [{ title: `Relabel the turn as ${other}`, edits: [{ start: label.start.offset!, end: label.end.offset!, text: other }], safe: false }],
+        fixes: [relabel(turn, other)],
       });
     }
 
@@ -201,6 +200,12 @@ export default defineRule({
     }
   },
 });
+
+/** The quick fix that gives a turn another speaker's label (never safe: a reader decides whose words they are). */
+function relabel(turn: SessionTurn, speaker: string): Fix {
+  const label = turn.node.children[0]!.position;
+  return { title: `Relabel the turn as ${speaker}`, edits: [{ start: label.start.offset!, end: label.end.offset!, text: speaker }], safe: false };
+}
 
 /** A turn that opens by going on with a broken-off line: a dash, then the rest of a sentence in lower case ("-so it…"). */
 const RESUMES = /^[-–—]+\s*\p{Ll}/u;
