@@ -20,6 +20,7 @@ import type { SpeakerTable } from '../speakers.ts';
 import type { Role } from '../types.ts';
 import { linesOf, type Span } from './lines.ts';
 import { inside, quotedSpans } from './quotes.ts';
+import { spokenWord } from '../model/ending.ts';
 
 export interface LabelMatch extends Span {
   /** The label as written, without its marks and colon. */
@@ -42,6 +43,14 @@ const BRACKETED_ROLE = new RegExp(String.raw`^[\p{L}.'’-]+(?:\s+[\p{L}.'’-]+
 /** "Response from the therapist", "Reply by the counselor". */
 const FROM_ROLE = new RegExp(String.raw`^(?:[\p{L}'-]+\s+){1,2}(?:from|by)\s+(?:the|a|an|your)\s+(?:[\p{L}-]+\s+){0,2}(?:${THERAPIST_NOUNS}|${PATIENT_NOUNS})$`, 'iu');
 const SPEAKER_N = /^(?:speaker|person|participant|voice)\s*(?:\d{1,2}|[A-Z])$/i;
+/** A role noun and a name: "Coach Emma", "Nurse Joy", "Counsellor Maya" (the name capitalised, as names are). */
+const ROLE_THEN_NAME = new RegExp(String.raw`^(?:${THERAPIST_NOUNS}|${PATIENT_NOUNS})\s+(?=\p{Lu})[\p{L}'-]+(?:\s+(?=\p{Lu})[\p{L}'-]+)?$`, 'u');
+/** Words after a role noun that say what its text is, not whose: "Therapist Response", "Counselor Says". */
+const NOT_A_NAME = /^(?:says?|said|asks?|continues|speaking|speaks|turn|message|mode|voice|persona|version|perspective|side|part|prompt|text|script|line|lines|dialogue|role|profile|character|notes?|responds|replies|replied|answers?)\b/i;
+/** Credentials after a comma: "PhD", "LMFT", "LPC, NCC", "MSW". */
+const CREDENTIALS = /^(?:[A-Z][A-Za-z]{0,4}[A-Z]|Ph\.?\s?D\.?|Psy\.?D\.?|M\.?D\.?)(?:[\s,/-]+(?:[A-Z][A-Za-z]{0,4}[A-Z]|Ph\.?D\.?|Psy\.?D\.?|M\.?D\.?))*$/;
+/** Pictographs and symbols a generator decorates a label with ("Therapist 🙂", "✨ Counselor"). */
+const DECORATION = /[\p{Extended_Pictographic}\u{FE0F}\u{200D}]+/gu;
 const CAPITALISED = /^\p{Lu}[\p{L}'.-]*(?:\s+\p{Lu}[\p{L}'.-]*){0,2}$/u;
 /** Words that open an ordinary line with a colon ("Note:", "Step 1:", "Homework:"), never a speaker. */
 const ORDINARY = /^(?:note|notes|nb|ps|p\.s|step|tip|tips|example|summary|homework|goal|goals|update|reminder|remember|bottom line|honestly|me|also me|answer|question|response|reply|output|input|instruction|instructions|warning|important|key|plan|task|agenda|focus|title|subject|source|edit|disclaimer|today|tonight|tomorrow|monday|tuesday|wednesday|thursday|friday|saturday|sunday|morning|evening|week|day|option|pros|cons|trigger|thought|feeling|situation|action|result|outcome)\b/i;
@@ -53,8 +62,22 @@ const roleOfNoun = (label: string): Role | undefined =>
 const CLAUSE_WORDS = /\b(?:let['’]s|use|using|try|is|are|was|were|be|my|your|our|his|her|their|this|that|these|those|of|to|for|with|in|on|at|about|like|what|how|why|when)\b/i;
 
 /** Would a reader take `label` for a speaker's label? With the role it names, if any. */
-function speakerLike(label: string, bold: boolean, speakers: SpeakerTable, boldNames = false): { role?: Role } | undefined {
+function speakerLike(written: string, bold: boolean, speakers: SpeakerTable, boldNames = false): { role?: Role } | undefined {
+  // Decorations and a stage direction in square brackets are not the label's words ("Therapist 🙂", "Therapist [warmly]").
+  const label = written.replace(DECORATION, ' ').replace(/\s*\[[^\]]{1,24}\]$/, '').replace(/\s+/g, ' ').trim();
   if (!label || label.length > 48) return undefined;
+  // "Dr. Amelia Hart, PhD", "Jordan, LMFT", "Dr. Ruiz, therapist": a name and its credentials or role.
+  const comma = label.indexOf(',');
+  if (comma > 0) {
+    const name = label.slice(0, comma).trim();
+    const after = label.slice(comma + 1).trim();
+    const named = TITLED.test(name) || (CAPITALISED.test(name) && !ORDINARY.test(name));
+    if (!named) return undefined;
+    if (CREDENTIALS.test(after)) return {};
+    const role = after.replace(/^(?:the|a|an|your)\s+/i, '');
+    if (ROLE_NOUN.test(role) && !CLAUSE_WORDS.test(role)) return { role: roleOfNoun(role) };
+    return undefined;
+  }
   // "Me (as therapist)": a role in brackets makes any word a speaker's label.
   if (BRACKETED_ROLE.test(label)) return { role: roleOfNoun(label.slice(label.indexOf('('))) };
   // "Response from Dr. Owens", "Reply from the counselor": whose words follow.
@@ -67,13 +90,23 @@ function speakerLike(label: string, bold: boolean, speakers: SpeakerTable, boldN
   // one ("Let's use the ABC model", "This is my therapist").
   if (ROLE_NOUN.test(label) && !CLAUSE_WORDS.test(label)) return { role: roleOfNoun(label) };
   if (NAME_WITH_ROLE.test(label) || BRACKETED_ROLE.test(label) || FROM_ROLE.test(label)) return { role: roleOfNoun(label) };
+  // (Not "Therapist Response", "Counselor Says": what the role's text is, a generator's heading.)
+  if (ROLE_THEN_NAME.test(label.replace(/^\S+/, (w) => w.toLowerCase())) && !ORDINARY.test(label.replace(/^\S+\s+/, '')) && !NOT_A_NAME.test(label.replace(/^\S+\s+/, ''))) return { role: roleOfNoun(label.split(/\s/)[0]!) };
   if (TITLED.test(label)) return {};
   if (bold && boldNames && CAPITALISED.test(label)) return {};
   return undefined;
 }
 
 /** `**X:**`, `**X**:`, `__X:__`, `X:` at the start of `value`, and what follows it. */
-const LEAD = /^[ \t]*(\*\*|__)?[ \t]*([^\s*_:][^*_:\n]{0,47}?)[ \t]*(?:\1)?[ \t]*:[ \t]*(?:\*\*|__)?/;
+const LEAD = /^[ \t]*(\*\*|__|\*|_)?[ \t]*([^\s*_:][^*_:\n]{0,47}?)[ \t]*(?:\1)?[ \t]*:[ \t]*(?:\*\*|__|\*|_)?/;
+/** The same on a turn's first line after a quote mark, a dash or a bullet ("> Therapist: …", "— Counselor: …"). */
+const LEAD_MARKED = /^[ \t]*(?:>|[-–—•])[ \t]*(\*\*|__|\*|_)?[ \t]*([^\s*_:][^*_:\n]{0,47}?)[ \t]*(?:\1)?[ \t]*:[ \t]*(?:\*\*|__|\*|_)?/;
+/** A speaker's label set off by a dash or an arrow instead of a colon ("Therapist — …", "Counselor > …"). */
+const LEAD_DASHED = /^[ \t]*(\*\*|__)?[ \t]*(\p{L}[\p{L}.'’ -]{0,30}?)[ \t]*(?:\1)?[ \t]+(?:[-–—]{1,2}|>)[ \t]+(?=\S)/u;
+/** What a text must hold to open with `LEAD_DASHED` (checked before the lines are split). */
+const DASHED_HINT = /^[^\n]{1,40}?[ \t](?:[-–—]{1,2}|>)[ \t]/;
+/** A role noun alone, as a label: "Therapist", "AI counselor". */
+const BARE_ROLE = new RegExp(String.raw`^(?:ai\s+)?(?:${THERAPIST_NOUNS}|${PATIENT_NOUNS})$`, 'i');
 
 /**
  * Labels inside a turn's texts (offsets into each text). The first text's
@@ -84,7 +117,7 @@ export function findLeakedLabels(texts: readonly string[], speakers: SpeakerTabl
   const found: Array<LabelMatch & { textIndex: number }> = [];
   for (let t = 0; t < texts.length; t++) {
     const text = texts[t]!;
-    if (!text.includes(':') && !(t === 0 && text.startsWith('#'))) continue;
+    if (!text.includes(':') && !(t === 0 && (text.startsWith('#') || DASHED_HINT.test(text)))) continue;
     const quotes = quotedSpans(text);
     const lines = linesOf(text);
     // Bold "**Deep breathing:** …" items one after another are formatting, not personas.
@@ -106,10 +139,18 @@ export function findLeakedLabels(texts: readonly string[], speakers: SpeakerTabl
           continue;
         }
       }
-      const m = LEAD.exec(line.value);
+      const atStart = t === 0 && line.index === 0;
+      const m = (atStart && /^[ \t]*(?:>|[-–—•])/.test(line.value) ? LEAD_MARKED.exec(line.value) : null) ?? LEAD.exec(line.value);
+      if (atStart && !m) {
+        const dashed = LEAD_DASHED.exec(line.value);
+        const label = dashed?.[2]!.trim();
+        if (dashed && label && (speakers.get(label) || BARE_ROLE.test(label))) {
+          found.push({ start: line.start, end: line.start + dashed[0].trimEnd().length, label, where: 'start', role: speakers.get(label)?.role ?? roleOfNoun(label), textIndex: t });
+          continue;
+        }
+      }
       if (m && !inside(quotes, line.start)) {
         const label = m[2]!.trim();
-        const atStart = t === 0 && line.index === 0;
         const like = speakerLike(label, Boolean(m[1]), speakers, atStart && boldItems <= 1);
         const rest = line.value.slice(m[0].length).trim();
         // A label with the text after it, or alone on the turn's first line with the text below.
@@ -166,11 +207,27 @@ export function leadLabel(text: string): { label: string; start: number; end: nu
   if (!other || text[other.index] !== ':') return undefined;
   const m = ANY_LEAD.exec(text);
   if (!m) return undefined;
+  // "Ping :)", "Absolutely :-)": the colon is an emoticon's eyes.
+  if (/^[-^']?[)(DPp3/\\|]/.test(text.slice(text.indexOf(':', m.index) + 1))) return undefined;
   const label = m[2]!.trim();
   if (ORDINARY.test(label) || label.split(/\s+/).length > 5) return undefined;
   let end = m[0].length;
   while (end < text.length && (text[end] === ' ' || text[end] === '\t')) end++;
   return { label, start: m.index + (m[0].length - m[0].trimStart().length), end };
+}
+
+/** One to three capitalised words, as a name is written ("Mackey", "ChatGPT", "Ellen Park"). */
+const NAME_LIKE = /^\p{Lu}[\p{L}'’-]*(?:\s+\p{Lu}[\p{L}'’.-]*){0,2}$/u;
+const ROLE_WORD = new RegExp(String.raw`^(?:${THERAPIST_NOUNS}|${PATIENT_NOUNS})s?$`, 'i');
+
+/**
+ * Could a lead label be a name (to be checked against the document's own
+ * words)? Capitalised words, none a role noun, a word that says what a text
+ * is ("Response", "Note"), or a word AnnoMI's speakers use ("Hello").
+ */
+export function nameLike(label: string): boolean {
+  if (!NAME_LIKE.test(label)) return false;
+  return label.split(/\s+/).every((word) => !ROLE_WORD.test(word) && !ORDINARY.test(word) && !NOT_A_NAME.test(word) && !spokenWord(word));
 }
 
 type TurnLabel = LabelMatch & { textIndex: number };

@@ -14,7 +14,7 @@ import { defineRule, transcript } from '../rule.ts';
 import type { Fix, TextEdit } from '../fixes.ts';
 import type { Session } from '../session.ts';
 import type { SessionTurn } from '../turn.ts';
-import { leadLabel, sameSpeaker, turnLabels, type LabelMatch } from '../detect/labels.ts';
+import { leadLabel, nameLike, sameSpeaker, turnLabels, type LabelMatch } from '../detect/labels.ts';
 import { defineAnalysis } from '../incremental/analysis.ts';
 
 type Match = LabelMatch & { textIndex: number };
@@ -28,7 +28,7 @@ export default defineRule({
   fixes: [
     { title: 'Remove the label', safe: true, when: "a repeated label, or a persona label of the turn's own speaker" },
     { title: 'Start a new turn at the label', safe: false, when: "the other side of the dialogue written into the turn" },
-    { title: 'Remove the label', safe: false, when: "a turn that opens with the other speaker's label" },
+    { title: 'Remove the label', safe: false, when: "a turn that opens with the other speaker's label, or once with a name the session never uses as a word" },
   ],
   examples: {
     ok: [
@@ -38,6 +38,10 @@ export default defineRule({
           'Patient: My manager wrote "Urgent: call me" on every email, and I froze.',
           'Therapist: That sounds stressful.',
         ),
+      },
+      {
+        // A greeting and an emoticon are not labels; a name that is a word of the session is not a persona.
+        text: transcript('Therapist: Hello: thanks for coming in.', 'Patient: Absolutely :) Glad to be here.', 'Therapist: Anxiety: we named it last week. How has it been?', 'Patient: My anxiety is lower.'),
       },
     ],
     notOk: [
@@ -58,6 +62,20 @@ export default defineRule({
           'Therapist: I see. What part of it worries you most? Patient: Mostly the meetings.',
         ),
         findings: ['"Patient:" inside this turn starts another speaker\'s turn'],
+      },
+      {
+        text: transcript('Therapist: What brings you in today?', "Patient: I've been anxious about my new job.", 'Therapist: Mackey: What part of it worries you most?'),
+        findings: ['"Mackey:" opens this therapist turn like a speaker\'s label, a name the session never uses as a word'],
+      },
+      {
+        text: transcript('Therapist: Jordan, LMFT: What brings you in today?', "Patient: I've been anxious about my new job."),
+        findings: ['"Jordan, LMFT:" is a persona label inside the therapist’s turn'],
+        fixed: transcript('Therapist: What brings you in today?', "Patient: I've been anxious about my new job."),
+      },
+      {
+        text: transcript('Therapist: Counselor — What brings you in today?', "Patient: I've been anxious about my new job."),
+        findings: ['"Counselor:" is a second speaker label at the start of this turn'],
+        fixed: transcript('Therapist: What brings you in today?', "Patient: I've been anxious about my new job."),
       },
     ],
   },
@@ -117,8 +135,24 @@ export default defineRule({
       else leads.set(key, [turn]);
     }
     for (const list of leads.values()) {
+      // Once: a name, neither a word AnnoMI's speakers use nor one the document writes in lower case ("Mackey: …",
+      // "ChatGPT: …"), not "Hello: …" or "Anxiety: …".
+      if (list.length === 1) {
+        const turn = list[0]!;
+        const lead = turn.get(leadLabels)!;
+        if (!nameLike(lead.label) || lead.label.split(/\s+/).some((word) => writtenLowerCase(session.text, word))) continue;
+        const base = turn.texts[0]!.position.start.offset!;
+        report({
+          reason: `"${lead.label}:" opens this ${turn.role === 'other' ? turn.node.speaker : turn.role} turn like a speaker's label, a name the session never uses as a word: a persona label (or a lead-in) the generator wrote into the text.`,
+          start: base + lead.start,
+          end: base + lead.end,
+          turn: turn.index,
+          fixes: [{ title: `Remove the "${lead.label}:" label`, edits: [{ start: base + lead.start, end: base + lead.end, text: '' }], safe: false, preferred: true }],
+        });
+        continue;
+      }
       // Two turns with the same label and different words (a loop's copies are one turn said again).
-      if (list.length < 2 || new Set(list.map((t) => t.features.exactKey)).size < 2) continue;
+      if (new Set(list.map((t) => t.features.exactKey)).size < 2) continue;
       for (const turn of list) {
         const lead = turn.get(leadLabels)!;
         const base = turn.texts[0]!.position.start.offset!;
@@ -159,6 +193,18 @@ export default defineRule({
 });
 
 const atStart = (m: Match) => m.where === 'start';
+
+/** Does `text` hold `word` in lower case, as a word of its own? */
+function writtenLowerCase(text: string, word: string): boolean {
+  const lower = word.toLowerCase();
+  if (lower === word) return true;
+  for (let i = text.indexOf(lower); i !== -1; i = text.indexOf(lower, i + 1)) {
+    const before = i > 0 ? text[i - 1]! : ' ';
+    const after = text[i + lower.length] ?? ' ';
+    if (!/[\p{L}\p{N}]/u.test(before) && !/[\p{L}\p{N}]/u.test(after)) return true;
+  }
+  return false;
+}
 
 /** The label a turn's first text opens with, if any (null: none). */
 const leadLabels = defineAnalysis({ id: 'lead-label', per: 'turn', compute: (turn) => leadLabel(turn.texts[0]!.value) ?? null });
