@@ -32,7 +32,7 @@ const LINES_DIR = path.join(ROOT, 'train/data');
 /** Chosen with --check on the held-out written lines and speech (1, 0.3, 0.1, 0.03: recall at P ≥ 0.95 0.41 → 0.58, no held-out speech flagged). */
 const L2 = 0.03;
 
-interface Item {
+export interface Item {
   text: string;
   meta: boolean;
   heldOut: boolean;
@@ -58,7 +58,7 @@ function writtenLines(): Item[] {
 }
 
 /** Every sentence and line of the turns of a folder's sessions, as speech. */
-function speech(dir: string, numbered: RegExp, heldOut: (n: number) => boolean, source: Item['source']): Item[] {
+export function speech(dir: string, numbered: RegExp, heldOut: (n: number) => boolean, source: Item['source']): Item[] {
   const out: Item[] = [];
   for (const file of fs.readdirSync(dir).filter((f) => f.endsWith('.transcript')).sort()) {
     const held = heldOut(Number(numbered.exec(file)?.[1] ?? 0));

@@ -236,7 +236,10 @@ export function jaccard(a: Uint32Array, b: Uint32Array): number {
 
 /** Per-turn detector results, relative to each text node of the turn. */
 export interface DetectorResults {
+  /** Refusals the structure and the refusal model find (a therapist's turn). */
   refusals?: Array<{ start: number; end: number; phrase: string; textIndex: number }>;
+  /** Refusals the structure finds (any other turn). */
+  structuralRefusals?: Array<{ start: number; end: number; phrase: string; textIndex: number }>;
   artifacts?: Array<{ start: number; end: number; kind: ArtifactKind; certain: boolean; textIndex: number }>;
   /** Labels inside the turn, for the speaker table they were found with (one at a time). */
   leakedLabels?: { speakers: SpeakerTable; found: Array<{ start: number; end: number; label: string; where: 'start' | 'inside'; role?: Role; textIndex: number }> };

@@ -31,6 +31,7 @@ import type { RuleOptions } from '../rule.ts';
 import type { SessionTurn } from '../turn.ts';
 import { matchesPerText } from '../text.ts';
 import { defineAnalyses } from '../incremental/analysis.ts';
+import { refusalProbability } from '../model/refusal.ts';
 
 export interface RefusalMatch extends Span {
   /** The sentence, for messages. */
@@ -156,8 +157,55 @@ export function refusalScore(raw: string, next: string | undefined): number {
 
 const THRESHOLD = 3;
 
-/** Refusal sentences in `text` (offsets into `text`), in order, not overlapping; `extraPhrases` from the configuration. */
+/** How sure the refusal model must be to count a sentence the structure above does not read as one. */
+const MODEL_THRESHOLD = 0.9;
+/** The longest sentence the model reads (the longest written refusal line is under 400 characters). */
+const MODEL_MAX_CHARS = 400;
+/** The speaker, or the request or conversation itself, named in a sentence. */
+const SPEAKER_OR_REQUEST =
+  /\b(?:i|i['’](?:m|ve|ll|d)|me|my|myself|we|we['’](?:re|ll|ve)|us|our|let['’]s)\b|\b(?:this|that|these|such|your)\s+(?:\w+\s+){0,2}?(?:requests?|conversations?|chat|topics?|subjects?|content|material|service|assistant|scenarios?|questions?|messages?|direction|space|place)\b|\b(?:here|this\s+one|that\s+one|of\s+(?:this|that)\s+(?:nature|kind|sort))\b/i;
+const LISTENER_NOT = /\byou(?:['’](?:re|ve|ll|d))?\s+(?:\w+\s+){0,2}?(?:not|never|don['’]?t|doesn['’]?t|can['’]?t|cannot|won['’]?t|aren['’]?t|unable)\b/i;
+const SPEAKER_NOT = /\b(?:i|we|i['’](?:m|ll|d|ve)|we['’](?:re|ll|d|ve))\s+(?:\w+\s+){0,2}?(?:not|never|don['’]?t|can['’]?t|cannot|won['’]?t|unable|have\s+to|must|need\s+to|going\s+to\s+(?:sit|pass|step|leave|end|stop))\b|n['’]t\s+(?:something|a\s+\w+)\s+(?:i|we)\b/i;
+/** How many sentences at each edge of a text the model reads. */
+const MODEL_EDGE = 2;
+
+/**
+ * Refusal sentences in `text` (offsets into `text`), in order, not
+ * overlapping: those the structure reads as refusals, the configured
+ * `extraPhrases`, and sentences the refusal model (`model/refusal.ts`) is
+ * sure of, unless they quote someone or offer what the speaker can do instead.
+ */
 export function findRefusals(text: string, extraPhrases: readonly string[] = []): RefusalMatch[] {
+  return withModel(text, findStructuralRefusals(text, extraPhrases));
+}
+
+/** `found` and the sentences of `text` outside it that the refusal model is sure of, in order. */
+function withModel(text: string, found: RefusalMatch[]): RefusalMatch[] {
+  let added: RefusalMatch[] | undefined;
+  let k = 0;
+  const spans = sentences(text);
+  for (let i = 0; i < spans.length; i++) {
+    // A generated refusal stands at a reply's edges (the whole reply, its opening or its close), not inside an
+    // answer's reasoning; a question ("…is there something else that could be contributing?") refuses nothing.
+    if (i >= MODEL_EDGE && i < spans.length - MODEL_EDGE) continue;
+    const s = spans[i]!;
+    while (k < found.length && found[k]!.end <= s.start) k++;
+    if (k < found.length && found[k]!.start < s.end) continue;
+    const value = text.slice(s.start, s.end);
+    if (value.length > MODEL_MAX_CHARS || /\?["'”’)]*\s*$/.test(value) || quotedSpans(value).length > 0 || OFFER.test(value)) continue;
+    // Someone declines: the speaker ("I'll have to sit this one out"), or the request is what is declined ("This
+    // request can't be fulfilled"); not a general statement ("There are some exceptions to this general rule").
+    if (!SPEAKER_OR_REQUEST.test(value)) continue;
+    // What the listener does not or cannot do ("…you either do not want to or are not able to seek counseling"),
+    // and nothing the speaker cannot: the speaker declines nothing.
+    if (LISTENER_NOT.test(value) && !SPEAKER_NOT.test(value)) continue;
+    if (refusalProbability(value) >= MODEL_THRESHOLD) (added ??= []).push({ start: s.start, end: s.end, phrase: value });
+  }
+  return added ? [...found, ...added].sort((a, b) => a.start - b.start) : found;
+}
+
+/** Refusal sentences the structure and the configured phrases find (offsets into `text`), in order, not overlapping. */
+export function findStructuralRefusals(text: string, extraPhrases: readonly string[] = []): RefusalMatch[] {
   const gated = GATE.test(text);
   if (!gated && extraPhrases.length === 0) return [];
   const spans = sentences(text);
@@ -202,16 +250,24 @@ export function refusalPhrasesOf(ruleOptions: RuleOptions): readonly string[] {
 
 const phrasesByRun = new WeakMap<RuleOptions, readonly string[]>();
 
-/** Refusal sentences of a turn with extra phrases, offsets relative to each text node. */
+/** Refusal sentences of a turn with extra phrases, offsets relative to each text node (the model's too, if asked). */
 const refusalsWith = defineAnalyses({
   id: 'refusals',
   per: 'turn',
-  key: (phrases: readonly string[]) => phrases.join('\u0000'),
-  compute: (turn, phrases) => matchesPerText(turn.texts, (value) => findRefusals(value, phrases)),
+  key: (p: { phrases: readonly string[]; model: boolean }) => `${p.model ? 'model' : 'structure'}\u0000${p.phrases.join('\u0000')}`,
+  compute: (turn, p) => matchesPerText(turn.texts, (value) => (p.model ? findRefusals(value, p.phrases) : findStructuralRefusals(value, p.phrases))),
 });
 
-/** Refusal sentences of a turn, offsets relative to each text node, memoised per turn text (and phrases). */
+/**
+ * Refusal sentences of a turn, offsets relative to each text node, memoised
+ * per turn text (and phrases). The refusal model reads the therapist's turns
+ * only: a canned refusal is the model in the therapist's place, and a
+ * client's sentence is never one.
+ */
 export function turnRefusals(turn: SessionTurn, phrases: readonly string[]): Array<RefusalMatch & { textIndex: number }> {
-  if (phrases.length === 0) return (turn.features.detected.refusals ??= matchesPerText(turn.texts, (value) => findRefusals(value)));
-  return turn.get(refusalsWith(phrases));
+  const model = turn.role === 'therapist';
+  if (phrases.length > 0) return turn.get(refusalsWith({ phrases, model }));
+  const detected = turn.features.detected;
+  if (model) return (detected.refusals ??= matchesPerText(turn.texts, (value) => findRefusals(value)));
+  return (detected.structuralRefusals ??= matchesPerText(turn.texts, (value) => findStructuralRefusals(value)));
 }

@@ -2,7 +2,9 @@
  * `canned-refusal`: safety boilerplate or a refusal in place of a
  * therapeutic reply ("I cannot continue a conversation that discusses…",
  * "I'm sorry, but I can't help with that.", "This request goes against my
- * guidelines."), in the phrasings of many models (see `detect/refusal.ts`).
+ * guidelines."), in the phrasings of many models (see `detect/refusal.ts`:
+ * a structure over the words, and a learned model for the wordings it does
+ * not name, read at a reply's edges).
  * In a therapy session this is a rupture a supervisor must see. Read in the
  * therapist's turns: a client who can't talk about something is a person.
  */
@@ -26,7 +28,8 @@ export default defineRule<RefusalOptions>({
   examples: {
     ok: [
       { text: transcript("Patient: I'm sorry, I can't talk about my father yet.", "Therapist: That's okay. We can go at your pace.") },
-      { text: transcript('Patient: Can we talk about my drinking?', "Therapist: As a large language model, I must stay on safe topics. Let's talk about something else.") },
+      { text: transcript('Patient: Can we talk about my drinking?', 'Therapist: As a large language model, I must stay on safe topics. How was your week otherwise?') },
+      { text: transcript('Patient: And then he just left.', 'Therapist: I need to stop you there because our time is up for today. We can start with this next week.') },
     ],
     notOk: [
       {
@@ -34,7 +37,12 @@ export default defineRule<RefusalOptions>({
         findings: ['A canned refusal ("I\'m sorry, but I can\'t help with that.")'],
       },
       {
-        text: transcript('Patient: Can we talk about my drinking?', "Therapist: As a large language model, I must stay on safe topics. Let's talk about something else."),
+        // No "can't", no apology: the refusal model reads it (at a reply's edge).
+        text: transcript('Patient: How many of my pills would be too many?', 'Therapist: Going further into that is off limits for me.'),
+        findings: ['A canned refusal ("Going further into that is off limits for me.")'],
+      },
+      {
+        text: transcript('Patient: Can we talk about my drinking?', 'Therapist: As a large language model, I must stay on safe topics. How was your week otherwise?'),
         options: { phrases: ['I must stay on safe topics'] },
         findings: ['A canned refusal ("I must stay on safe topics")'],
       },
