@@ -20,7 +20,7 @@ import type { SpeakerTable } from '../speakers.ts';
 import type { Role } from '../types.ts';
 import { linesOf, type Span } from './lines.ts';
 import { inside, quotedSpans } from './quotes.ts';
-import { spokenWord } from '../model/ending.ts';
+import { englishWord } from '../model/english.ts';
 
 export interface LabelMatch extends Span {
   /** The label as written, without its marks and colon. */
@@ -223,11 +223,11 @@ const ROLE_WORD = new RegExp(String.raw`^(?:${THERAPIST_NOUNS}|${PATIENT_NOUNS})
 /**
  * Could a lead label be a name (to be checked against the document's own
  * words)? Capitalised words, none a role noun, a word that says what a text
- * is ("Response", "Note"), or a word AnnoMI's speakers use ("Hello").
+ * is ("Response", "Note"), or an English dictionary word ("Hello", "Noted").
  */
 export function nameLike(label: string): boolean {
   if (!NAME_LIKE.test(label)) return false;
-  return label.split(/\s+/).every((word) => !ROLE_WORD.test(word) && !ORDINARY.test(word) && !NOT_A_NAME.test(word) && !spokenWord(word));
+  return label.split(/\s+/).every((word) => !ROLE_WORD.test(word) && !ORDINARY.test(word) && !NOT_A_NAME.test(word) && !englishWord(word));
 }
 
 type TurnLabel = LabelMatch & { textIndex: number };

@@ -73,11 +73,6 @@ function known(word: string): boolean {
   return inVocabulary(word) || model.prefixWords[firstAtOrAfter(model.prefixWords, word)] === word;
 }
 
-/** A word AnnoMI's speakers use (one they closed a sentence with), lower-cased: "hello", "absolutely", not "Mackey". */
-export function spokenWord(word: string): boolean {
-  return inVocabulary(word.toLowerCase());
-}
-
 function firstAtOrAfter(list: readonly string[], word: string): number {
   return firstIndexWhere(list.length, (k) => list[k]! >= word);
 }

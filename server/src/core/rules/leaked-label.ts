@@ -41,7 +41,7 @@ export default defineRule({
       },
       {
         // A greeting and an emoticon are not labels; a name that is a word of the session is not a persona.
-        text: transcript('Therapist: Hello: thanks for coming in.', 'Patient: Absolutely :) Glad to be here.', 'Therapist: Anxiety: we named it last week. How has it been?', 'Patient: My anxiety is lower.'),
+        text: transcript('Therapist: Hello: thanks for coming in.', 'Patient: Absolutely :) Glad to be here.', 'Therapist: Anxiety: we named it last week. How has it been?', 'Patient: My anxiety is lower.', 'Therapist: Noted: fewer worksheets.'),
       },
     ],
     notOk: [
@@ -135,8 +135,8 @@ export default defineRule({
       else leads.set(key, [turn]);
     }
     for (const list of leads.values()) {
-      // Once: a name, neither a word AnnoMI's speakers use nor one the document writes in lower case ("Mackey: …",
-      // "ChatGPT: …"), not "Hello: …" or "Anxiety: …".
+      // Once: a name, neither an English word nor one the document writes in lower case ("Mackey: …",
+      // "ChatGPT: …"), not "Hello: …", "Noted: …" or "Anxiety: …".
       if (list.length === 1) {
         const turn = list[0]!;
         const lead = turn.get(leadLabels)!;
