@@ -20,15 +20,14 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { parseTranscript } from '../server/src/core/parser.ts';
 import { sentences } from '../server/src/core/detect/sentence.ts';
-import { featureKey } from '../server/src/core/model/featurize.ts';
 import { metaFeatures, type MetaModelFile } from '../server/src/core/model/meta.ts';
 import { fit, type Example } from './logreg.ts';
 import { binary, quantise } from './binary.ts';
 import { annomiHeldOut, CBT_SESSIONS_DIR, cbtHeldOut, CORPORA, ROOT } from './data.ts';
+import { writtenRows } from './lines.ts';
 
 const BUCKETS = 1 << 16;
 const OUT = path.join(ROOT, 'server/src/core/model/weights/meta-model.json');
-const LINES_DIR = path.join(ROOT, 'train/data');
 /** Chosen with --check on the held-out written lines and speech (1, 0.3, 0.1, 0.03: recall at P ≥ 0.95 0.41 → 0.58, no held-out speech flagged). */
 const L2 = 0.03;
 
@@ -42,19 +41,13 @@ export interface Item {
 
 /** The written lines (every fourth held out, by a hash of the text: the same split on every run). */
 function writtenLines(): Item[] {
-  const out: Item[] = [];
-  const seen = new Set<string>();
-  for (const file of fs.readdirSync(LINES_DIR).filter((f) => /^meta-lines-.*\.jsonl$/.test(f)).sort()) {
-    for (const line of fs.readFileSync(path.join(LINES_DIR, file), 'utf8').split('\n')) {
-      if (!line.trim()) continue;
-      const row = JSON.parse(line) as { text: string; meta: boolean; kind?: string };
-      const text = row.text.trim();
-      if (!text || seen.has(text)) continue;
-      seen.add(text);
-      out.push({ text, meta: row.meta === true, heldOut: featureKey('split', text) % 4 === 0, source: 'written', ...(row.kind ? { kind: row.kind } : {}) });
-    }
-  }
-  return out;
+  return writtenRows<{ text: string; meta: boolean; kind?: string }>('meta-lines').map((row) => ({
+    text: row.text,
+    meta: row.meta === true,
+    heldOut: row.heldOut,
+    source: 'written',
+    ...(row.kind ? { kind: row.kind } : {}),
+  }));
 }
 
 /** Every sentence and line of the turns of a folder's sessions, as speech. */

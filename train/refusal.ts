@@ -31,19 +31,18 @@
  */
 import fs from 'node:fs';
 import path from 'node:path';
-import { featureKey } from '../server/src/core/model/featurize.ts';
 import { metaFeatures } from '../server/src/core/model/meta.ts';
 import type { RefusalModelFile } from '../server/src/core/model/refusal.ts';
 import { fit, type Example } from './logreg.ts';
 import { binary, quantise } from './binary.ts';
 import { annomiHeldOut, CBT_SESSIONS_DIR, cbtHeldOut, CORPORA, ROOT } from './data.ts';
 import { speech } from './meta.ts';
+import { writtenRows } from './lines.ts';
 import { findStructuralRefusals as findRefusals } from '../server/src/core/detect/refusal.ts';
 import { findDisclaimers } from '../server/src/core/detect/disclaimer.ts';
 
 const BUCKETS = 1 << 16;
 const WEIGHTS = path.join(ROOT, 'server/src/core/model/weights');
-const LINES_DIR = path.join(ROOT, 'train/data');
 /** Chosen with --check on the held-out written lines and speech. */
 const L2 = Number(process.env.ASSISTANT_L2 ?? 0.1);
 /** How much the sessions' speech weighs against the positives (1: as much). */
@@ -60,32 +59,14 @@ interface Line {
 
 /** The written lines (every fourth held out, by a hash of the text: the same split on every run). */
 function writtenLines(): Line[] {
-  const out: Line[] = [];
-  const seen = new Set<string>();
-  for (const file of fs.readdirSync(LINES_DIR).filter((f) => /^assistant-lines-.*\.jsonl$/.test(f)).sort()) {
-    for (const line of fs.readFileSync(path.join(LINES_DIR, file), 'utf8').split('\n')) {
-      if (!line.trim()) continue;
-      const row = JSON.parse(line) as { text: string; label: Label; kind?: string };
-      const text = row.text.trim();
-      if (!text || seen.has(text) || !['refusal', 'disclaimer', 'none'].includes(row.label)) continue;
-      seen.add(text);
-      out.push({ text, label: row.label, heldOut: featureKey('split', text) % 4 === 0, ...(row.kind ? { kind: row.kind } : {}) });
-    }
-  }
-  return out;
+  return writtenRows<{ text: string; label: Label; kind?: string }>('assistant-lines')
+    .filter((row) => ['refusal', 'disclaimer', 'none'].includes(row.label))
+    .map((row) => ({ text: row.text, label: row.label, heldOut: row.heldOut, ...(row.kind ? { kind: row.kind } : {}) }));
 }
 
-/** The meta-text model's written lines (`train/data/meta-lines-*.jsonl`), every fourth held out as there. */
+/** The meta-text model's written lines (`train/data/meta-lines-*.jsonl`), every fourth held out as there, repeats kept. */
 function metaLines(): Array<{ text: string; heldOut: boolean }> {
-  const out: Array<{ text: string; heldOut: boolean }> = [];
-  for (const file of fs.readdirSync(LINES_DIR).filter((f) => /^meta-lines-.*\.jsonl$/.test(f)).sort()) {
-    for (const line of fs.readFileSync(path.join(LINES_DIR, file), 'utf8').split('\n')) {
-      if (!line.trim()) continue;
-      const text = (JSON.parse(line) as { text: string }).text.trim();
-      if (text) out.push({ text, heldOut: featureKey('split', text) % 4 === 0 });
-    }
-  }
-  return out;
+  return writtenRows('meta-lines', false);
 }
 
 /** Measuring only (never trained on): therapist sentences of the real corpora the model would flag. */

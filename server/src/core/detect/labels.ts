@@ -91,7 +91,10 @@ function speakerLike(written: string, bold: boolean, speakers: SpeakerTable, bol
   if (ROLE_NOUN.test(label) && !CLAUSE_WORDS.test(label)) return { role: roleOfNoun(label) };
   if (NAME_WITH_ROLE.test(label) || BRACKETED_ROLE.test(label) || FROM_ROLE.test(label)) return { role: roleOfNoun(label) };
   // (Not "Therapist Response", "Counselor Says": what the role's text is, a generator's heading.)
-  if (ROLE_THEN_NAME.test(label.replace(/^\S+/, (w) => w.toLowerCase())) && !ORDINARY.test(label.replace(/^\S+\s+/, '')) && !NOT_A_NAME.test(label.replace(/^\S+\s+/, ''))) return { role: roleOfNoun(label.split(/\s/)[0]!) };
+  if (ROLE_THEN_NAME.test(label.replace(/^\S+/, (w) => w.toLowerCase()))) {
+    const name = label.replace(/^\S+\s+/, '');
+    if (!ORDINARY.test(name) && !NOT_A_NAME.test(name)) return { role: roleOfNoun(label.split(/\s/)[0]!) };
+  }
   if (TITLED.test(label)) return {};
   if (bold && boldNames && CAPITALISED.test(label)) return {};
   return undefined;
